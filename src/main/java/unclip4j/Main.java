@@ -1,0 +1,34 @@
+package unclip4j;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import unclip4j.cli.BenchCommand;
+import unclip4j.cli.Cli;
+
+/** The {@code unclip4j} command line: one subcommand per job. */
+@Command(name = "unclip4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "unCLIP (DALL-E 2 / Karlo v1.0 alpha) text-to-image engine for the JVM.",
+        subcommands = {BenchCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(Cli.execute(new Main(), args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** Version from the jar manifest (falls back to "dev" when run from classes). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"unclip4j " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ", "
+                    + System.getProperty("os.arch") + ")"};
+        }
+    }
+}

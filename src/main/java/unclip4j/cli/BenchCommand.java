@@ -1,0 +1,14 @@
+package unclip4j.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code unclip4j bench ...}: quick, self-contained throughput measurements (JMH suites live in bench/). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure op throughput on this machine.",
+        subcommands = {})
+public final class BenchCommand implements Runnable {
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+}

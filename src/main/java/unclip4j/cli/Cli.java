@@ -1,0 +1,41 @@
+package unclip4j.cli;
+
+import picocli.CommandLine;
+
+/**
+ * Runs a picocli command with the project's error contract: a user error prints one line on stderr
+ * and exits 2; the stack trace only with {@code --verbose} (or {@code -Dunclip4j.verbose=true}).
+ */
+public final class Cli {
+    public static final int USAGE_ERROR = 2;
+
+    private Cli() {}
+
+    public static int execute(Object command, String... args) {
+        boolean verbose = Boolean.getBoolean("unclip4j.verbose");
+        for (String a : args) if (a.equals("--verbose")) verbose = true;
+        final boolean showTrace = verbose;
+        CommandLine cl = new CommandLine(command);
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (showTrace) ex.printStackTrace();
+            line.getErr().println("error: " + message(ex));
+            return USAGE_ERROR;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("(see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return USAGE_ERROR;
+        });
+        return cl.execute(args);
+    }
+
+    /** The most informative single line for an exception: its own message, else its cause's, else its type. */
+    static String message(Throwable ex) {
+        Throwable t = ex;
+        while (t != null) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) return t.getMessage().lines().findFirst().orElse("");
+            t = t.getCause();
+        }
+        return ex.getClass().getSimpleName();
+    }
+}

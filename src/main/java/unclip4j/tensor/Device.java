@@ -1,0 +1,7 @@
+package unclip4j.tensor;
+
+/** Where a tensor's storage lives. */
+public enum Device {
+    CPU,
+    CUDA
+}
