@@ -1,0 +1,43 @@
+package unclip4j.diffusion;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import unclip4j.backend.Backend;
+import unclip4j.checkpoint.SafetensorsFile;
+import unclip4j.tensor.DType;
+import unclip4j.tensor.Shape;
+import unclip4j.tensor.Tensor;
+
+/**
+ * Replays recorded draws from a safetensors file whose tensors are named {@code noise.<stage>.<NNN>}
+ * (the fixtures' layout, and what {@code --save-noise} writes). A missing or mis-shaped draw is an
+ * error that names it: silently substituting fresh noise would make a parity run meaningless.
+ */
+public final class ReplayNoise implements NoiseSource {
+    private final SafetensorsFile file;
+    private final Backend backend;
+    private final Map<String, Integer> next = new HashMap<>();
+
+    public ReplayNoise(Path path, Backend backend) {
+        this.file = SafetensorsFile.open(path);
+        this.backend = backend;
+    }
+
+    @Override
+    public Tensor next(String stage, long... shape) {
+        int index = next.merge(stage, 1, Integer::sum) - 1;
+        String name = NoiseSource.drawName(stage, index);
+        if (!file.tensors().contains(name)) {
+            throw new IllegalArgumentException(file.path() + " has no tensor " + name + " (the run needs draw " + index
+                    + " of stage '" + stage + "', shape " + Shape.toString(shape) + ")");
+        }
+        Tensor t = file.get(name);
+        if (!Arrays.equals(t.shape(), shape) || t.dtype() != DType.F32) {
+            throw new IllegalArgumentException(file.path() + ": " + name + " is " + t.dtype() + Shape.toString(t.shape())
+                    + " but the run needs F32" + Shape.toString(shape) + " (different batch size or model?)");
+        }
+        return backend.upload(t);
+    }
+}
