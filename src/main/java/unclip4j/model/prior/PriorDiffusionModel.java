@@ -1,0 +1,82 @@
+package unclip4j.model.prior;
+
+import unclip4j.backend.Backend;
+import unclip4j.diffusion.BetaSchedule;
+import unclip4j.diffusion.DiffusionSchedule;
+import unclip4j.diffusion.GaussianDiffusion;
+import unclip4j.diffusion.NoiseSource;
+import unclip4j.diffusion.StepListener;
+import unclip4j.model.clip.TextConditioning;
+import unclip4j.tensor.Tensor;
+
+/**
+ * Karlo's {@code karlo/models/prior_model.py PriorDiffusionModel} at sampling time: classifier-free
+ * guidance on the x̂0 prediction, the ancestral (or DDIM) loop on a respaced cosine schedule with
+ * fixed small variance and the ±10 clamp, and de-normalisation with the CLIP image-embedding
+ * statistics ({@code ViT-L-14_stats.th}).
+ */
+public final class PriorDiffusionModel {
+    /** The prior's {@code denoised_fn}: clamp x̂0 to ±10 (diffusers uses ±5). */
+    public static final float DENOISED_CLAMP = 10f;
+
+    private final Backend backend;
+    private final PriorTransformer transformer;
+    private final Tensor clipMean; // [D]
+    private final Tensor clipStd;  // [D]
+
+    public PriorDiffusionModel(Backend backend, PriorTransformer transformer, Tensor clipMean, Tensor clipStd) {
+        this.backend = backend;
+        this.transformer = transformer;
+        this.clipMean = backend.upload(clipMean.reshape(1, -1));
+        this.clipStd = backend.upload(clipStd.reshape(1, -1));
+    }
+
+    public PriorTransformer transformer() {
+        return transformer;
+    }
+
+    /**
+     * Karlo's {@code guided_model_fn}: both halves see the first half's x_t; rows 0..B-1 are
+     * conditioned on the prompt and rows B..2B-1 on "", and {@code g = out_u + s·(out_c − out_u)}
+     * replaces both halves.
+     */
+    public Tensor guidedPredict(Tensor x, long t, TextConditioning text, float guidanceScale) {
+        long b = x.size(0) / 2;
+        Tensor half = x.slice(0, 0, b);
+        Tensor out = transformer.forward(backend.concat(0, half, half), Tensor.ofLongs(filled(2 * b, t), 2 * b),
+                text.txtFeat(), text.txtFeatSeq(), text.mask());
+        Tensor cond = out.slice(0, 0, b), uncond = out.slice(0, b, 2 * b);
+        Tensor guided = backend.add(uncond, backend.affine(backend.sub(cond, uncond), guidanceScale, 0f));
+        return backend.concat(0, guided, guided);
+    }
+
+    /**
+     * Samples B image embeddings for a guided batch of 2B text rows.
+     *
+     * @return {@code [B, D]} CLIP image embeddings, de-normalised ({@code x0·std + mean})
+     */
+    public Tensor sample(TextConditioning text, float guidanceScale, String respacing, NoiseSource noise, StepListener listener) {
+        Tensor normalized = sampleNormalized(text, guidanceScale, respacing, noise, listener);
+        return backend.add(backend.mul(normalized, clipStd), clipMean);
+    }
+
+    /** The loop's final sample, rows 0..B-1, before de-normalisation. */
+    public Tensor sampleNormalized(TextConditioning text, float guidanceScale, String respacing, NoiseSource noise, StepListener listener) {
+        long rows = text.rows();
+        if (rows % 2 != 0) throw new IllegalArgumentException("a guided prior batch needs 2B text rows, got " + rows);
+        GaussianDiffusion diffusion = new GaussianDiffusion(backend,
+                DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, respacing),
+                GaussianDiffusion.ModelMean.START_X, GaussianDiffusion.ModelVariance.FIXED_SMALL,
+                false, DENOISED_CLAMP, GaussianDiffusion.isDdimRespacing(respacing), 0.0);
+        long dim = clipMean.size(1);
+        Tensor x = diffusion.sample(GaussianDiffusion.IntDenoiserSelector.always((xt, t) -> guidedPredict(xt, t, text, guidanceScale)),
+                new long[] {rows, dim}, noise, "prior", listener);
+        return backend.contiguous(x.slice(0, 0, rows / 2));
+    }
+
+    private static long[] filled(long n, long v) {
+        long[] a = new long[Math.toIntExact(n)];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+}
