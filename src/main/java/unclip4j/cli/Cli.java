@@ -1,5 +1,6 @@
 package unclip4j.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
@@ -12,10 +13,17 @@ public final class Cli {
     private Cli() {}
 
     public static int execute(Object command, String... args) {
+        return execute(command, null, null, args);
+    }
+
+    /** As {@link #execute(Object, String...)}, writing to the given streams (null: System.out / System.err). */
+    public static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
         boolean verbose = Boolean.getBoolean("unclip4j.verbose");
         for (String a : args) if (a.equals("--verbose")) verbose = true;
         final boolean showTrace = verbose;
         CommandLine cl = new CommandLine(command);
+        if (out != null) cl.setOut(out);
+        if (err != null) cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (showTrace) ex.printStackTrace();
             line.getErr().println("error: " + message(ex));

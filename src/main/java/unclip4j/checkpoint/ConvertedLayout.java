@@ -1,0 +1,123 @@
+package unclip4j.checkpoint;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import unclip4j.checkpoint.ModelDirectory.Part;
+import unclip4j.config.KarloYaml;
+import unclip4j.tensor.DType;
+
+/**
+ * Our own model layout, written by {@code unclip4j convert}: one safetensors file per component
+ * under Karlo key names (exactly what {@link ModelDirectory} returns, so loading is zero copy)
+ * and the component's config in Karlo's YAML format:
+ * <pre>
+ *   unclip4j-model.json          marker: format name, version, files
+ *   clip.safetensors             OpenAI CLIP names
+ *   clip_stats.safetensors       clip_mean, clip_std
+ *   prior.safetensors  prior.yaml
+ *   decoder.safetensors  decoder.yaml
+ *   sr.safetensors  sr.yaml
+ * </pre>
+ * Converting the same input twice gives byte-identical files.
+ */
+public final class ConvertedLayout {
+    static final String MARKER = "unclip4j-model.json";
+    static final int VERSION = 1;
+
+    private ConvertedLayout() {}
+
+    static Path weightsFile(Path dir, Part part) {
+        return dir.resolve(baseName(part) + ".safetensors");
+    }
+
+    static Path configFile(Path dir, Part part) {
+        return dir.resolve(baseName(part) + ".yaml");
+    }
+
+    private static String baseName(Part part) {
+        return switch (part) {
+            case CLIP -> "clip";
+            case CLIP_STATS -> "clip_stats";
+            case PRIOR -> "prior";
+            case DECODER -> "decoder";
+            case SR -> "sr";
+        };
+    }
+
+    /**
+     * Writes every component of src into out. dtype null keeps each tensor's stored dtype;
+     * otherwise floating-point tensors are converted to it (integer buffers stay as they are).
+     * Returns the files written.
+     */
+    public static List<Path> write(ModelDirectory src, Path out, DType dtype) {
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new CheckpointException(out + ": cannot create directory (" + e.getMessage() + ")");
+        }
+        Function<TensorInfo, DType> dtypeOf = i -> dtype != null && i.dtype().isFloatingPoint() ? dtype : i.dtype();
+        Map<String, String> meta = Map.of("format", "unclip4j", "source_layout", src.layout().name().toLowerCase());
+        List<Path> written = new ArrayList<>();
+
+        ClipStats stats = src.clipStats();
+        StateDict statsDict = new StateDict("clip stats");
+        statsDict.put("clip_mean", stats.mean());
+        statsDict.put("clip_std", stats.std());
+        written.add(weights(out, Part.CLIP_STATS, statsDict, meta, dtypeOf));
+        written.add(weights(out, Part.CLIP, src.weights(Part.CLIP), meta, dtypeOf));
+        var prior = src.prior();
+        written.add(weights(out, Part.PRIOR, prior.weights(), meta, dtypeOf));
+        written.add(config(out, Part.PRIOR, KarloYaml.dump(prior.config())));
+        var decoder = src.decoder();
+        written.add(weights(out, Part.DECODER, decoder.weights(), meta, dtypeOf));
+        written.add(config(out, Part.DECODER, KarloYaml.dump(decoder.config())));
+        var sr = src.sr();
+        written.add(weights(out, Part.SR, sr.weights(), meta, dtypeOf));
+        written.add(config(out, Part.SR, KarloYaml.dump(sr.config())));
+
+        Map<String, Object> marker = new LinkedHashMap<>();
+        marker.put("format", "unclip4j");
+        marker.put("version", VERSION);
+        marker.put("files", written.stream().map(p -> p.getFileName().toString()).toList());
+        try {
+            Path m = out.resolve(MARKER);
+            writeText(m, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(marker) + "\n");
+            written.add(m);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CheckpointException(out + ": cannot write " + MARKER + " (" + e.getMessage() + ")");
+        }
+        return written;
+    }
+
+    private static Path weights(Path out, Part part, StateDict sd, Map<String, String> meta, Function<TensorInfo, DType> dtypeOf) {
+        Path f = weightsFile(out, part);
+        SafetensorsWriter.write(f, sd, meta, dtypeOf);
+        return f;
+    }
+
+    private static Path config(Path out, Part part, String yaml) {
+        Path f = configFile(out, part);
+        writeText(f, yaml);
+        return f;
+    }
+
+    /** Configs and the marker appear atomically too: written to a temporary sibling, then moved. */
+    private static void writeText(Path file, String text) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new CheckpointException(file + ": cannot write (" + e.getMessage() + ")", e);
+        }
+    }
+}

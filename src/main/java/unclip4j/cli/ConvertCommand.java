@@ -1,0 +1,62 @@
+package unclip4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import unclip4j.checkpoint.CheckpointException;
+import unclip4j.checkpoint.ConvertedLayout;
+import unclip4j.checkpoint.FiniteCheck;
+import unclip4j.checkpoint.ModelDirectory;
+import unclip4j.checkpoint.ModelDirectory.Part;
+import unclip4j.tensor.DType;
+
+/** {@code unclip4j convert --model DIR --out DIR}: any layout → ours (safetensors per component, Karlo names, YAML configs). */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = "Convert a Karlo or diffusers model to unclip4j's layout (zero-copy loadable safetensors + YAML configs).")
+public final class ConvertCommand implements Callable<Integer> {
+    enum Precision { f32, f16, bf16 }
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
+    Path out;
+
+    @Option(names = "--dtype", paramLabel = "f32|f16|bf16", description = "Store floating-point weights in this type (default: as stored).")
+    Precision dtype;
+
+    @Option(names = "--strict", description = "Fail when a weight is NaN or infinite (default: warn).")
+    boolean strict;
+
+    @Option(names = "--verbose", description = "Show stack traces on errors.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ModelDirectory dir = model.open();
+        for (Part part : List.of(Part.CLIP, Part.PRIOR, Part.DECODER, Part.SR)) {
+            List<String> bad = FiniteCheck.nonFinite(dir.weights(part));
+            if (bad.isEmpty()) continue;
+            String msg = part.name().toLowerCase() + ": " + bad.size() + " tensor(s) hold NaN or Inf: " + String.join(", ", bad.subList(0, Math.min(5, bad.size())));
+            if (strict) throw new CheckpointException(msg);
+            spec.commandLine().getErr().println("warning: " + msg);
+        }
+        DType target = dtype == null ? null : switch (dtype) {
+            case f32 -> DType.F32;
+            case f16 -> DType.F16;
+            case bf16 -> DType.BF16;
+        };
+        PrintWriter pw = spec.commandLine().getOut();
+        for (Path p : ConvertedLayout.write(dir, out, target)) pw.println("wrote " + p);
+        return 0;
+    }
+}

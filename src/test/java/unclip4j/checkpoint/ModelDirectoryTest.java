@@ -1,0 +1,103 @@
+package unclip4j.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import unclip4j.checkpoint.ModelDirectory.Part;
+import unclip4j.config.ClipConfig;
+import unclip4j.config.KarloYaml;
+import unclip4j.tensor.DType;
+
+class ModelDirectoryTest {
+    @TempDir
+    Path tmp;
+
+    private static ModelDirectory fixtures() {
+        return ModelDirectory.open(Fixtures.dir(), Map.of(Part.PRIOR, Fixtures.file("prior-tiny.ckpt")));
+    }
+
+    @Test
+    void twoPriorCheckpointsAreAmbiguousUntilOneIsChosen() {
+        ModelDirectory dir = ModelDirectory.open(Fixtures.dir());
+        CheckpointException e = assertThrows(CheckpointException.class, dir::prior);
+        assertTrue(e.getMessage().contains("prior-tiny-fp16.ckpt, prior-tiny.ckpt") && e.getMessage().contains("--prior"), e.getMessage());
+        assertEquals(163, dir.decoder().weights().size(), "other components still resolve");
+        assertEquals(40, fixtures().prior().weights().size());
+    }
+
+    @Test
+    void karloDirectoryGivesWeightsAndConfigs() {
+        ModelDirectory dir = fixtures();
+        assertEquals(ModelDirectory.Layout.KARLO, dir.layout());
+        var clip = dir.clip();
+        assertEquals(new ClipConfig(64, 64, 2, 14, 224, 77, 49408, 64, 1, 2), clip.config());
+        var decoder = dir.decoder();
+        assertEquals(KarloYaml.decoder(Fixtures.file("decoder.yaml")), decoder.config());
+        assertEquals(List.of(1, 2), decoder.config().channelMult());
+        assertEquals(List.of(2), decoder.config().attentionDs());
+        assertEquals(2, decoder.config().headsFor(32));
+        assertEquals(4, dir.prior().config().xfHeads());
+        assertEquals(List.of(1, 1), dir.sr().config().channelsMultiple());
+        assertEquals(64, dir.clipStats().mean().size(0));
+        assertEquals(Fixtures.file("sr-tiny.ckpt"), dir.karloFile(Part.SR));
+    }
+
+    @Test
+    void configAndKeyGeneratorsReproduceEveryFixtureShape() {
+        ModelDirectory dir = fixtures();
+        assertShapes(KarloKeys.prior(dir.prior().config()), dir.prior().weights());
+        assertShapes(KarloKeys.decoder(dir.decoder().config()), dir.decoder().weights());
+        assertShapes(KarloKeys.sr(dir.sr().config()), dir.sr().weights());
+        StateDict clip = dir.clip().weights().rename(k -> List.of("input_resolution", "context_length", "vocab_size").contains(k) ? null : k);
+        assertShapes(KarloKeys.clip(dir.clip().config()), clip);
+    }
+
+    private static void assertShapes(Map<String, long[]> expected, StateDict actual) {
+        assertEquals(new java.util.TreeSet<>(expected.keySet()), new java.util.TreeSet<>(actual.keys()));
+        expected.forEach((k, s) -> assertArrayEquals(s, actual.info(k).shape(), k));
+    }
+
+    @Test
+    void convertRoundTripsExactlyAndIsDeterministic() throws IOException {
+        Path a = tmp.resolve("a"), b = tmp.resolve("b");
+        List<Path> files = ConvertedLayout.write(fixtures(), a, null);
+        ConvertedLayout.write(fixtures(), b, null);
+        for (Path f : files) assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(b.resolve(f.getFileName())), f.toString());
+
+        ModelDirectory src = fixtures(), conv = ModelDirectory.open(a);
+        assertEquals(ModelDirectory.Layout.CONVERTED, conv.layout());
+        for (Part p : List.of(Part.CLIP, Part.PRIOR, Part.DECODER, Part.SR)) assertSameTensors(src.weights(p), conv.weights(p));
+        assertEquals(src.decoder().config(), conv.decoder().config());
+        assertEquals(src.prior().config(), conv.prior().config());
+        assertEquals(src.sr().config(), conv.sr().config());
+        assertEquals(src.clip().config(), conv.clip().config());
+        assertArrayEquals(src.clipStats().std().toFloatArray(), conv.clipStats().std().toFloatArray());
+        assertTrue(conv.decoder().weights().get("model.out.2.weight").segment().isMapped(), "converted weights load zero-copy");
+    }
+
+    @Test
+    void convertToHalfStoresF16() {
+        ConvertedLayout.write(fixtures(), tmp, DType.F16);
+        StateDict clip = ModelDirectory.open(tmp).weights(Part.CLIP);
+        assertEquals(DType.F16, clip.info("token_embedding.weight").dtype());
+        assertEquals(DType.I64, clip.info("vocab_size").dtype());
+    }
+
+    static void assertSameTensors(StateDict expected, StateDict actual) {
+        assertEquals(new java.util.TreeSet<>(expected.keys()), new java.util.TreeSet<>(actual.keys()));
+        for (String k : expected.keys()) {
+            assertEquals(expected.info(k).dtype(), actual.info(k).dtype(), k);
+            assertArrayEquals(expected.info(k).shape(), actual.info(k).shape(), k);
+            assertArrayEquals(expected.get(k).toDoubleArray(), actual.get(k).toDoubleArray(), 0.0, k);
+        }
+    }
+}
