@@ -3,18 +3,14 @@ package unclip4j.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -45,15 +41,7 @@ public final class SafetensorsFile {
     }
 
     public static SafetensorsFile open(Path path) {
-        MemorySegment map;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            // Arena.ofAuto: the mapping lives as long as any tensor view of it is reachable
-            map = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), Arena.ofAuto());
-        } catch (NoSuchFileException e) {
-            throw new CheckpointException(path + ": no such file");
-        } catch (IOException e) {
-            throw new CheckpointException(path + ": cannot read (" + e.getMessage() + ")", e);
-        }
+        MemorySegment map = FileMapping.map(path);
         return parse(path, map);
     }
 
