@@ -1,0 +1,88 @@
+package unclip4j.image;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+/**
+ * Reads PNG, JPEG and BMP files (javax.imageio) into 8-bit RGB the way Karlo's
+ * {@code Image.open(path).convert("RGB")} sees them:
+ * <ul>
+ *   <li>stored samples are taken as they are, without colour management (PIL ignores ICC profiles);
+ *   <li>grayscale → R = G = B; palette → palette colours;
+ *   <li><b>alpha is dropped</b>, not composited (PIL's {@code convert("RGB")} drops it, so transparent
+ *       pixels keep whatever colour they store);
+ *   <li>16-bit samples keep their high byte (as PIL does for 16-bit RGB PNGs; PIL saturates 16-bit
+ *       grayscale instead, which is not reproduced); 1-, 2- and 4-bit samples are scaled to 0..255.
+ * </ul>
+ * CMYK/YCCK JPEGs, which javax.imageio cannot decode, are refused with a message saying so.
+ */
+public final class Images {
+    private Images() {}
+
+    /** The picture at path as 8-bit RGB; any unreadable, corrupt or unsupported file is an IOException naming it. */
+    public static RgbImage read(Path path) throws IOException {
+        if (!Files.isRegularFile(path)) throw new NoSuchFileException(path.toString(), null, "no such image file");
+        BufferedImage img;
+        try {
+            img = ImageIO.read(path.toFile());
+        } catch (IOException | RuntimeException e) {
+            // the JPEG reader reports CMYK/YCCK as "Unsupported Image Type"; corrupt data surfaces as IIOException or runtime errors
+            throw new IOException(path + ": cannot decode image (" + e.getMessage() + "); CMYK JPEGs are not supported, "
+                    + "convert them to RGB first", e);
+        }
+        if (img == null) throw new IOException(path + ": not a PNG, JPEG or BMP image");
+        return toRgb(img, path.toString());
+    }
+
+    /** An 8-bit RGB copy of a decoded image (see the class comment for the conversion rules). */
+    static RgbImage toRgb(BufferedImage img, String name) throws IOException {
+        ColorModel cm = img.getColorModel();
+        int w = img.getWidth(), h = img.getHeight();
+        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        if (cm instanceof IndexColorModel) {
+            // palette entries are sRGB bytes already; getRGB only looks them up
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int argb = img.getRGB(x, y);
+                    int o = (y * w + x) * 3;
+                    rgb[o] = (byte) (argb >> 16);
+                    rgb[o + 1] = (byte) (argb >> 8);
+                    rgb[o + 2] = (byte) argb;
+                }
+            }
+            return new RgbImage(w, h, rgb);
+        }
+        int csType = cm.getColorSpace().getType();
+        if (csType != ColorSpace.TYPE_RGB && csType != ColorSpace.TYPE_GRAY) {
+            throw new IOException(name + ": unsupported colour space (type " + csType + ", e.g. CMYK); convert the image to RGB first");
+        }
+        if (cm.isAlphaPremultiplied()) img.coerceData(false);
+        // raw samples, read band by band: getRGB would colour-manage (it maps linear gray through a gamma curve)
+        Raster r = img.getRaster();
+        int colorBands = csType == ColorSpace.TYPE_GRAY ? 1 : 3;
+        for (int c = 0; c < 3; c++) {
+            int band = colorBands == 1 ? 0 : c;
+            int bits = cm.getComponentSize(band);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    rgb[(y * w + x) * 3 + c] = (byte) to8Bit(r.getSample(x, y, band), bits);
+                }
+            }
+        }
+        return new RgbImage(w, h, rgb);
+    }
+
+    private static int to8Bit(int sample, int bits) {
+        if (bits == 8) return sample;
+        if (bits > 8) return sample >>> (bits - 8);
+        return sample * 255 / ((1 << bits) - 1);
+    }
+}

@@ -1,0 +1,113 @@
+package unclip4j.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import unclip4j.testing.Fixtures;
+
+class ImagesTest {
+    @TempDir
+    Path dir;
+
+    private Path write(BufferedImage img, String format, String name) throws IOException {
+        Path p = dir.resolve(name);
+        assertTrue(ImageIO.write(img, format, p.toFile()), "no " + format + " writer for " + img.getType());
+        return p;
+    }
+
+    @Test
+    void readsTheFixturePicture() throws IOException {
+        RgbImage img = Images.read(Fixtures.file("input.png"));
+        assertTrue(img.width() > 0 && img.height() > 0);
+    }
+
+    @Test
+    void rgbPngAndBmpRoundTripExactly() throws IOException {
+        BufferedImage src = new BufferedImage(5, 3, BufferedImage.TYPE_INT_RGB);
+        src.setRGB(0, 0, 0x123456);
+        src.setRGB(4, 2, 0xfedcba);
+        for (String fmt : new String[] {"png", "bmp"}) {
+            RgbImage img = Images.read(write(src, fmt, "rgb." + fmt));
+            assertEquals(0x12, img.get(0, 0, 0));
+            assertEquals(0x34, img.get(0, 0, 1));
+            assertEquals(0x56, img.get(0, 0, 2));
+            assertEquals(0xba, img.get(4, 2, 2));
+        }
+    }
+
+    @Test
+    void grayscaleIsCopiedToAllChannelsWithoutGamma() throws IOException {
+        BufferedImage src = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
+        src.getRaster().setSample(0, 0, 0, 128);
+        src.getRaster().setSample(1, 0, 0, 37);
+        RgbImage img = Images.read(write(src, "png", "gray.png"));
+        for (int c = 0; c < 3; c++) {
+            assertEquals(128, img.get(0, 0, c));
+            assertEquals(37, img.get(1, 0, c));
+        }
+    }
+
+    @Test
+    void sixteenBitGrayKeepsTheHighByte() throws IOException {
+        BufferedImage src = new BufferedImage(1, 1, BufferedImage.TYPE_USHORT_GRAY);
+        src.getRaster().setSample(0, 0, 0, 0xabcd);
+        RgbImage img = Images.read(write(src, "png", "gray16.png"));
+        assertEquals(0xab, img.get(0, 0, 1));
+    }
+
+    @Test
+    void paletteUsesThePaletteColours() throws IOException {
+        byte[] r = {10, 20}, g = {30, 40}, b = {50, 60};
+        BufferedImage src = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 2, r, g, b));
+        src.getRaster().setSample(1, 0, 0, 1);
+        RgbImage img = Images.read(write(src, "png", "palette.png"));
+        assertEquals(10, img.get(0, 0, 0));
+        assertEquals(60, img.get(1, 0, 2));
+    }
+
+    @Test
+    void alphaIsDroppedNotComposited() throws IOException {
+        BufferedImage src = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
+        src.setRGB(0, 0, 0x00204060); // fully transparent, colour kept (PIL convert("RGB") behaviour)
+        RgbImage img = Images.read(write(src, "png", "alpha.png"));
+        assertEquals(0x20, img.get(0, 0, 0));
+        assertEquals(0x40, img.get(0, 0, 1));
+        assertEquals(0x60, img.get(0, 0, 2));
+    }
+
+    @Test
+    void jpegDecodes() throws IOException {
+        BufferedImage src = new BufferedImage(16, 16, BufferedImage.TYPE_3BYTE_BGR);
+        WritableRaster ras = src.getRaster();
+        for (int y = 0; y < 16; y++) for (int x = 0; x < 16; x++) ras.setPixel(x, y, new int[] {200, 100, 50});
+        RgbImage img = Images.read(write(src, "jpg", "rgb.jpg"));
+        assertTrue(Math.abs(img.get(8, 8, 0) - 200) < 8 && Math.abs(img.get(8, 8, 2) - 50) < 8);
+    }
+
+    @Test
+    void corruptAndMissingFilesGiveOneClearError() throws IOException {
+        Path junk = dir.resolve("junk.png");
+        Files.write(junk, new byte[] {1, 2, 3, 4, 5});
+        IOException e = assertThrows(IOException.class, () -> Images.read(junk));
+        assertTrue(e.getMessage().contains("junk.png"), e.getMessage());
+
+        Path truncated = dir.resolve("truncated.png");
+        byte[] png = Files.readAllBytes(Fixtures.file("input.png"));
+        Files.write(truncated, java.util.Arrays.copyOf(png, png.length / 3));
+        IOException t = assertThrows(IOException.class, () -> Images.read(truncated));
+        assertTrue(t.getMessage().contains("truncated.png"), t.getMessage());
+
+        assertThrows(NoSuchFileException.class, () -> Images.read(dir.resolve("absent.png")));
+    }
+}
