@@ -1,0 +1,31 @@
+package unclip4j.model.unet;
+
+import java.util.List;
+import unclip4j.tensor.Tensor;
+
+/**
+ * One entry of {@code input_blocks}, {@code middle_block} or {@code output_blocks}: karlo/modules/unet.py
+ * {@code TimestepEmbedSequential}, which applies its children in order and routes the timestep
+ * embedding to ResBlocks and the encoder tokens and mask to AttentionBlocks. Child i has key prefix {@code .i}.
+ */
+final class TimestepEmbedSequential {
+    /** A child of a TimestepEmbedSequential. */
+    sealed interface Layer permits ResBlock, AttentionBlock {}
+
+    private final List<Layer> layers;
+
+    TimestepEmbedSequential(List<Layer> layers) {
+        this.layers = List.copyOf(layers);
+    }
+
+    /** encoderOut and mask are null in a U-Net without attention (the SR). */
+    Tensor forward(Tensor h, Tensor emb, Tensor encoderOut, Tensor mask) {
+        for (Layer layer : layers) {
+            h = switch (layer) {
+                case ResBlock r -> r.forward(h, emb);
+                case AttentionBlock a -> a.forward(h, encoderOut, mask);
+            };
+        }
+        return h;
+    }
+}

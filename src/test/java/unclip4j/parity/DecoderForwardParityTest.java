@@ -1,0 +1,62 @@
+package unclip4j.parity;
+
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import unclip4j.backend.Backend;
+import unclip4j.backend.cpu.CpuBackend;
+import unclip4j.backend.cpu.ReferenceOps;
+import unclip4j.checkpoint.SafetensorsFile;
+import unclip4j.checkpoint.TorchCheckpoint;
+import unclip4j.checkpoint.Weights;
+import unclip4j.model.unet.PLMImUNet;
+import unclip4j.tensor.Tensor;
+import unclip4j.testing.Fixtures;
+
+/**
+ * One PLMImUNet forward against Karlo: decoder-tiny.ckpt and decoder_forward.safetensors of the
+ * karlo-tiny fixtures (MANIFEST.md, "decoder_forward.safetensors" and conventions 7–8; tolerance 1e-4
+ * relative L2 for single forwards). Loading is strict: every checkpoint key used, none missing.
+ */
+class DecoderForwardParityTest {
+
+    static Stream<Named<Backend>> backends() {
+        return Stream.of(new ReferenceOps(), new CpuBackend()).map(b -> Named.of(b.name(), b));
+    }
+
+    /** The tiny decoder of MANIFEST.md's Configuration table (decoder.yaml). */
+    static PLMImUNet tinyDecoder(Backend backend, Weights w) {
+        return new PLMImUNet(backend, w.at("model"),
+                32,                 // num_channels
+                new int[] {1, 2},   // channel_mult "1,2"
+                1,                  // num_res_blocks
+                Set.of(16 / 8),     // attention_resolutions "8" at image_size 16 → downsample factor 2
+                16,                 // num_head_channels
+                64,                 // xf_width
+                64,                 // clip_dim
+                2,                  // clip_emb_mult
+                true,               // use_scale_shift_norm
+                true,               // learn_sigma
+                0.1);               // clip_emb_drop → cf_param
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void outputMatchesKarlo(Backend backend) {
+        Weights w = new Weights(TorchCheckpoint.read(Fixtures.file("decoder-tiny.ckpt")));
+        PLMImUNet decoder = tinyDecoder(backend, w);
+        w.finish("PLMImUNet (karlo-tiny decoder)");
+
+        SafetensorsFile f = SafetensorsFile.open(Fixtures.file("decoder_forward.safetensors"));
+        Tensor out = decoder.forward(backend.upload(f.get("x_t")), backend.upload(f.get("timesteps")),
+                backend.upload(f.get("y")), backend.upload(f.get("txt_feat")), backend.upload(f.get("txt_feat_seq")),
+                backend.upload(f.get("mask")));
+
+        double err = Fixtures.assertRelL2(backend.download(out), f.get("output"), 1e-4, "decoder_forward.output");
+        System.out.printf("decoder_forward.output [%s] relL2 %.3g%n", backend.name(), err);
+        // the unconditional row's image embedding is the checkpoint's cf_param (MANIFEST.md convention 1)
+        Fixtures.assertRelL2(backend.download(decoder.cfParam()), f.get("y").select(0, 1), 0, "y[1] vs cf_param");
+    }
+}
