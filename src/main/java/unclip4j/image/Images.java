@@ -34,9 +34,10 @@ public final class Images {
         try {
             img = ImageIO.read(path.toFile());
         } catch (IOException | RuntimeException e) {
-            // the JPEG reader reports CMYK/YCCK as "Unsupported Image Type"; corrupt data surfaces as IIOException or runtime errors
-            throw new IOException(path + ": cannot decode image (" + e.getMessage() + "); CMYK JPEGs are not supported, "
-                    + "convert them to RGB first", e);
+            // corrupt data surfaces as IIOException or as runtime errors from the decoders
+            String hint = String.valueOf(e.getMessage()).contains("Unsupported Image Type")
+                    ? " (the JPEG reader's answer to CMYK/YCCK JPEGs: convert the image to RGB first)" : "";
+            throw new IOException(path + ": cannot decode image: " + e.getMessage() + hint, e);
         }
         if (img == null) throw new IOException(path + ": not a PNG, JPEG or BMP image");
         return toRgb(img, path.toString());

@@ -1,13 +1,13 @@
 package unclip4j.testing;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import unclip4j.tensor.Tensor;
+import java.util.stream.Stream;
+import unclip4j.backend.Backend;
+import unclip4j.backend.cpu.CpuBackend;
+import unclip4j.backend.cpu.ReferenceOps;
 
-/** The karlo-tiny fixtures on the test class path, and the relative-L2 comparison their MANIFEST defines. */
+/** The karlo-tiny fixtures on the test class path, and the backends parity tests run on. */
 public final class Fixtures {
     private Fixtures() {}
 
@@ -20,22 +20,8 @@ public final class Fixtures {
         }
     }
 
-    /** ‖actual − expected‖ / ‖expected‖ over the whole tensor (shapes must match), in double. */
-    public static double relL2(Tensor actual, Tensor expected) {
-        assertArrayEquals(expected.shape(), actual.shape(), "shape");
-        double[] a = actual.toDoubleArray(), e = expected.toDoubleArray();
-        double diff = 0, ref = 0;
-        for (int i = 0; i < a.length; i++) {
-            diff += (a[i] - e[i]) * (a[i] - e[i]);
-            ref += e[i] * e[i];
-        }
-        return Math.sqrt(diff / ref);
-    }
-
-    /** Asserts relL2 ≤ tolerance and returns it (so tests can report the measured error). */
-    public static double assertRelL2(Tensor actual, Tensor expected, double tolerance, String what) {
-        double err = relL2(actual, expected);
-        assertTrue(err <= tolerance, what + ": relative L2 " + err + " > " + tolerance);
-        return err;
+    /** Every backend a parity test runs on: {@code @MethodSource("unclip4j.testing.Fixtures#backends")}. */
+    public static Stream<Backend> backends() {
+        return Stream.of(new ReferenceOps(), new CpuBackend());
     }
 }
