@@ -14,6 +14,7 @@ import unclip4j.checkpoint.Weights;
 import unclip4j.model.unet.PLMImUNet;
 import unclip4j.tensor.Tensor;
 import unclip4j.testing.Fixtures;
+import unclip4j.testing.TensorAssertions;
 
 /**
  * One PLMImUNet forward against Karlo: decoder-tiny.ckpt and decoder_forward.safetensors of the
@@ -54,9 +55,9 @@ class DecoderForwardParityTest {
                 backend.upload(f.get("y")), backend.upload(f.get("txt_feat")), backend.upload(f.get("txt_feat_seq")),
                 backend.upload(f.get("mask")));
 
-        double err = Fixtures.assertRelL2(backend.download(out), f.get("output"), 1e-4, "decoder_forward.output");
+        double err = TensorAssertions.assertRelL2(f.get("output"), backend.download(out), 1e-4, "decoder_forward.output");
         System.out.printf("decoder_forward.output [%s] relL2 %.3g%n", backend.name(), err);
         // the unconditional row's image embedding is the checkpoint's cf_param (MANIFEST.md convention 1)
-        Fixtures.assertRelL2(backend.download(decoder.cfParam()), f.get("y").select(0, 1), 0, "y[1] vs cf_param");
+        TensorAssertions.assertRelL2(f.get("y").select(0, 1), backend.download(decoder.cfParam()), 0, "y[1] vs cf_param");
     }
 }

@@ -14,6 +14,7 @@ import unclip4j.model.unet.ImprovedSupRes64to256;
 import unclip4j.model.unet.SuperResUNetModel;
 import unclip4j.tensor.Tensor;
 import unclip4j.testing.Fixtures;
+import unclip4j.testing.TensorAssertions;
 
 /**
  * One forward of each SR network against Karlo: sr-tiny.ckpt and sr_forward.safetensors of the
@@ -48,7 +49,7 @@ class SrForwardParityTest {
     private static void check(Backend backend, String name, SuperResUNetModel model, Tensor xT, Tensor t, Tensor lowRes,
                               SafetensorsFile f) {
         Tensor out = model.forward(xT, t, lowRes);
-        double err = Fixtures.assertRelL2(backend.download(out), f.get(name), 1e-4, "sr_forward." + name);
+        double err = TensorAssertions.assertRelL2(f.get(name), backend.download(out), 1e-4, "sr_forward." + name);
         System.out.printf("sr_forward.%s [%s] relL2 %.3g%n", name, backend.name(), err);
     }
 }

@@ -29,6 +29,15 @@ public final class TensorAssertions {
         if (!(err <= tol)) fail("relative L2 error " + err + " > " + tol + " for shape " + Shape.toString(expected.shape()));
     }
 
+    /** {@link #assertRelL2(Tensor, Tensor, double)} with a label for the message; returns the error for reporting. */
+    public static double assertRelL2(Tensor expected, Tensor actual, double tol, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), () -> what + ": shape " + Shape.toString(actual.shape())
+                + " != expected " + Shape.toString(expected.shape()));
+        double err = relL2(expected, actual);
+        if (!(err <= tol)) fail(what + ": relative L2 error " + err + " > " + tol);
+        return err;
+    }
+
     /** Same shape and dtype, and every element equal bit for bit (as raw element values). */
     public static void assertSameValues(Tensor expected, Tensor actual) {
         assertArrayEquals(expected.shape(), actual.shape(), "shape");
