@@ -1,5 +1,6 @@
 package unclip4j.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
@@ -30,6 +31,32 @@ public final class ModelOptions {
 
     @Option(names = "--sr", paramLabel = "FILE", description = "Super-resolution checkpoint (.ckpt or safetensors).")
     Path sr;
+
+    /**
+     * The model given, or the embedded tiny model in {@code weights/tiny} of the installation when
+     * none is (a random test model: it shows the pipeline runs, not what Karlo draws).
+     */
+    public ModelDirectory openOrEmbedded() {
+        if (model == null && clip == null && clipStats == null && prior == null && decoder == null && sr == null) {
+            return ModelDirectory.open(embeddedModel());
+        }
+        return open();
+    }
+
+    /** True when the run uses the embedded test model. */
+    public boolean usesEmbedded() {
+        return model == null && clip == null && clipStats == null && prior == null && decoder == null && sr == null;
+    }
+
+    /** {@code <install>/weights/tiny}; the launcher passes the install directory as {@code -Dunclip4j.home}. */
+    public static Path embeddedModel() {
+        Path home = Path.of(System.getProperty("unclip4j.home", "."));
+        Path tiny = home.resolve("weights").resolve("tiny");
+        if (!Files.isDirectory(tiny)) {
+            throw new IllegalArgumentException("the embedded model " + tiny + " is missing; pass --model DIR");
+        }
+        return tiny;
+    }
 
     /** Opens the model; components are resolved (and can fail) when first used. */
     public ModelDirectory open() {
