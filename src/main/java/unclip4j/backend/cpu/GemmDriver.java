@@ -34,8 +34,8 @@ final class GemmDriver {
     private final int mr, nr, mc, nc;
     private final ThreadLocal<Workspace> workspaces;
 
-    /** Per-thread packing buffers, allocated once per thread. */
-    private record Workspace(float[] a, float[] b) {}
+    /** Per-thread packing buffers and the kernel's scratch tile, allocated once per thread. */
+    private record Workspace(float[] a, float[] b, float[] tile) {}
 
     GemmDriver(GemmMicroKernel kernel) {
         this.kernel = kernel;
@@ -43,7 +43,7 @@ final class GemmDriver {
         this.nr = kernel.nr();
         this.mc = Math.max(mr, MC / mr * mr);
         this.nc = Math.max(nr, NC / nr * nr);
-        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(new float[mc * KC], new float[nc * KC]));
+        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(new float[mc * KC], new float[nc * KC], new float[mr * nr]));
     }
 
     /**
@@ -92,7 +92,7 @@ final class GemmDriver {
                     GemmPacking.packA(transA, a, aOff, lda, ic, mb, pc, kb, alpha, mr, ws.a);
                     for (int jr = 0; jr < nb; jr += nr) {
                         for (int ir = 0; ir < mb; ir += mr) {
-                            kernel.multiply(kb, ws.a, ir * kb, ws.b, jr * kb, c, cOff + (long) (ic + ir) * ldc + jc + jr,
+                            kernel.multiply(kb, ws.a, ir * kb, ws.b, jr * kb, ws.tile, c, cOff + (long) (ic + ir) * ldc + jc + jr,
                                     ldc, Math.min(mr, mb - ir), Math.min(nr, nb - jr), betaK);
                         }
                     }

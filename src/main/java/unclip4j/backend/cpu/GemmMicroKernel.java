@@ -19,7 +19,8 @@ interface GemmMicroKernel {
      * C[r][j] = Σ_p a[aOff + p·mr + r]·b[bOff + p·nr + j] + beta·C[r][j] for p in [0, kb), r in
      * [0, rows), j in [0, cols), where C[r][j] is element cOff + r·ldc + j of c. Rows and columns
      * beyond rows×cols (the zero padding of edge panels) are not written; beta = 0 never reads C.
+     * tile is mr·nr floats of scratch owned by the calling thread.
      */
-    void multiply(int kb, float[] a, int aOff, float[] b, int bOff,
+    void multiply(int kb, float[] a, int aOff, float[] b, int bOff, float[] tile,
                   MemorySegment c, long cOff, int ldc, int rows, int cols, float beta);
 }

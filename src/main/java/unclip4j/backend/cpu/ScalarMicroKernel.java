@@ -19,9 +19,9 @@ final class ScalarMicroKernel implements GemmMicroKernel {
     }
 
     @Override
-    public void multiply(int kb, float[] a, int aOff, float[] b, int bOff,
+    public void multiply(int kb, float[] a, int aOff, float[] b, int bOff, float[] tile,
                          MemorySegment c, long cOff, int ldc, int rows, int cols, float beta) {
-        float[] tile = new float[MR * NR];
+        java.util.Arrays.fill(tile, 0f);
         for (int p = 0; p < kb; p++) {
             for (int r = 0; r < MR; r++) {
                 float av = a[aOff + p * MR + r];

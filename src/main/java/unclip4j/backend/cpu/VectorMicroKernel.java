@@ -14,7 +14,6 @@ final class VectorMicroKernel implements GemmMicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int NR = 2 * L;
-    private static final FloatVector Z = FloatVector.zero(S);
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final int MR = 12;
 
@@ -29,10 +28,13 @@ final class VectorMicroKernel implements GemmMicroKernel {
     }
 
     @Override
-    public void multiply(int kb, float[] a, int aOff, float[] b, int bOff,
+    public void multiply(int kb, float[] a, int aOff, float[] b, int bOff, float[] tile,
                          MemorySegment c, long cOff, int ldc, int rows, int cols, float beta) {
-        FloatVector c0a = Z, c0b = Z, c1a = Z, c1b = Z, c2a = Z, c2b = Z, c3a = Z, c3b = Z, c4a = Z, c4b = Z, c5a = Z, c5b = Z;
-        FloatVector c6a = Z, c6b = Z, c7a = Z, c7b = Z, c8a = Z, c8b = Z, c9a = Z, c9b = Z, c10a = Z, c10b = Z, c11a = Z, c11b = Z;
+        // fresh zeros, not a static final constant: a constant vector object entering the loop phis
+        // stops C2 from keeping the accumulators in registers (it boxes them on every iteration)
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0a = z, c0b = z, c1a = z, c1b = z, c2a = z, c2b = z, c3a = z, c3b = z, c4a = z, c4b = z, c5a = z, c5b = z;
+        FloatVector c6a = z, c6b = z, c7a = z, c7b = z, c8a = z, c8b = z, c9a = z, c9b = z, c10a = z, c10b = z, c11a = z, c11b = z;
         for (int p = 0; p < kb; p++) {
             int ap = aOff + p * MR, bp = bOff + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
@@ -73,40 +75,57 @@ final class VectorMicroKernel implements GemmMicroKernel {
             c11a = b0.fma(a11, c11a);
             c11b = b1.fma(a11, c11b);
         }
-        long row = cOff * Float.BYTES, stride = (long) ldc * Float.BYTES;
-        storeRow(c0a, c0b, c, row, cols, beta);
-        if (rows > 1) storeRow(c1a, c1b, c, row += stride, cols, beta);
-        if (rows > 2) storeRow(c2a, c2b, c, row += stride, cols, beta);
-        if (rows > 3) storeRow(c3a, c3b, c, row += stride, cols, beta);
-        if (rows > 4) storeRow(c4a, c4b, c, row += stride, cols, beta);
-        if (rows > 5) storeRow(c5a, c5b, c, row += stride, cols, beta);
-        if (rows > 6) storeRow(c6a, c6b, c, row += stride, cols, beta);
-        if (rows > 7) storeRow(c7a, c7b, c, row += stride, cols, beta);
-        if (rows > 8) storeRow(c8a, c8b, c, row += stride, cols, beta);
-        if (rows > 9) storeRow(c9a, c9b, c, row += stride, cols, beta);
-        if (rows > 10) storeRow(c10a, c10b, c, row += stride, cols, beta);
-        if (rows > 11) storeRow(c11a, c11b, c, row += stride, cols, beta);
+        // through the tile, not straight into C: passing the accumulators to a store method that C2
+        // does not inline (the node budget is spent on the loop) boxes them and costs 10× (measured)
+        c0a.intoArray(tile, 0 * NR);
+        c0b.intoArray(tile, 0 * NR + L);
+        c1a.intoArray(tile, 1 * NR);
+        c1b.intoArray(tile, 1 * NR + L);
+        c2a.intoArray(tile, 2 * NR);
+        c2b.intoArray(tile, 2 * NR + L);
+        c3a.intoArray(tile, 3 * NR);
+        c3b.intoArray(tile, 3 * NR + L);
+        c4a.intoArray(tile, 4 * NR);
+        c4b.intoArray(tile, 4 * NR + L);
+        c5a.intoArray(tile, 5 * NR);
+        c5b.intoArray(tile, 5 * NR + L);
+        c6a.intoArray(tile, 6 * NR);
+        c6b.intoArray(tile, 6 * NR + L);
+        c7a.intoArray(tile, 7 * NR);
+        c7b.intoArray(tile, 7 * NR + L);
+        c8a.intoArray(tile, 8 * NR);
+        c8b.intoArray(tile, 8 * NR + L);
+        c9a.intoArray(tile, 9 * NR);
+        c9b.intoArray(tile, 9 * NR + L);
+        c10a.intoArray(tile, 10 * NR);
+        c10b.intoArray(tile, 10 * NR + L);
+        c11a.intoArray(tile, 11 * NR);
+        c11b.intoArray(tile, 11 * NR + L);
+        store(tile, c, cOff, ldc, rows, cols, beta);
     }
 
-    /** C row = lo‖hi + beta·C row, for the first cols columns (masked only on edge tiles). */
-    private static void storeRow(FloatVector lo, FloatVector hi, MemorySegment c, long at, int cols, float beta) {
-        long atHi = at + (long) L * Float.BYTES;
+    /** C[r][j] = tile[r·NR + j] + beta·C[r][j] for the rows×cols corner (masked only on edge tiles). */
+    private static void store(float[] tile, MemorySegment c, long cOff, int ldc, int rows, int cols, float beta) {
         FloatVector vBeta = FloatVector.broadcast(S, beta);
-        if (cols == NR) {
-            if (beta != 0f) {
-                lo = FloatVector.fromMemorySegment(S, c, at, NATIVE).fma(vBeta, lo);
-                hi = FloatVector.fromMemorySegment(S, c, atHi, NATIVE).fma(vBeta, hi);
+        VectorMask<Float> mLo = S.indexInRange(0, cols), mHi = S.indexInRange(L, cols);
+        for (int r = 0; r < rows; r++) {
+            long lo = (cOff + (long) r * ldc) * Float.BYTES, hi = lo + (long) L * Float.BYTES;
+            FloatVector tLo = FloatVector.fromArray(S, tile, r * NR), tHi = FloatVector.fromArray(S, tile, r * NR + L);
+            if (cols == NR) {
+                if (beta != 0f) {
+                    tLo = FloatVector.fromMemorySegment(S, c, lo, NATIVE).fma(vBeta, tLo);
+                    tHi = FloatVector.fromMemorySegment(S, c, hi, NATIVE).fma(vBeta, tHi);
+                }
+                tLo.intoMemorySegment(c, lo, NATIVE);
+                tHi.intoMemorySegment(c, hi, NATIVE);
+            } else {
+                if (beta != 0f) {
+                    tLo = FloatVector.fromMemorySegment(S, c, lo, NATIVE, mLo).fma(vBeta, tLo);
+                    tHi = FloatVector.fromMemorySegment(S, c, hi, NATIVE, mHi).fma(vBeta, tHi);
+                }
+                tLo.intoMemorySegment(c, lo, NATIVE, mLo);
+                tHi.intoMemorySegment(c, hi, NATIVE, mHi);
             }
-            lo.intoMemorySegment(c, at, NATIVE);
-            hi.intoMemorySegment(c, atHi, NATIVE);
-        } else {
-            VectorMask<Float> mLo = S.indexInRange(0, cols), mHi = S.indexInRange(L, cols);
-            if (beta != 0f) {
-                lo = FloatVector.fromMemorySegment(S, c, at, NATIVE, mLo).fma(vBeta, lo);
-                hi = FloatVector.fromMemorySegment(S, c, atHi, NATIVE, mHi).fma(vBeta, hi);
-            }
-            lo.intoMemorySegment(c, at, NATIVE, mLo);
-            hi.intoMemorySegment(c, atHi, NATIVE, mHi);
         }
     }
 }
