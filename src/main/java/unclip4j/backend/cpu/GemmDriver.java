@@ -16,8 +16,9 @@ import java.lang.foreign.MemorySegment;
  */
 final class GemmDriver {
     /**
-     * Depth of one k block. 384 keeps a 384×32-float B micro-panel (48 KiB... see below) hot while
-     * each A micro-panel streams: measured best of 256/384/512 on Zen 4/5 (docs/BENCHMARKS.md).
+     * Depth of one k block: a kc×32 B micro-panel is 48 KiB, the L1d of Zen 4/5, and a kc×12 A
+     * micro-panel 18 KiB streams from L2. Long k is cut
+     * into equal blocks, so the loads and stores of C are amortised over ≥ 192 k steps.
      */
     static final int KC = 384;
     /** Rows of one A block: MC·KC floats = 504 KiB, half of the 1 MiB L2 per core. */

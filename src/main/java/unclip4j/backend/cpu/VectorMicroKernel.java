@@ -9,6 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API micro-kernel: an MR×(2·L) tile of C held in 2·MR vector registers (L = lanes of
  * the preferred species), updated per k step with two loads of B, MR broadcasts of A and 2·MR FMAs.
+ *
+ * <p>MR = 12 with AVX-512 (L = 16, a 12×32 tile): 24 accumulators + 2 B vectors + 1 broadcast fit
+ * the 32 zmm registers, and 24 independent FMA chains cover the 2 FMA pipes × 4-cycle latency.
+ * With 256-bit vectors (12×16 tile, 16 ymm registers) the kernel stays correct but spills.
+ * The body is unrolled by hand: C2 keeps only named locals in registers.
  */
 final class VectorMicroKernel implements GemmMicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
