@@ -1,8 +1,10 @@
 package unclip4j.backend.cpu;
 
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -19,13 +21,16 @@ final class GemmThreads {
 
     private GemmThreads() {}
 
-    /** Runs {@code part.accept(i)} for i in [0, parts) and returns when all have finished. */
+    /**
+     * Runs {@code part.accept(i)} for i in [0, parts) and returns when all have finished, also when
+     * interrupted (the parts write into the caller's C, so none may outlive the call); the first
+     * failure is rethrown.
+     */
     static void run(int parts, IntConsumer part) {
         if (parts == 1) {
             part.accept(0);
             return;
         }
-        @SuppressWarnings("unchecked")
         Future<?>[] helpers = new Future<?>[parts - 1];
         for (int i = 1; i < parts; i++) {
             int p = i;
@@ -37,22 +42,27 @@ final class GemmThreads {
         } catch (RuntimeException | Error e) {
             failure = e;
         }
+        boolean interrupted = false;
         for (Future<?> f : helpers) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (failure == null) failure = e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) failure = e;
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
+        if (interrupted) Thread.currentThread().interrupt();
         if (failure instanceof RuntimeException r) throw r;
         if (failure instanceof Error err) throw err;
         if (failure != null) throw new IllegalStateException("GEMM worker failed", failure);
     }
 
-    private static java.util.concurrent.ThreadFactory daemonFactory() {
+    private static ThreadFactory daemonFactory() {
         AtomicInteger count = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, "unclip4j-gemm-" + count.incrementAndGet());

@@ -2,6 +2,7 @@ package unclip4j.backend.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /** The fallback micro-kernel for {@code -Dunclip4j.cpu.vector=false}: plain loops over a 4×4 tile. */
 final class ScalarMicroKernel implements GemmMicroKernel {
@@ -21,7 +22,7 @@ final class ScalarMicroKernel implements GemmMicroKernel {
     @Override
     public void multiply(int kb, float[] a, int aOff, float[] b, int bOff, float[] tile,
                          MemorySegment c, long cOff, int ldc, int rows, int cols, float beta) {
-        java.util.Arrays.fill(tile, 0f);
+        Arrays.fill(tile, 0f);
         for (int p = 0; p < kb; p++) {
             for (int r = 0; r < MR; r++) {
                 float av = a[aOff + p * MR + r];
