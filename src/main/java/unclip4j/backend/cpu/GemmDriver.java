@@ -63,13 +63,16 @@ final class GemmDriver {
         // memory of a confined arena may only be touched by its owner: stay on the calling thread
         boolean shareable = a.isAccessibleBy(OTHER_THREAD) && b.isAccessibleBy(OTHER_THREAD) && c.isAccessibleBy(OTHER_THREAD);
         int parts = shareable ? (int) Math.max(1, Math.min(Math.min(threads, units), macs / MIN_MACS_PER_THREAD)) : 1;
-        GemmThreads.run(parts, part -> {
-            int from = Math.min(splitM ? m : n, units * part / parts * unit);
-            int to = Math.min(splitM ? m : n, units * (part + 1) / parts * unit);
-            if (splitM) {
-                block(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            } else {
-                block(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        // the shared pool: a GEMM called from inside a parallel kernel (per attention head, per conv band) runs inline
+        Parallel.forRange(parts, 1, (lo, hi) -> {
+            for (int part = lo; part < hi; part++) {
+                int from = Math.min(splitM ? m : n, units * part / parts * unit);
+                int to = Math.min(splitM ? m : n, units * (part + 1) / parts * unit);
+                if (splitM) {
+                    block(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                } else {
+                    block(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                }
             }
         });
     }
