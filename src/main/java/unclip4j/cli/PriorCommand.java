@@ -81,6 +81,7 @@ public final class PriorCommand implements Callable<Integer> {
 
         StateDict tensors = new StateDict("prior");
         tensors.put("image_embedding", b.download(embedding));
+        output.checkAlso(noise.saveNoisePath(), "--save-noise"); // again: the file may have appeared during the run
         noise.saveIfRequested();
         output.write(tensors, Map.of("prompt", prompt, "batch", String.valueOf(batch), "respacing", spacing,
                 "guidance", String.valueOf(guidance), "noise", noise.describe()));
