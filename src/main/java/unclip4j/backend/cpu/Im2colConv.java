@@ -1,0 +1,86 @@
+package unclip4j.backend.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import unclip4j.backend.OpShapes;
+import unclip4j.tensor.DType;
+import unclip4j.tensor.HostStorage;
+import unclip4j.tensor.Tensor;
+
+/**
+ * conv2d as GEMM: per sample, {@code out[O, Ho·Wo] = W[O, C·k·k] · col[C·k·k, Ho·Wo]} where column
+ * {@code (i, j)} of {@code col} holds the k×k input patch under output pixel (i, j). A 1×1 stride-1
+ * unpadded conv needs no col: the input {@code [C, H·W]} already is it. The col buffer covers a band of
+ * output rows at a time so it stays under {@link #COL_BYTES} whatever the image size.
+ */
+final class Im2colConv {
+    static final long COL_BYTES = 64L << 20;
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    private Im2colConv() {}
+
+    static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int stride, int padding) {
+        return conv2d(input, weight, bias, stride, padding, COL_BYTES);
+    }
+
+    /** With an explicit col budget, so tests can force several bands. */
+    static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int stride, int padding, long colBytes) {
+        long[] os = OpShapes.conv2d(input, weight, bias, stride, padding);
+        Tensor x = StridedCopy.f32(input), w = StridedCopy.f32(weight);
+        int nb = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3), o = w.dim(0), k = w.dim(2);
+        int ho = (int) os[2], wo = (int) os[3], plane = ho * wo, ckk = c * k * k;
+        Tensor out = Tensor.zeros(DType.F32, os);
+        MemorySegment xs = x.segment(), ws = w.segment(), ys = out.segment();
+        float beta = 0f;
+        if (bias != null) {
+            float[] bv = bias.toFloatArray();
+            for (int n = 0; n < nb; n++)
+                for (int oc = 0; oc < o; oc++) {
+                    long base = ((long) n * o + oc) * plane;
+                    for (int p = 0; p < plane; p++) ys.setAtIndex(F, base + p, bv[oc]);
+                }
+            beta = 1f; // the GEMM accumulates onto the bias
+        }
+        if (k == 1 && stride == 1 && padding == 0) {
+            for (int n = 0; n < nb; n++) {
+                ParallelGemm.gemm(false, false, o, plane, c, 1f, ws, 0, c, xs, (long) n * c * plane, plane, beta, ys, (long) n * o * plane, plane);
+            }
+            return out;
+        }
+        int band = (int) Math.max(1, Math.min(ho, colBytes / Float.BYTES / ((long) ckk * wo)));
+        MemorySegment col = HostStorage.allocate((long) ckk * band * wo * Float.BYTES).segment();
+        for (int n = 0; n < nb; n++) {
+            long xBase = (long) n * c * h * wd;
+            for (int i0 = 0; i0 < ho; i0 += band) {
+                int rows = Math.min(band, ho - i0), cols = rows * wo;
+                fillColumns(col, xs, xBase, c, h, wd, k, stride, padding, i0, rows, wo);
+                ParallelGemm.gemm(false, false, o, cols, ckk, 1f, ws, 0, ckk, col, 0, cols,
+                        beta, ys, (long) n * o * plane + (long) i0 * wo, plane);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code col[(c·k + u)·k + v, (i − i0)·Wo + j] = x[c, i·s + u − p, j·s + v − p]} (0 outside the
+     * input) for output rows {@code i0 .. i0+rows−1}; rows of col in parallel.
+     */
+    private static void fillColumns(MemorySegment col, MemorySegment xs, long xBase, int c, int h, int wd, int k,
+                                    int stride, int padding, int i0, int rows, int wo) {
+        long cols = (long) rows * wo;
+        Parallel.forRange(c * k * k, 8, (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {
+                int ic = r / (k * k), u = (r / k) % k, v = r % k;
+                long dst = r * cols;
+                for (int i = i0; i < i0 + rows; i++) {
+                    int y = i * stride + u - padding;
+                    for (int j = 0; j < wo; j++, dst++) {
+                        int xx = j * stride + v - padding;
+                        boolean inside = y >= 0 && y < h && xx >= 0 && xx < wd;
+                        col.setAtIndex(F, dst, inside ? xs.getAtIndex(F, xBase + ((long) ic * h + y) * wd + xx) : 0f);
+                    }
+                }
+            }
+        });
+    }
+}

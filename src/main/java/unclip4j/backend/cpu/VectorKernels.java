@@ -1,0 +1,275 @@
+package unclip4j.backend.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float loops under the fast CPU backend, on contiguous runs of floats in off-heap memory
+ * (offsets and lengths in floats). Each loop has a Vector API body ({@code SPECIES_PREFERRED})
+ * and a scalar tail that doubles as the whole loop when vectors are switched off
+ * ({@code -Dunclip4j.cpu.vector=false}); both compute the same formula in float.
+ */
+final class VectorKernels {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** Reductions add float partial sums over blocks this long, then the blocks in double. */
+    private static final int REDUCE_BLOCK = 1024;
+
+    // Float erf as a rational minimax approximation on [-4, 4] (Eigen generic_fast_erf_float /
+    // XLA ErfImpl32): erf(x) ≈ x·P(x²)/Q(x²), |error| below 2e-7; erf(±4) already rounds to ±1 in float.
+    private static final float ERF_CLAMP = 4f;
+    private static final float[] ERF_ALPHA = {
+        -2.72614225801306e-10f, 2.77068142495902e-08f, -2.10102402082508e-06f, -5.69250639462346e-05f,
+        -7.34990630326855e-04f, -2.95459980854025e-03f, -1.60960333262415e-02f,
+    };
+    private static final float[] ERF_BETA = {
+        -1.45660718464996e-05f, -2.13374055278905e-04f, -1.68282697438203e-03f, -7.37332916720468e-03f,
+        -1.42647390514189e-02f,
+    };
+    private static final float SQRT1_2 = (float) Math.sqrt(0.5);
+    private static final float QUICK_GELU_K = 1.702f;
+
+    enum Unary { GELU, QUICK_GELU, SILU, EXP }
+
+    enum Binary { ADD, SUB, MUL }
+
+    private final boolean vector;
+
+    VectorKernels(boolean vector) {
+        this.vector = vector;
+    }
+
+    boolean vector() {
+        return vector;
+    }
+
+    /** {@code y[i] = op(x[i])} for n floats. */
+    void unary(Unary op, MemorySegment x, long xo, MemorySegment y, long yo, int n) {
+        int i = 0;
+        if (vector) {
+            for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+                FloatVector v = load(x, xo + i);
+                FloatVector r = switch (op) {
+                    case GELU -> v.mul(0.5f).mul(erf(v.mul(SQRT1_2)).add(1f));
+                    case QUICK_GELU -> v.div(v.mul(-QUICK_GELU_K).lanewise(VectorOperators.EXP).add(1f));
+                    case SILU -> v.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+                    case EXP -> v.lanewise(VectorOperators.EXP);
+                };
+                store(r, y, yo + i);
+            }
+        }
+        for (; i < n; i++) {
+            float v = x.getAtIndex(F, xo + i);
+            float r = switch (op) {
+                case GELU -> 0.5f * v * (1f + erf(v * SQRT1_2));
+                case QUICK_GELU -> v / (1f + (float) Math.exp(-QUICK_GELU_K * v));
+                case SILU -> v / (1f + (float) Math.exp(-v));
+                case EXP -> (float) Math.exp(v);
+            };
+            y.setAtIndex(F, yo + i, r);
+        }
+    }
+
+    /**
+     * {@code y[i] = a[i·as] op b[i·bs]} for n floats; each stride is 1 (a run) or 0 (one value
+     * broadcast along the run).
+     */
+    void binary(Binary op, MemorySegment a, long ao, int as, MemorySegment b, long bo, int bs, MemorySegment y, long yo, int n) {
+        int i = 0;
+        if (vector) {
+            FloatVector ca = as == 0 ? FloatVector.broadcast(S, a.getAtIndex(F, ao)) : null;
+            FloatVector cb = bs == 0 ? FloatVector.broadcast(S, b.getAtIndex(F, bo)) : null;
+            for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+                FloatVector va = ca != null ? ca : load(a, ao + i), vb = cb != null ? cb : load(b, bo + i);
+                FloatVector r = switch (op) {
+                    case ADD -> va.add(vb);
+                    case SUB -> va.sub(vb);
+                    case MUL -> va.mul(vb);
+                };
+                store(r, y, yo + i);
+            }
+        }
+        for (; i < n; i++) {
+            float va = a.getAtIndex(F, ao + (long) i * as), vb = b.getAtIndex(F, bo + (long) i * bs);
+            float r = switch (op) {
+                case ADD -> va + vb;
+                case SUB -> va - vb;
+                case MUL -> va * vb;
+            };
+            y.setAtIndex(F, yo + i, r);
+        }
+    }
+
+    /**
+     * {@code y[i] = (x[i] − center)·a + b}, then SiLU if asked: the per-channel tail of a fused GroupNorm
+     * (centering first keeps a large mean from cancelling in float) and, with center 0, a plain affine map.
+     */
+    void scaleShift(MemorySegment x, long xo, MemorySegment y, long yo, int n, float center, float a, float b, boolean silu) {
+        int i = 0;
+        if (vector) {
+            FloatVector va = FloatVector.broadcast(S, a), vb = FloatVector.broadcast(S, b);
+            for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+                FloatVector r = load(x, xo + i).sub(center).fma(va, vb);
+                if (silu) r = r.div(r.neg().lanewise(VectorOperators.EXP).add(1f));
+                store(r, y, yo + i);
+            }
+        }
+        for (; i < n; i++) {
+            float r = Math.fma(x.getAtIndex(F, xo + i) - center, a, b);
+            if (silu) r = r / (1f + (float) Math.exp(-r));
+            y.setAtIndex(F, yo + i, r);
+        }
+    }
+
+    /** {@code y[i] = min(max(x[i], lo), hi)}; NaN stays NaN. */
+    void clamp(MemorySegment x, long xo, MemorySegment y, long yo, int n, float lo, float hi) {
+        int i = 0;
+        if (vector) {
+            for (int bound = S.loopBound(n); i < bound; i += S.length()) store(load(x, xo + i).max(lo).min(hi), y, yo + i);
+        }
+        for (; i < n; i++) y.setAtIndex(F, yo + i, Math.min(Math.max(x.getAtIndex(F, xo + i), lo), hi));
+    }
+
+    /** {@code y[i] += a·x[i]}. */
+    void axpy(float a, MemorySegment x, long xo, MemorySegment y, long yo, int n) {
+        int i = 0;
+        if (vector) {
+            FloatVector va = FloatVector.broadcast(S, a);
+            for (int bound = S.loopBound(n); i < bound; i += S.length()) store(load(x, xo + i).fma(va, load(y, yo + i)), y, yo + i);
+        }
+        for (; i < n; i++) y.setAtIndex(F, yo + i, Math.fma(a, x.getAtIndex(F, xo + i), y.getAtIndex(F, yo + i)));
+    }
+
+    /** {@code Σ x[i]}. */
+    double sum(MemorySegment x, long xo, int n) {
+        double total = 0;
+        for (int start = 0; start < n; start += REDUCE_BLOCK) {
+            int len = Math.min(REDUCE_BLOCK, n - start), i = 0;
+            float block = 0f;
+            if (vector) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int bound = S.loopBound(len); i < bound; i += S.length()) acc = acc.add(load(x, xo + start + i));
+                block = acc.reduceLanes(VectorOperators.ADD);
+            }
+            for (; i < len; i++) block += x.getAtIndex(F, xo + start + i);
+            total += block;
+        }
+        return total;
+    }
+
+    /** {@code Σ (x[i] − mean)²}: the second pass of a two-pass variance (no cancellation). */
+    double sumSquaredDeviation(MemorySegment x, long xo, int n, float mean) {
+        double total = 0;
+        for (int start = 0; start < n; start += REDUCE_BLOCK) {
+            int len = Math.min(REDUCE_BLOCK, n - start), i = 0;
+            float block = 0f;
+            if (vector) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int bound = S.loopBound(len); i < bound; i += S.length()) {
+                    FloatVector d = load(x, xo + start + i).sub(mean);
+                    acc = d.fma(d, acc);
+                }
+                block = acc.reduceLanes(VectorOperators.ADD);
+            }
+            for (; i < len; i++) {
+                float d = x.getAtIndex(F, xo + start + i) - mean;
+                block += d * d;
+            }
+            total += block;
+        }
+        return total;
+    }
+
+    /** {@code y[i] = (x[i] − mean)·rstd·γ[i] + β[i]} (γ, β: n floats from index 0, or null for 1 and 0). */
+    void normalize(MemorySegment x, long xo, MemorySegment y, long yo, int n, float mean, float rstd,
+                   MemorySegment gamma, MemorySegment beta) {
+        int i = 0;
+        if (vector) {
+            for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+                FloatVector r = load(x, xo + i).sub(mean).mul(rstd);
+                if (gamma != null) r = r.mul(load(gamma, i));
+                if (beta != null) r = r.add(load(beta, i));
+                store(r, y, yo + i);
+            }
+        }
+        for (; i < n; i++) {
+            float r = (x.getAtIndex(F, xo + i) - mean) * rstd;
+            if (gamma != null) r *= gamma.getAtIndex(F, i);
+            if (beta != null) r += beta.getAtIndex(F, i);
+            y.setAtIndex(F, yo + i, r);
+        }
+    }
+
+    /**
+     * In-place softmax of a row of n floats: {@code exp(x − max) / Σ}. A fully masked row (max = −inf)
+     * throws IllegalArgumentException instead of turning into NaN.
+     */
+    void softmaxInPlace(MemorySegment x, long xo, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        int i = 0;
+        if (vector) {
+            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int bound = S.loopBound(n); i < bound; i += S.length()) acc = acc.max(load(x, xo + i));
+            max = acc.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) max = Math.max(max, x.getAtIndex(F, xo + i));
+        if (max == Float.NEGATIVE_INFINITY) throw new IllegalArgumentException("softmax row fully masked (all -inf): no distribution");
+
+        double sum = 0;
+        i = 0;
+        if (vector) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+                FloatVector e = load(x, xo + i).sub(max).lanewise(VectorOperators.EXP);
+                store(e, x, xo + i);
+                acc = acc.add(e);
+            }
+            sum = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x.getAtIndex(F, xo + i) - max);
+            x.setAtIndex(F, xo + i, e);
+            sum += e;
+        }
+
+        float inv = (float) (1 / sum);
+        i = 0;
+        if (vector) {
+            for (int bound = S.loopBound(n); i < bound; i += S.length()) store(load(x, xo + i).mul(inv), x, xo + i);
+        }
+        for (; i < n; i++) x.setAtIndex(F, xo + i, x.getAtIndex(F, xo + i) * inv);
+    }
+
+    static float erf(float x) {
+        x = Math.min(Math.max(x, -ERF_CLAMP), ERF_CLAMP);
+        float x2 = x * x;
+        float p = ERF_ALPHA[0];
+        for (int j = 1; j < ERF_ALPHA.length; j++) p = Math.fma(p, x2, ERF_ALPHA[j]);
+        float q = ERF_BETA[0];
+        for (int j = 1; j < ERF_BETA.length; j++) q = Math.fma(q, x2, ERF_BETA[j]);
+        return x * p / q;
+    }
+
+    private static FloatVector erf(FloatVector x) {
+        x = x.max(-ERF_CLAMP).min(ERF_CLAMP);
+        FloatVector x2 = x.mul(x);
+        FloatVector p = FloatVector.broadcast(S, ERF_ALPHA[0]);
+        for (int j = 1; j < ERF_ALPHA.length; j++) p = p.fma(x2, FloatVector.broadcast(S, ERF_ALPHA[j]));
+        FloatVector q = FloatVector.broadcast(S, ERF_BETA[0]);
+        for (int j = 1; j < ERF_BETA.length; j++) q = q.fma(x2, FloatVector.broadcast(S, ERF_BETA[j]));
+        return x.mul(p).div(q);
+    }
+
+    private static FloatVector load(MemorySegment s, long floatIndex) {
+        return FloatVector.fromMemorySegment(S, s, floatIndex * Float.BYTES, ORDER);
+    }
+
+    private static void store(FloatVector v, MemorySegment s, long floatIndex) {
+        v.intoMemorySegment(s, floatIndex * Float.BYTES, ORDER);
+    }
+}
