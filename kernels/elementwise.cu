@@ -19,6 +19,7 @@ upsample_nearest2x  bytes 4·n_in + 4·4·n_in     v1 naive: one thread per outp
 avgpool2x2          bytes 4·n_in + n_in         v1 naive: one thread per output element.
 embedding           bytes 8·rows + 8·rows·dim   v1 naive: one thread per output element, ids as int64.
 convert f32<->f16, f32<->bf16 (round to nearest even)   bytes 6·n   v1 naive.
+add_bias            C[r, j] += bias[j], after a library GEMM   bytes 8·rows·N   v1 naive.
 */
 #include "common.cuh"
 
@@ -142,4 +143,10 @@ extern "C" __global__ void convert_f16_f32_v1_naive(float* out, const __half* x,
 extern "C" __global__ void convert_bf16_f32_v1_naive(float* out, const __nv_bfloat16* x, long long n) {
     for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
         out[i] = __bfloat162float(x[i]);
+}
+
+extern "C" __global__ void add_bias_v1_naive(float* C, const float* bias, long long rows, int N) {
+    long long n = rows * N;
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
+        C[i] += bias[i % N];
 }

@@ -16,7 +16,6 @@ v4 wmma_f16   tensor cores (WMMA m16n16k16, sm_80+): operands rounded to fp16 wh
               shared memory, fp32 accumulate; 64×64 tile per block of 4 warps, each warp 32×32.
               Looser accuracy: fp16 operand rounding (~1e-3 relative).
 v5 wmma_bf16  v4 with bf16 operands (fp32 range, 8-bit mantissa: ~4e-3 relative).
-add_bias      C[r, j] += bias[j] after the library GEMM (cuBLAS has no bias epilogue here).
 */
 #include "common.cuh"
 #include <mma.h>
@@ -177,10 +176,4 @@ extern "C" __global__ void __launch_bounds__(128) gemm_v4_wmma_f16(GEMM_PARAMS) 
 
 extern "C" __global__ void __launch_bounds__(128) gemm_v5_wmma_bf16(GEMM_PARAMS) {
     gemm_wmma<__nv_bfloat16>(C, A, B, C0, bias, M, N, K, sam, sak, sbk, sbn, batchA, batchB, batchC0, alpha, beta);
-}
-
-extern "C" __global__ void add_bias_v1_naive(float* C, const float* bias, long long rows, int N) {
-    long long n = rows * N;
-    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
-        C[i] += bias[i % N];
 }
