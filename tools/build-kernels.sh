@@ -45,7 +45,7 @@ done
 [ "$status" = 0 ] || exit 1
 {
   release=$("$nvcc" --version | sed -n 's/.*release \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
-  echo "nvcc: $("$nvcc" --version | tail -1)"
+  echo "nvcc: nvcc $("$nvcc" --version | sed -n 's/.*release \([0-9.]*\), \(V[0-9.]*\).*/\1 (\2)/p')"
   # code built by CUDA X.Y needs a driver that supports X.Y (cuDriverGetVersion >= X*1000 + Y*10)
   echo "driver-min: $(echo "$release" | awk '{print $1 * 1000 + $2 * 10}')"
   echo "ptx: compute_80"

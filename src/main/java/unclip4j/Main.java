@@ -4,13 +4,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import unclip4j.cli.BenchCommand;
 import unclip4j.cli.Cli;
+import unclip4j.cli.DoctorCommand;
 
 /** The {@code unclip4j} command line: one subcommand per job. */
 @Command(name = "unclip4j",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "unCLIP (DALL-E 2 / Karlo v1.0 alpha) text-to-image engine for the JVM.",
-        subcommands = {BenchCommand.class})
+        subcommands = {BenchCommand.class, DoctorCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code unclip4j bench ...}: quick, self-contained throughput measurements (JMH suites live in bench/). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure op throughput on this machine.",
-        subcommands = {})
+        subcommands = {KernelBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {

@@ -18,6 +18,7 @@ import java.util.List;
  * while the GPU machines have CUDA 13 (libcublas.so.13); binding the few functions we call directly
  * works with either. cuBLAS is column-major; {@link #sgemm} does the row-major translation.
  */
+@SuppressWarnings("restricted") // FFM downcalls into an optional vendor library: the point of this class
 public final class Cublas implements AutoCloseable {
     static final List<String> LIBRARIES = List.of("libcublas.so.13", "libcublas.so.12", "libcublas.so");
     private static final int OP_N = 0, OP_T = 1;

@@ -21,6 +21,7 @@ import jcuda.driver.JCudaDriver;
  * once. Order matters: libcuda is looked up through FFM first, because only then is it safe to let
  * JCuda load its JNI library (which links against libcuda).
  */
+@SuppressWarnings("restricted") // libcuda is looked up through FFM before JCuda may load
 public final class Cuda {
     static final String DRIVER_LIBRARY = "libcuda.so.1";
 

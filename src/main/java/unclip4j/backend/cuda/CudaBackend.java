@@ -30,19 +30,37 @@ import unclip4j.tensor.Tensor;
  * ones by one float ulp in rare cases (see kernels/philox.cu).
  */
 public final class CudaBackend implements Backend {
+    /** The context and the library handles, shared by backends that differ only in kernel choice. */
+    private static final class Shared {
+        final CudaContext ctx;
+        Cublas cublas;
+        Cudnn cudnn;
+
+        Shared(CudaContext ctx) {
+            this.ctx = ctx;
+        }
+    }
+
+    private final Shared shared;
     private final CudaContext ctx;
     private final KernelChoice choice;
-    private Cublas cublas;
-    private Cudnn cudnn;
+    private final boolean owner;
 
-    private CudaBackend(CudaContext ctx, KernelChoice choice) {
-        this.ctx = ctx;
+    private CudaBackend(Shared shared, KernelChoice choice, boolean owner) {
+        this.shared = shared;
+        this.ctx = shared.ctx;
         this.choice = choice;
+        this.owner = owner;
     }
 
     /** Opens GPU 0; IllegalStateException with the reason when CUDA is unavailable. */
     public static CudaBackend open(KernelChoice choice) {
-        return new CudaBackend(CudaContext.open(), choice);
+        return new CudaBackend(new Shared(CudaContext.open()), choice, true);
+    }
+
+    /** The same GPU, memory and stream with another kernel choice (the bench compares variants this way); closing it is a no-op. */
+    public CudaBackend with(KernelChoice other) {
+        return new CudaBackend(shared, other, false);
     }
 
     public static CudaBackend open() {
@@ -68,14 +86,19 @@ public final class CudaBackend implements Backend {
     }
 
     /** The cuBLAS handle, opened on first use; IllegalStateException with the reason when cuBLAS is absent. */
-    public synchronized Cublas cublas() {
-        if (cublas == null) cublas = Cublas.open(ctx);
-        return cublas;
+    public Cublas cublas() {
+        synchronized (shared) {
+            if (shared.cublas == null) shared.cublas = Cublas.open(ctx);
+            return shared.cublas;
+        }
     }
 
-    public synchronized Cudnn cudnn() {
-        if (cudnn == null) cudnn = Cudnn.open(ctx);
-        return cudnn;
+    /** The cuDNN handle, opened on first use; IllegalStateException with the reason when cuDNN is absent. */
+    public Cudnn cudnn() {
+        synchronized (shared) {
+            if (shared.cudnn == null) shared.cudnn = Cudnn.open(ctx);
+            return shared.cudnn;
+        }
     }
 
     // ------------------------------------------------------------------ helpers for launchers
@@ -340,10 +363,13 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public synchronized void close() {
-        if (cublas != null) cublas.close();
-        if (cudnn != null) cudnn.close();
-        ctx.close();
+    public void close() {
+        if (!owner) return;
+        synchronized (shared) {
+            if (shared.cublas != null) shared.cublas.close();
+            if (shared.cudnn != null) shared.cudnn.close();
+            ctx.close();
+        }
     }
 
     // ------------------------------------------------------------------ input preparation

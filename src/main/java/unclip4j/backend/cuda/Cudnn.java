@@ -19,6 +19,7 @@ import unclip4j.tensor.Tensor;
  * legacy convolution API (descriptors + cudnnConvolutionForward) is still exported by libcudnn.so.9.
  * FMA math is forced so that results are fp32 (no TF32), comparable with the hand kernels at 1e-5.
  */
+@SuppressWarnings("restricted") // FFM downcalls into an optional vendor library: the point of this class
 public final class Cudnn implements AutoCloseable {
     static final List<String> LIBRARIES = List.of("libcudnn.so.9", "libcudnn.so.8", "libcudnn.so");
     private static final int NCHW = 0, FLOAT = 0, CROSS_CORRELATION = 1, FMA_MATH = 3, IMPLICIT_PRECOMP_GEMM = 1;

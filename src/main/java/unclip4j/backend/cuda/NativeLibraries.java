@@ -5,6 +5,7 @@ import java.lang.foreign.SymbolLookup;
 import java.util.List;
 
 /** Finds an optional shared library among versioned names, for the FFM bindings (cuBLAS, cuDNN, NVTX). */
+@SuppressWarnings("restricted") // looking up optional libraries is why this class exists
 final class NativeLibraries {
     private NativeLibraries() {}
 

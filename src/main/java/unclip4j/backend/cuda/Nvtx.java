@@ -14,6 +14,7 @@ import java.util.List;
  *
  * <pre>{@code try (var r = Nvtx.range("decoder.step")) { ... }}</pre>
  */
+@SuppressWarnings("restricted") // FFM downcalls into an optional vendor library: the point of this class
 public final class Nvtx {
     private static final List<String> LIBRARIES = List.of("libnvtx3interop.so.1", "libnvtx3interop.so", "libnvToolsExt.so.1", "libnvToolsExt.so");
     private static final MethodHandle PUSH, POP;
