@@ -10,6 +10,7 @@ import java.util.function.Function;
 import unclip4j.backend.Backend;
 import unclip4j.backend.cpu.ReferenceOps;
 import unclip4j.backend.cuda.CudaBackend;
+import unclip4j.backend.cuda.Nvtx;
 import unclip4j.tensor.Shape;
 import unclip4j.tensor.Tensor;
 
@@ -101,8 +102,10 @@ public final class KernelBench {
                     allOk = false;
                     continue;
                 }
-                KernelTimer.Timing t = KernelTimer.time(gpu.context(), warmup, runs,
-                        i -> c0.op().apply(new Args(b, dev.get(i % ROTATE))));
+                KernelTimer.Timing t;
+                try (Nvtx.Range range = Nvtx.range("bench " + family + " " + v.id())) {
+                    t = KernelTimer.time(gpu.context(), warmup, runs, i -> c0.op().apply(new Args(b, dev.get(i % ROTATE))));
+                }
                 double perSec = (c0.computeBound() ? c0.flops() : c0.bytes()) / (t.medianMs() * 1e-3) / 1e9;
                 double peak = c0.computeBound() ? gpu.context().device().peakFp32Gflops() : gpu.context().device().peakGBs();
                 if (v.isLibrary()) libraryMs = t.medianMs();

@@ -24,7 +24,10 @@ import unclip4j.backend.cuda.PtxModules;
 class KernelsCompileTest {
     private static final Path KERNELS = Path.of("kernels");
 
+    /** The same rule as tools/build-kernels.sh: NVCC (even empty) wins, else the PATH, else /usr/local/cuda. */
     static boolean nvccPresent() {
+        String forced = System.getenv("NVCC");
+        if (forced != null) return !forced.isEmpty() && Files.isExecutable(Path.of(forced));
         String path = System.getenv().getOrDefault("PATH", "");
         for (String dir : path.split(java.io.File.pathSeparator)) if (Files.isExecutable(Path.of(dir, "nvcc"))) return true;
         return Files.isExecutable(Path.of("/usr/local/cuda/bin/nvcc"));
