@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import unclip4j.backend.OpShapes;
 import unclip4j.tensor.DType;
+import unclip4j.tensor.HostStorage;
 import unclip4j.tensor.Tensor;
 
 /**
@@ -29,7 +30,7 @@ final class BlockedAttention {
         MemorySegment ms = mask == null ? null : mask.segment();
         int blocks = (tq + QUERY_BLOCK - 1) / QUERY_BLOCK;
         Parallel.forRange(nb * nh * blocks, 1, (lo, hi) -> {
-            MemorySegment scores = MemorySegment.ofArray(new float[Math.min(QUERY_BLOCK, tq) * tk]);
+            MemorySegment scores = HostStorage.allocate((long) Math.min(QUERY_BLOCK, tq) * tk * Float.BYTES).segment();
             for (int item = lo; item < hi; item++) {
                 int bh = item / blocks, b = bh / nh, i0 = (item % blocks) * QUERY_BLOCK, rows = Math.min(QUERY_BLOCK, tq - i0);
                 Sgemm.sgemm(false, true, rows, tk, d, scale, qs, ((long) bh * tq + i0) * d, d,

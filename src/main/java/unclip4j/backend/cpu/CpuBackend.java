@@ -285,9 +285,15 @@ public final class CpuBackend implements Backend {
         MemorySegment xs = xc.segment(), ys = out.segment();
         Parallel.forRange(planes, 1, (lo, hi) -> {
             for (long p = lo; p < hi; p++) {
-                for (int y = 0; y < 2 * h; y++) {
-                    long src = (p * h + y / 2) * w, dst = (p * 2 * h + y) * 2 * w;
-                    for (int xx = 0; xx < 2 * w; xx++) ys.setAtIndex(F, dst + xx, xs.getAtIndex(F, src + xx / 2));
+                for (int y = 0; y < h; y++) {
+                    long src = (p * h + y) * w, dst = (p * 2 * h + 2 * y) * 2 * w;
+                    for (int xx = 0; xx < w; xx++) {
+                        float v = xs.getAtIndex(F, src + xx);
+                        ys.setAtIndex(F, dst + 2 * xx, v);
+                        ys.setAtIndex(F, dst + 2 * xx + 1, v);
+                    }
+                    // the second output row repeats the first
+                    MemorySegment.copy(ys, dst * Float.BYTES, ys, (dst + 2L * w) * Float.BYTES, 2L * w * Float.BYTES);
                 }
             }
         });

@@ -2,6 +2,8 @@ package unclip4j.backend.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
 import org.apache.commons.math3.special.Erf;
 import unclip4j.backend.Backend;
 import unclip4j.backend.OpShapes;
@@ -432,14 +434,16 @@ public final class ReferenceOps implements Backend {
         for (int i = 0; i < d; i++) out[start + i] = Math.exp(v[start + i] - max) / sum;
     }
 
-    private static Tensor map(Tensor x, java.util.function.DoubleUnaryOperator f) {
+    private static Tensor map(Tensor x, DoubleUnaryOperator f) {
         OpShapes.requireFloat(x, "input");
         double[] v = values(x);
         for (int i = 0; i < v.length; i++) v[i] = f.applyAsDouble(v[i]);
         return f32(v, x.shape());
     }
 
-    private static Tensor zip(Tensor a, Tensor b, java.util.function.DoubleBinaryOperator f) {
+    private static Tensor zip(Tensor a, Tensor b, DoubleBinaryOperator f) {
+        OpShapes.requireFloat(a, "first operand");
+        OpShapes.requireFloat(b, "second operand");
         long[] os = Shape.broadcast(a.shape(), b.shape());
         double[] av = values(a.expand(os)), bv = values(b.expand(os));
         for (int i = 0; i < av.length; i++) av[i] = f.applyAsDouble(av[i], bv[i]);

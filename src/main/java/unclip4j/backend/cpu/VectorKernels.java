@@ -21,7 +21,8 @@ final class VectorKernels {
     private static final int REDUCE_BLOCK = 1024;
 
     // Float erf as a rational minimax approximation on [-4, 4] (Eigen generic_fast_erf_float /
-    // XLA ErfImpl32): erf(x) ≈ x·P(x²)/Q(x²), |error| below 2e-7; erf(±4) already rounds to ±1 in float.
+    // XLA ErfImpl32): erf(x) ≈ x·P(x²)/Q(x²); measured max error 3.3e-7, absolute and relative (a few float
+    // ulps; commons-math Erf as truth). erf(±4) already rounds to ±1 in float.
     private static final float ERF_CLAMP = 4f;
     private static final float[] ERF_ALPHA = {
         -2.72614225801306e-10f, 2.77068142495902e-08f, -2.10102402082508e-06f, -5.69250639462346e-05f,
