@@ -4,8 +4,9 @@ v (B, H, Tk, Dv), all contiguous; out (B, H, Tq, Dv). M combines an optional add
 (B, Tk) of 0 / -inf (text padding) and the causal rule "key j hidden from query i when
 j > i + (Tk - Tq)". In the U-Net the text context's keys come first and the spatial keys after
 them (guided-diffusion's QKVAttention with encoder_kv), so a padding mask covers the first Tk - HW
-keys only; the kernel does not care, the mask is per key. A query with every key masked gives NaN
-(ReferenceOps throws). Reference: ReferenceOps.attention. Launcher: AttentionKernel.java.
+keys only; the kernel does not care, the mask is per key. A query that sees no key gets NaN and sets
+*noKey (when not null) so that the launcher can throw as ReferenceOps.attention does.
+Reference: ReferenceOps.attention. Launcher: AttentionKernel.java.
 FLOPs: 2·B·H·Tq·Tk·(D + Dv) (+ causal saves up to half). Bytes (flash, ideal):
 4·B·H·(Tq·D + Tk·D·ceil(Tq/16) + Tk·Dv·ceil(Tq/16) + Tq·Dv): K and V are re-read once per query tile.
 
@@ -31,7 +32,7 @@ __device__ inline bool att_visible(int i, int j, int Tq, int Tk, int causal) {
 
 extern "C" __global__ void attention_v1_naive(float* out, const float* q, const float* k, const float* v,
                                               const float* keyMask, int B, int H, int Tq, int Tk, int D, int Dv,
-                                              int causal, float scale) {
+                                              int causal, float scale, int* noKey) {
     long long row = blockIdx.x * (long long)blockDim.x + threadIdx.x;
     if (row >= (long long)B * H * Tq) return;
     int i = (int)(row % Tq);
@@ -61,14 +62,16 @@ extern "C" __global__ void attention_v1_naive(float* out, const float* q, const 
         float p = expf(s - m) / l;
         for (int e = 0; e < Dv; e++) o[e] += p * vb[j * Dv + e];
     }
-    if (l == 0.f)
+    if (l == 0.f) {
         for (int e = 0; e < Dv; e++) o[e] = NAN;
+        if (noKey) *noKey = 1;
+    }
 }
 
 // dynamic shared memory: Qs[ATT_BR][D], Ks[ATT_BC][D + 1] (padded: lanes read different rows), Vs[ATT_BC][Dv]
 extern "C" __global__ void __launch_bounds__(ATT_WARPS * WARP)
 attention_v2_flash(float* out, const float* q, const float* k, const float* v, const float* keyMask, int B, int H,
-                   int Tq, int Tk, int D, int Dv, int causal, float scale) {
+                   int Tq, int Tk, int D, int Dv, int causal, float scale, int* noKey) {
     extern __shared__ float smem[];
     float* Qs = smem;
     float* Ks = Qs + ATT_BR * D;
@@ -138,6 +141,7 @@ attention_v2_flash(float* out, const float* q, const float* k, const float* v, c
     for (int r = 0; r < ATT_ROWS; r++) {
         int i = i0 + warp * ATT_ROWS + r;
         if (i >= Tq) continue;
+        if (l[r] == 0.f && noKey && lane == 0) *noKey = 1;
         float inv = l[r] == 0.f ? NAN : 1.f / l[r];
         #pragma unroll
         for (int c = 0; c < ATT_MAXD / WARP; c++) {

@@ -25,9 +25,11 @@ import unclip4j.tensor.Tensor;
  * from the caching allocator; host tensors passed in are uploaded first, and F16/BF16 inputs are
  * widened to F32 on the device (one conversion pass) before kernels that read F32.
  *
- * <p>Two deviations from ReferenceOps, both documented on the kernels: a fully masked softmax or
- * attention row yields NaN instead of an exception, and Philox normals may differ from the Java
- * ones by one float ulp in rare cases (see kernels/philox.cu).
+ * <p>A fully masked softmax row, or a query that sees no key, throws like ReferenceOps: the kernels
+ * raise a device flag that is read back after the launch (one synchronisation: always for softmax,
+ * for attention only when a key mask is given, since otherwise only the shapes can hide every key).
+ * One deviation: Philox normals may differ from the Java ones by one float ulp in rare cases (see
+ * kernels/philox.cu).
  */
 public final class CudaBackend implements Backend {
     /** The context and the library handles, shared by backends that differ only in kernel choice. */
@@ -187,15 +189,23 @@ public final class CudaBackend implements Backend {
         OpShapes.softmax(x, mask);
         Tensor in = mask == null ? f32c(x) : add(x, mask);
         Tensor out = empty(DType.F32, x.shape());
-        ((SoftmaxKernel) choice.resolve("softmax")).launch(this, out, in);
+        if (out.numel() == 0) return out;
+        Tensor flag = newFlag();
+        ((SoftmaxKernel) choice.resolve("softmax")).launch(this, out, in, flag);
+        if (isSet(flag)) throw new IllegalArgumentException(FULLY_MASKED);
         return out;
     }
 
     @Override
     public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, float scale) {
         long[] os = OpShapes.attention(q, k, v, keyMask);
+        // causal with fewer keys than queries: the first Tq - Tk queries see nothing, whatever the data
+        if (causal && k.size(2) < q.size(2) || k.size(2) == 0 && q.size(2) > 0) throw new IllegalArgumentException(FULLY_MASKED);
         Tensor out = empty(DType.F32, os);
-        ((AttentionKernel) choice.resolve("attention")).launch(this, out, f32c(q), f32c(k), f32c(v), f32c(keyMask), causal, scale);
+        if (out.numel() == 0) return out;
+        Tensor flag = keyMask == null ? null : newFlag();
+        ((AttentionKernel) choice.resolve("attention")).launch(this, out, f32c(q), f32c(k), f32c(v), f32c(keyMask), causal, scale, flag);
+        if (flag != null && isSet(flag)) throw new IllegalArgumentException(FULLY_MASKED);
         return out;
     }
 
@@ -373,6 +383,21 @@ public final class CudaBackend implements Backend {
     }
 
     // ------------------------------------------------------------------ input preparation
+
+    /** ReferenceOps' message for a row without a distribution. */
+    private static final String FULLY_MASKED = "softmax row fully masked (all -inf): no distribution";
+
+    /** A zeroed I32 device flag for kernels that report a condition. */
+    private Tensor newFlag() {
+        Tensor flag = empty(DType.I32, 1);
+        ctx.zero(CudaStorage.address(flag), 4);
+        return flag;
+    }
+
+    /** Waits for the queued work and reads the flag. */
+    private boolean isSet(Tensor flag) {
+        return download(flag).getLong(0) != 0;
+    }
 
     /** On the device and F32 (widened on the device when F16/BF16); views stay views when already F32. */
     private Tensor f32(Tensor t) {

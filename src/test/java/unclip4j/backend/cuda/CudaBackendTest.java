@@ -211,6 +211,21 @@ class CudaBackendTest {
         }
     }
 
+    @Test
+    void fullyMaskedRowsThrowLikeTheReference() {
+        Tensor x = randn(85, 2, 5);
+        Tensor mask = Tensor.of(new float[] {0, 0, 0, 0, 0, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}, 2, 5);
+        assertThrows(IllegalArgumentException.class, () -> REF.softmax(x, mask));
+        for (KernelVariant v : KernelCatalog.variants("softmax")) assertThrows(IllegalArgumentException.class, () -> using(v).softmax(x, mask));
+        Tensor q = randn(86, 2, 1, 3, 4), k = randn(87, 2, 1, 5, 4);
+        for (KernelVariant v : KernelCatalog.variants("attention")) {
+            assertThrows(IllegalArgumentException.class, () -> using(v).attention(q, k, k, mask, false, 0.5f));
+            assertThrows(IllegalArgumentException.class, () -> using(v).attention(k, q, q, null, true, 0.5f));
+        }
+        assertThrows(IllegalArgumentException.class, () -> REF.attention(k, q, q, null, true, 0.5f));
+    }
+
     // ------------------------------------------------------------------ activations and elementwise
 
     @ParameterizedTest

@@ -29,8 +29,11 @@ public enum AttentionKernel implements KernelVariant {
     @Override public String idea() { return idea; }
     @Override public boolean isDefault() { return this == DEFAULT; }
 
-    /** q, k, v contiguous F32 [B, H, T, D]; keyMask contiguous F32 [B, Tk] or null. */
-    public void launch(CudaBackend be, Tensor out, Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, float scale) {
+    /**
+     * q, k, v contiguous F32 [B, H, T, D]; keyMask contiguous F32 [B, Tk] or null; noKey an I32 flag
+     * set when a query sees no key, or null to skip that bookkeeping.
+     */
+    public void launch(CudaBackend be, Tensor out, Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, float scale, Tensor noKey) {
         int b = q.dim(0), h = q.dim(1), tq = q.dim(2), d = q.dim(3), tk = k.dim(2), dv = v.dim(3);
         boolean flash = this == V2_FLASH && d <= FLASH_MAX_HEAD && dv <= FLASH_MAX_HEAD;
         Launch l = Launch.kernel(be.context(), module(), flash ? symbol : V1_NAIVE.symbol);
@@ -41,6 +44,6 @@ public enum AttentionKernel implements KernelVariant {
             l.grid(Math.ceilDiv((long) b * h * tq, 128), 1, 1).block(128, 1, 1);
         }
         l.run(CudaBackend.ptr(out), CudaBackend.ptr(q), CudaBackend.ptr(k), CudaBackend.ptr(v), CudaBackend.ptrOrNull(keyMask),
-                b, h, tq, tk, d, dv, causal ? 1 : 0, scale);
+                b, h, tq, tk, d, dv, causal ? 1 : 0, scale, CudaBackend.ptrOrNull(noKey));
     }
 }

@@ -28,8 +28,8 @@ public enum SoftmaxKernel implements KernelVariant {
     @Override public String idea() { return idea; }
     @Override public boolean isDefault() { return this == DEFAULT; }
 
-    /** Softmax over the last axis of contiguous F32 x (mask already added). */
-    public void launch(CudaBackend be, Tensor out, Tensor x) {
+    /** Softmax over the last axis of contiguous F32 x (mask already added); sets the I32 flag when a row is all -inf. */
+    public void launch(CudaBackend be, Tensor out, Tensor x, Tensor fullyMasked) {
         int d = x.dim(-1);
         long rows = x.numel() / Math.max(d, 1);
         Launch l = Launch.kernel(be.context(), module(), symbol);
@@ -38,6 +38,6 @@ public enum SoftmaxKernel implements KernelVariant {
             case V2_BLOCK -> l.grid(rows, 1, 1).block(256, 1, 1);
             case V3_ONLINE -> l.grid(Math.ceilDiv(rows, WARPS_PER_BLOCK), 1, 1).block(32 * WARPS_PER_BLOCK, 1, 1);
         }
-        l.run(CudaBackend.ptr(out), CudaBackend.ptr(x), rows, d);
+        l.run(CudaBackend.ptr(out), CudaBackend.ptr(x), rows, d, CudaBackend.ptr(fullyMasked));
     }
 }
