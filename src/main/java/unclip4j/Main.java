@@ -5,14 +5,21 @@ import picocli.CommandLine.Command;
 import unclip4j.cli.BenchCommand;
 import unclip4j.cli.Cli;
 import unclip4j.cli.ConvertCommand;
+import unclip4j.cli.DoctorCommand;
+import unclip4j.cli.EncodeImageCommand;
+import unclip4j.cli.EncodeTextCommand;
 import unclip4j.cli.InspectCommand;
+import unclip4j.cli.PriorCommand;
+import unclip4j.cli.SimilarityCommand;
 
 /** The {@code unclip4j} command line: one subcommand per job. */
 @Command(name = "unclip4j",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "unCLIP (DALL-E 2 / Karlo v1.0 alpha) text-to-image engine for the JVM.",
-        subcommands = {InspectCommand.class, ConvertCommand.class, BenchCommand.class, unclip4j.cli.EncodeTextCommand.class, unclip4j.cli.EncodeImageCommand.class, unclip4j.cli.SimilarityCommand.class, unclip4j.cli.PriorCommand.class})
+        subcommands = {
+                EncodeTextCommand.class, EncodeImageCommand.class, SimilarityCommand.class, PriorCommand.class,
+                InspectCommand.class, ConvertCommand.class, BenchCommand.class, DoctorCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
