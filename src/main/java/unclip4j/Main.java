@@ -12,7 +12,7 @@ import unclip4j.cli.InspectCommand;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "unCLIP (DALL-E 2 / Karlo v1.0 alpha) text-to-image engine for the JVM.",
-        subcommands = {InspectCommand.class, ConvertCommand.class, BenchCommand.class, unclip4j.cli.GenerateCommand.class, unclip4j.cli.VaryCommand.class, unclip4j.cli.InterpolateCommand.class, unclip4j.cli.TextDiffCommand.class})
+        subcommands = {InspectCommand.class, ConvertCommand.class, BenchCommand.class, unclip4j.cli.EncodeTextCommand.class, unclip4j.cli.EncodeImageCommand.class, unclip4j.cli.SimilarityCommand.class, unclip4j.cli.PriorCommand.class, unclip4j.cli.GenerateCommand.class, unclip4j.cli.VaryCommand.class, unclip4j.cli.InterpolateCommand.class, unclip4j.cli.TextDiffCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
