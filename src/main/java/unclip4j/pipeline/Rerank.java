@@ -45,7 +45,7 @@ public final class Rerank {
             similarity[r] = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < k; j++) {
                 int row = r * k + j;
-                double c = cosine(candidates.select(0, row).toDoubleArray(), txt.select(0, row).toDoubleArray());
+                double c = ClipSimilarity.cosine(candidates.slice(0, row, row + 1), txt.slice(0, row, row + 1))[0][0];
                 if (c > similarity[r]) {
                     similarity[r] = c;
                     chosen[r] = j;
@@ -54,9 +54,5 @@ public final class Rerank {
             System.arraycopy(candidates.select(0, r * k + chosen[r]).toFloatArray(), 0, kept, r * d, d);
         }
         return new Result(Tensor.of(kept, rows.size(), d), chosen, similarity);
-    }
-
-    private static double cosine(double[] x, double[] y) {
-        return Slerp.dot(x, y) / (Slerp.norm(x) * Slerp.norm(y));
     }
 }

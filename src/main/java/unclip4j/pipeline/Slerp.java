@@ -57,13 +57,13 @@ public final class Slerp {
         return norm(v.toDoubleArray());
     }
 
-    static double dot(double[] x, double[] y) {
+    private static double dot(double[] x, double[] y) {
         double s = 0;
         for (int i = 0; i < x.length; i++) s += x[i] * y[i];
         return s;
     }
 
-    static double norm(double[] x) {
+    private static double norm(double[] x) {
         return Math.sqrt(dot(x, x));
     }
 }
