@@ -40,8 +40,9 @@ class PictureCommandsTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    private static String[] cat(String[] a, String... b) {
-        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
+    /** The command's arguments with {@link #FAST} added. */
+    private static String[] fast(String command, String... args) {
+        return Stream.concat(Stream.concat(Stream.of(command), Stream.of(FAST)), Stream.of(args)).toArray(String[]::new);
     }
 
     private String path(String name) {
@@ -113,7 +114,7 @@ class PictureCommandsTest {
 
     @Test
     void generateOnTheEmbeddedModelWritesAGridAndAManifest() throws Exception {
-        Result r = run(cat(FAST, "generate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--batch", "2", "--seed", "3",
+        Result r = run(fast("generate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--batch", "2", "--seed", "3",
                 "--out", path("g.png")));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("RANDOM TEST MODEL") && r.out().contains("weights/README.md"), r.out());
@@ -130,10 +131,10 @@ class PictureCommandsTest {
 
     @Test
     void savedNoiseReplaysToTheSamePictures() throws Exception {
-        Result first = run(cat(FAST, "generate", "--prompt", "a red cube", "--seed", "42", "--save-noise", path("n.safetensors"),
+        Result first = run(fast("generate", "--prompt", "a red cube", "--seed", "42", "--save-noise", path("n.safetensors"),
                 "--out", path("a.png"), "--grid", "false", "--save-tensor", path("a.safetensors")));
         assertEquals(0, first.code(), first.err());
-        Result again = run(cat(FAST, "generate", "--prompt", "a red cube", "--noise", path("n.safetensors"), "--save-tensor", path("b.safetensors")));
+        Result again = run(fast("generate", "--prompt", "a red cube", "--noise", path("n.safetensors"), "--save-tensor", path("b.safetensors")));
         assertEquals(0, again.code(), again.err());
         assertArrayEquals(image(path("a.safetensors")).toFloatArray(), image(path("b.safetensors")).toFloatArray());
         assertEquals(64, png(tmp.resolve("a-0.png")).getWidth());
@@ -141,22 +142,22 @@ class PictureCommandsTest {
 
     @Test
     void varyInterpolateAndTextDiffRunOnTheEmbeddedModel() throws Exception {
-        Result vary = run(cat(FAST, "vary", "--image", fixture("input.png"), "--out", path("v.png")));
+        Result vary = run(fast("vary", "--image", fixture("input.png"), "--out", path("v.png")));
         assertEquals(0, vary.code(), vary.err());
         assertEquals(64, png(tmp.resolve("v.png")).getWidth());
         assertEquals("vary", manifest(tmp.resolve("v.json")).at("/command").asText());
 
-        Result lerp = run(cat(FAST, "interpolate", "--image", fixture("input.png"), "--image", fixture("t2i.png"), "--frames", "3",
+        Result lerp = run(fast("interpolate", "--image", fixture("input.png"), "--image", fixture("t2i.png"), "--frames", "3",
                 "--out", path("i.png"), "--grid", "false"));
         assertEquals(0, lerp.code(), lerp.err());
         for (int i = 0; i < 3; i++) assertEquals(64, png(tmp.resolve("i-" + i + ".png")).getHeight());
         assertEquals(0.5, manifest(tmp.resolve("i.json")).at("/fractions/1").asDouble());
 
-        Result prompts = run(cat(FAST, "interpolate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--frames", "2", "--out", path("p.png")));
+        Result prompts = run(fast("interpolate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--frames", "2", "--out", path("p.png")));
         assertEquals(0, prompts.code(), prompts.err());
         assertEquals(128, png(tmp.resolve("p.png")).getWidth());
 
-        Result diff = run(cat(FAST, "textdiff", "--image", fixture("input.png"), "--from", "a photo", "--to", "a painting",
+        Result diff = run(fast("textdiff", "--image", fixture("input.png"), "--from", "a photo", "--to", "a painting",
                 "--amounts", "0,0.5", "--out", path("t.png")));
         assertEquals(0, diff.code(), diff.err());
         assertEquals(128, png(tmp.resolve("t.png")).getWidth());
