@@ -1,5 +1,7 @@
 package unclip4j.cli.bench;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.OperatingSystemMXBean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,6 +51,7 @@ import unclip4j.tensor.Tensor;
                 "UNCLIP4J_JAVA_OPTS=-XX:MaxDirectMemorySize=12g ./unclip4j bench pipeline --random-weights"})
 public final class PipelineBenchCommand implements Callable<Integer> {
     private static final double GIB = 1L << 30;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
     /** Activations and not yet collected outputs on top of a stage's weights (SR at 256 px: ≈ 1 GiB live). */
     private static final long ACTIVATION_HEADROOM = 2L << 30;
     private static final float PRIOR_GUIDANCE = 4f;
@@ -58,9 +62,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     /** One stage's measurement: FLOPs are per network evaluation of the whole batch. */
     record Result(Stage stage, int rows, int evaluations, double buildSeconds, double warmupSeconds, double seconds,
-                  double flopPerEvaluation, long peakRss, long peakHeap) {
+                  double cpuSeconds, double flopPerEvaluation, long peakRss, long peakHeap) {
         double flopPerSecond() {
             return flopPerEvaluation * evaluations / seconds;
+        }
+
+        /** The fraction of all cores' time this process got while timed: below 1 when other work shares the machine. */
+        double coreShare() {
+            return cpuSeconds / (seconds * CORES);
         }
     }
 
@@ -106,6 +115,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Images per generation, B. Default: ${DEFAULT-VALUE}.", defaultValue = "1")
     int batch;
 
+    @Option(names = "--profile", description = "Also print each stage's time per backend op family (timed evaluations only).")
+    boolean profile;
+
     @Option(names = "--seed", description = "Seed of the random weights and inputs. Default: ${DEFAULT-VALUE}.", defaultValue = "0")
     long seed;
 
@@ -123,38 +135,42 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             case "tiny" -> tinyModel(seed);
             default -> throw new ParameterException(spec.commandLine(), "--config is karlo or tiny, got '" + config + "'");
         };
-        Backend backend = backendOptions.open();
+        OpProfile ops = new OpProfile();
+        Backend backend = profile ? ops.wrap(backendOptions.open()) : backendOptions.open();
         requireDirectMemory(model, order);
         StageLoader loader = new StageLoader(model, backend);
-        System.out.printf(Locale.ROOT, "bench pipeline: config %s, random weights (seed %d), device %s, %s, batch %d, warm-up %d, %d cores, load average %s%n",
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "bench pipeline: config %s, random weights (seed %d), device %s, %s, batch %d, warm-up %d, %d cores, load average %s%n",
                 config, seed, backendOptions.device(), dtype.toLowerCase(Locale.ROOT), batch, warmup,
                 Runtime.getRuntime().availableProcessors(), loadAverage());
         PeakMemory memory = new PeakMemory();
         List<Result> results = new ArrayList<>();
         for (Stage stage : order) {
-            Result r = run(stage, loader, backend, model, memory);
+            Result r = run(stage, loader, backend, model, memory, ops);
             results.add(r);
-            System.out.println(describe(r, memory.rssIsPerInterval()));
+            out.println(describe(r, memory.rssIsPerInterval()));
+            if (profile) ops.print(out);
             System.gc(); // the stage is unreachable now: free its off-heap weights before the next one
         }
         double seconds = results.stream().mapToDouble(Result::seconds).sum();
         double flop = results.stream().mapToDouble(r -> r.flopPerEvaluation() * r.evaluations()).sum();
-        System.out.printf(Locale.ROOT, "pipeline %s %s total %.2f s %.4f TFLOP/s%n", backendOptions.device(),
+        out.printf(Locale.ROOT, "pipeline %s %s total %.2f s %.4f TFLOP/s%n", backendOptions.device(),
                 dtype.toLowerCase(Locale.ROOT), seconds, flop / seconds / 1e12);
         return 0;
     }
 
-    private Result run(Stage stage, StageLoader loader, Backend backend, RandomModel model, PeakMemory memory) {
+    private Result run(Stage stage, StageLoader loader, Backend backend, RandomModel model, PeakMemory memory, OpProfile ops) {
         memory.reset();
         long t0 = System.nanoTime();
         Built built = build(stage, loader, backend, model);
         long t1 = System.nanoTime();
         int n = evaluations(stage);
         for (int i = 0; i < warmup; i++) built.evaluation().run(0, n);
-        long t2 = System.nanoTime();
+        ops.reset();
+        long c2 = processCpuNanos(), t2 = System.nanoTime();
         for (int i = 0; i < n; i++) built.evaluation().run(i, n);
-        long t3 = System.nanoTime();
-        return new Result(stage, built.rows(), n, (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (t3 - t2) * 1e-9,
+        long t3 = System.nanoTime(), c3 = processCpuNanos();
+        return new Result(stage, built.rows(), n, (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (t3 - t2) * 1e-9, (c3 - c2) * 1e-9,
                 built.flopPerEvaluation(), memory.rssBytes(), memory.heapBytes());
     }
 
@@ -278,11 +294,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         return cap > 0 ? cap : Runtime.getRuntime().maxMemory(); // 0: the default, the heap's maximum
     }
 
+    private static long processCpuNanos() {
+        return ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class).getProcessCpuTime();
+    }
+
     private static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return f[0] + " " + f[1] + " " + f[2];
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "n/a";
         }
     }
@@ -290,9 +310,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     private static String describe(Result r, boolean rssPerStage) {
         double perEval = r.seconds() / r.evaluations();
         return String.format(Locale.ROOT,
-                "%-7s rows %d  evals %d  %.3f s (%.3f s/eval, %.2f evals/s)  %.2f GFLOP/eval  %.1f GFLOP/s  build %.1f s  warm-up %.1f s  peak RSS %.2f GiB%s  heap %.2f GiB",
+                "%-7s rows %d  evals %d  %.3f s (%.3f s/eval, %.2f evals/s)  %.2f GFLOP/eval  %.1f GFLOP/s  cpu %.1f s (%.0f%% of %d cores)  build %.1f s  warm-up %.1f s  peak RSS %.2f GiB%s  heap %.2f GiB",
                 r.stage().name().toLowerCase(Locale.ROOT), r.rows(), r.evaluations(), r.seconds(), perEval, 1 / perEval,
-                r.flopPerEvaluation() / 1e9, r.flopPerSecond() / 1e9, r.buildSeconds(), r.warmupSeconds(),
+                r.flopPerEvaluation() / 1e9, r.flopPerSecond() / 1e9, r.cpuSeconds(), 100 * r.coreShare(), CORES,
+                r.buildSeconds(), r.warmupSeconds(),
                 r.peakRss() / GIB, rssPerStage ? "" : " (process)", r.peakHeap() / GIB);
     }
 }
