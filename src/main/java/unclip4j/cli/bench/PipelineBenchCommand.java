@@ -142,7 +142,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "bench pipeline: config %s, random weights (seed %d), device %s, %s, batch %d, warm-up %d, %d cores, load average %s%n",
                 config, seed, backendOptions.device(), dtype.toLowerCase(Locale.ROOT), batch, warmup,
-                Runtime.getRuntime().availableProcessors(), loadAverage());
+                CORES, loadAverage());
         PeakMemory memory = new PeakMemory();
         List<Result> results = new ArrayList<>();
         for (Stage stage : order) {
