@@ -40,7 +40,7 @@ import unclip4j.config.UNetConfig;
  * Single files given as overrides ({@code --prior FILE}, ...) take precedence. Components are
  * resolved when first asked for, so an ambiguity in one does not block the others.
  */
-public final class ModelDirectory {
+public final class ModelDirectory implements ModelSource {
     public enum Layout { KARLO, DIFFUSERS, CONVERTED }
 
     /** The five things a model is made of, with their command-line override option. */
@@ -103,28 +103,33 @@ public final class ModelDirectory {
         return dir;
     }
 
+    @Override
     public Component<ClipConfig> clip() {
         StateDict sd = weights(Part.CLIP);
         return new Component<>(sd.source(), sd, ClipConfig.fromStateDict(sd));
     }
 
+    @Override
     public ClipStats clipStats() {
         if (layout == Layout.DIFFUSERS && !overrides.containsKey(Part.CLIP_STATS)) return DiffusersLayout.clipStats(dir);
         return ClipStats.fromStateDict(weights(Part.CLIP_STATS));
     }
 
+    @Override
     public Component<PriorConfig> prior() {
         StateDict sd = weights(Part.PRIOR);
         return new Component<>(sd.source(), sd, config(Part.PRIOR, KarloYaml::prior, PriorConfig.karloV1Alpha(),
                 () -> DiffusersLayout.priorConfig(dir)));
     }
 
+    @Override
     public Component<UNetConfig> decoder() {
         StateDict sd = weights(Part.DECODER);
         return new Component<>(sd.source(), sd, config(Part.DECODER, KarloYaml::decoder, UNetConfig.karloV1Alpha(),
                 () -> DiffusersLayout.decoderConfig(dir)));
     }
 
+    @Override
     public Component<SrConfig> sr() {
         StateDict sd = weights(Part.SR);
         return new Component<>(sd.source(), sd, config(Part.SR, KarloYaml::sr, SrConfig.karloV1Alpha(),

@@ -4,6 +4,7 @@ import java.util.stream.Collectors;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ClipStats;
 import unclip4j.checkpoint.ModelDirectory;
+import unclip4j.checkpoint.ModelSource;
 import unclip4j.checkpoint.StateDict;
 import unclip4j.checkpoint.Weights;
 import unclip4j.config.ClipConfig;
@@ -20,7 +21,7 @@ import unclip4j.model.unet.PLMImUNet;
 import unclip4j.model.unet.SuperResDiffusionModel;
 
 /**
- * Builds each stage of a model directory on a backend, strictly: every key of the component is
+ * Builds each stage of a model (a directory, or random weights for benchmarks) on a backend, strictly: every key of the component is
  * used and matches the shape its config implies, or loading fails with the full list of problems.
  * Stages load independently so a pipeline can hold only what it needs (and free a stage after use).
  */
@@ -28,20 +29,16 @@ public final class StageLoader {
     /** CLIP JIT buffers that build_model deletes, and the contrastive temperature: not used for encoding. */
     private static final String[] CLIP_UNUSED = {"logit_scale", "context_length", "vocab_size", "input_resolution"};
 
-    private final ModelDirectory dir;
+    private final ModelSource source;
     private final Backend backend;
 
-    public StageLoader(ModelDirectory dir, Backend backend) {
-        this.dir = dir;
+    public StageLoader(ModelSource source, Backend backend) {
+        this.source = source;
         this.backend = backend;
     }
 
-    public ModelDirectory directory() {
-        return dir;
-    }
-
     public ClipTextEncoder clipText() {
-        ModelDirectory.Component<ClipConfig> clip = dir.clip();
+        ModelDirectory.Component<ClipConfig> clip = source.clip();
         ClipConfig c = clip.config();
         StateDict text = clip.weights().rename(k -> k.startsWith("visual.") ? null : k);
         Weights w = new Weights(text);
@@ -53,7 +50,7 @@ public final class StageLoader {
     }
 
     public VisionTransformer clipImage() {
-        ModelDirectory.Component<ClipConfig> clip = dir.clip();
+        ModelDirectory.Component<ClipConfig> clip = source.clip();
         ClipConfig c = clip.config();
         if (c.visionWidth() == 0) throw new IllegalArgumentException(clip.source() + " has no CLIP image encoder (visual.*)");
         Weights w = new Weights(clip.weights().stripPrefix("visual."));
@@ -64,13 +61,13 @@ public final class StageLoader {
     }
 
     public PriorDiffusionModel prior() {
-        ModelDirectory.Component<PriorConfig> prior = dir.prior();
+        ModelDirectory.Component<PriorConfig> prior = source.prior();
         PriorConfig c = prior.config();
         Weights w = new Weights(prior.weights());
         PriorTransformer transformer = new PriorTransformer(backend, w.at("model"), c.textCtx(), c.xfWidth(), c.xfLayers(),
                 c.xfHeads(), c.clipDim(), c.xfFinalLn());
         w.finish("PriorTransformer" + c);
-        ClipStats stats = dir.clipStats();
+        ClipStats stats = source.clipStats();
         if (stats.mean().numel() != c.clipDim()) {
             throw new IllegalArgumentException("CLIP stats have " + stats.mean().numel() + " values but the prior's clip_dim is " + c.clipDim());
         }
@@ -78,7 +75,7 @@ public final class StageLoader {
     }
 
     public DecoderDiffusionModel decoder() {
-        ModelDirectory.Component<UNetConfig> decoder = dir.decoder();
+        ModelDirectory.Component<UNetConfig> decoder = source.decoder();
         UNetConfig c = decoder.config();
         Weights w = new Weights(decoder.weights());
         PLMImUNet unet = new PLMImUNet(backend, w.at("model"), c.modelChannels(), ints(c.channelMult()), c.numResBlocks(),
@@ -89,7 +86,7 @@ public final class StageLoader {
     }
 
     public SuperResDiffusionModel superRes() {
-        ModelDirectory.Component<SrConfig> sr = dir.sr();
+        ModelDirectory.Component<SrConfig> sr = source.sr();
         SrConfig c = sr.config();
         Weights w = new Weights(sr.weights());
         ImprovedSupRes64to256 nets = new ImprovedSupRes64to256(backend, w, c.channels(), c.depth(), ints(c.channelsMultiple()));

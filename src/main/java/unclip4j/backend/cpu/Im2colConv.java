@@ -2,6 +2,7 @@ package unclip4j.backend.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import unclip4j.backend.OpShapes;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.HostStorage;
@@ -16,6 +17,7 @@ import unclip4j.tensor.Tensor;
 final class Im2colConv {
     static final long COL_BYTES = 64L << 20;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ThreadLocal<MemorySegment> COLUMNS = ThreadLocal.withInitial(() -> MemorySegment.NULL);
 
     private Im2colConv() {}
 
@@ -33,12 +35,7 @@ final class Im2colConv {
         MemorySegment xs = x.segment(), ws = w.segment(), ys = out.segment();
         float beta = 0f;
         if (bias != null) {
-            float[] bv = bias.toFloatArray();
-            for (int n = 0; n < nb; n++)
-                for (int oc = 0; oc < o; oc++) {
-                    long base = ((long) n * o + oc) * plane;
-                    for (int p = 0; p < plane; p++) ys.setAtIndex(F, base + p, bv[oc]);
-                }
+            fillBias(ys, bias.toFloatArray(), nb, o, plane);
             beta = 1f; // the GEMM accumulates onto the bias
         }
         if (k == 1 && stride == 1 && padding == 0) {
@@ -48,7 +45,7 @@ final class Im2colConv {
             return out;
         }
         int band = (int) Math.max(1, Math.min(ho, colBytes / Float.BYTES / ((long) ckk * wo)));
-        MemorySegment col = HostStorage.allocate((long) ckk * band * wo * Float.BYTES).segment();
+        MemorySegment col = columnBuffer((long) ckk * band * wo * Float.BYTES);
         for (int n = 0; n < nb; n++) {
             long xBase = (long) n * c * h * wd;
             for (int i0 = 0; i0 < ho; i0 += band) {
@@ -61,9 +58,36 @@ final class Im2colConv {
         return out;
     }
 
+    /** Every output plane {@code (n, oc)} set to {@code bias[oc]}: planes in parallel, each a bulk copy. */
+    private static void fillBias(MemorySegment ys, float[] bias, int nb, int o, int plane) {
+        Parallel.forRange(nb * o, 8, (lo, hi) -> {
+            float[] row = new float[plane];
+            for (int item = lo; item < hi; item++) {
+                Arrays.fill(row, bias[item % o]);
+                MemorySegment.copy(row, 0, ys, F, (long) item * plane * Float.BYTES, plane);
+            }
+        });
+    }
+
+    /**
+     * This thread's col buffer, grown to at least {@code bytes}: reused across calls because a fresh
+     * 64 MiB buffer per conv costs as much zeroing as a small conv's GEMM. Not zeroed: fillColumns
+     * writes every element.
+     */
+    private static MemorySegment columnBuffer(long bytes) {
+        MemorySegment col = COLUMNS.get();
+        if (col.byteSize() < bytes) {
+            col = HostStorage.allocate(bytes).segment();
+            COLUMNS.set(col);
+        }
+        return col;
+    }
+
     /**
      * {@code col[(c·k + u)·k + v, (i − i0)·Wo + j] = x[c, i·s + u − p, j·s + v − p]} (0 outside the
-     * input) for output rows {@code i0 .. i0+rows−1}; rows of col in parallel.
+     * input) for output rows {@code i0 .. i0+rows−1}; rows of col in parallel. Per output row, the
+     * columns j whose input pixel is inside the image form one run [jLo, jHi): a bulk copy at stride 1,
+     * with zeros written only on either side of it.
      */
     private static void fillColumns(MemorySegment col, MemorySegment xs, long xBase, int c, int h, int wd, int k,
                                     int stride, int padding, int i0, int rows, int wo) {
@@ -71,16 +95,29 @@ final class Im2colConv {
         Parallel.forRange(c * k * k, 8, (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
                 int ic = r / (k * k), u = (r / k) % k, v = r % k;
+                int jLo = Math.clamp(Math.ceilDiv(padding - v, stride), 0, wo);
+                int jHi = Math.clamp(Math.ceilDiv(wd + padding - v, stride), jLo, wo);
                 long dst = r * cols;
-                for (int i = i0; i < i0 + rows; i++) {
+                for (int i = i0; i < i0 + rows; i++, dst += wo) {
                     int y = i * stride + u - padding;
-                    for (int j = 0; j < wo; j++, dst++) {
-                        int xx = j * stride + v - padding;
-                        boolean inside = y >= 0 && y < h && xx >= 0 && xx < wd;
-                        col.setAtIndex(F, dst, inside ? xs.getAtIndex(F, xBase + ((long) ic * h + y) * wd + xx) : 0f);
+                    if (y < 0 || y >= h) {
+                        zero(col, dst, wo);
+                        continue;
                     }
+                    long src = xBase + ((long) ic * h + y) * wd + v - padding; // input column of output column 0
+                    zero(col, dst, jLo);
+                    if (stride == 1) {
+                        MemorySegment.copy(xs, F, (src + jLo) * Float.BYTES, col, F, (dst + jLo) * Float.BYTES, jHi - jLo);
+                    } else {
+                        for (int j = jLo; j < jHi; j++) col.setAtIndex(F, dst + j, xs.getAtIndex(F, src + (long) j * stride));
+                    }
+                    zero(col, dst + jHi, wo - jHi);
                 }
             }
         });
+    }
+
+    private static void zero(MemorySegment s, long from, int count) {
+        if (count > 0) s.asSlice(from * Float.BYTES, (long) count * Float.BYTES).fill((byte) 0);
     }
 }

@@ -27,6 +27,10 @@ public final class SuperResDiffusionModel {
         this.networks = networks;
     }
 
+    public ImprovedSupRes64to256 networks() {
+        return networks;
+    }
+
     /** The SR condition: {@code resize(clamp(x, -1, 1), ×4, bicubic, antialias=True)}. */
     public Tensor lowRes(Tensor image) {
         Tensor clamped = backend.clamp(image, -1f, 1f);

@@ -104,6 +104,17 @@ class CpuBackendTest {
         assertRelL2(REF.conv2d(x, w.to(DType.F16), b, 2, 1), new CpuBackend().conv2d(x, w.to(DType.F16), b, 2, 1), TOL);
     }
 
+    /** The col buffer is reused between calls without zeroing: padding wider than the kernel's half, and a small call after a big one. */
+    @Test
+    void conv2dColumnsAreRewrittenOnEveryCall() {
+        int[][] cases = {{2, 6, 17, 13, 5, 3, 1, 1}, {1, 3, 5, 4, 2, 3, 1, 2}, {1, 2, 1, 1, 3, 3, 1, 2}, {1, 3, 8, 7, 4, 3, 3, 2}, {1, 2, 3, 3, 2, 3, 1, 1}};
+        long seed = 40;
+        for (int[] c : cases) {
+            Tensor x = randn(seed++, c[0], c[1], c[2], c[3]), w = randn(seed++, c[4], c[1], c[5], c[5]), b = randn(seed++, c[4]);
+            assertRelL2(REF.conv2d(x, w, b, c[6], c[7]), Im2colConv.conv2d(x, w, b, c[6], c[7]), TOL);
+        }
+    }
+
     // ------------------------------------------------------------------ normalisation
 
     @ParameterizedTest

@@ -1,0 +1,50 @@
+package unclip4j.cli.bench;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import unclip4j.backend.Backend;
+import unclip4j.tensor.Tensor;
+
+/**
+ * Wall time per backend op family, for finding where a stage spends its time: {@link #wrap} returns
+ * a backend that forwards every call and adds its duration under the method's name (conv2d split by
+ * kernel size). Calls the wrapped backend makes to itself are not seen, so nothing is counted twice.
+ */
+final class OpProfile {
+    private record Total(long nanos, long calls) {}
+
+    private final Map<String, Total> totals = new LinkedHashMap<>();
+
+    Backend wrap(Backend backend) {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+            long t0 = System.nanoTime();
+            try {
+                return method.invoke(backend, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            } finally {
+                String name = method.getName();
+                if (name.equals("conv2d")) name += " " + ((Tensor) args[1]).size(2) + "x" + ((Tensor) args[1]).size(3);
+                long dt = System.nanoTime() - t0;
+                totals.merge(name, new Total(dt, 1), (a, b) -> new Total(a.nanos + b.nanos, a.calls + b.calls));
+            }
+        });
+    }
+
+    void reset() {
+        totals.clear();
+    }
+
+    /** Op families by descending time, with their share of the total. */
+    void print(PrintWriter out) {
+        double all = totals.values().stream().mapToLong(Total::nanos).sum();
+        totals.entrySet().stream().sorted(Comparator.comparingLong((Map.Entry<String, Total> e) -> e.getValue().nanos()).reversed())
+                .forEach(e -> out.printf(Locale.ROOT, "  %-22s %9.3f s %5.1f %%  %7d calls%n", e.getKey(), e.getValue().nanos() * 1e-9,
+                        100 * e.getValue().nanos() / all, e.getValue().calls()));
+    }
+}

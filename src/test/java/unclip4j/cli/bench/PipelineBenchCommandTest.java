@@ -1,0 +1,45 @@
+package unclip4j.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import unclip4j.Main;
+import unclip4j.cli.Cli;
+
+class PipelineBenchCommandTest {
+    record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Cli.execute(new Main(), new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void tinyRunReportsEveryStageAndEndsWithTheTotal() {
+        Result r = run("bench", "pipeline", "--config", "tiny", "--random-weights", "--steps", "1", "--warmup", "0");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        for (String stage : List.of("text ", "prior ", "decoder ", "sr ")) {
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith(stage) && l.contains("GFLOP/s") && l.contains("peak RSS")), r.out());
+        }
+        assertTrue(lines.getLast().matches("pipeline cpu f32 total \\d+\\.\\d{2} s \\d+\\.\\d{4} TFLOP/s"), lines.getLast());
+    }
+
+    @Test
+    void unavailableDeviceOrDtypeIsOneLine() {
+        for (String[] args : List.of(new String[] {"--device", "cuda"}, new String[] {"--dtype", "f16"}, new String[] {"--dtype", "bf16"})) {
+            String[] full = new String[args.length + 5];
+            System.arraycopy(new String[] {"bench", "pipeline", "--config", "tiny", "--random-weights"}, 0, full, 0, 5);
+            System.arraycopy(args, 0, full, 5, args.length);
+            Result r = run(full);
+            assertEquals(Cli.USAGE_ERROR, r.code());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("error: "), r.err());
+        }
+    }
+}
