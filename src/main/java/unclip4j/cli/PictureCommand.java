@@ -113,7 +113,7 @@ abstract class PictureCommand implements Callable<Integer> {
 
     /** The CLIP context length and image resolution come from the model's CLIP config. */
     static ClipConfig clipConfig(StageLoader stages) {
-        return stages.directory().clip().config();
+        return stages.source().clip().config();
     }
 
     /** Host images {@code [1, 3, H, W]} (or {@code [3, H, W]}) stacked into {@code [N, 3, H, W]}. */

@@ -37,6 +37,11 @@ public final class StageLoader {
         this.backend = backend;
     }
 
+    /** Where the stages come from (a model directory, or random weights for benchmarks). */
+    public ModelSource source() {
+        return source;
+    }
+
     public ClipTextEncoder clipText() {
         ModelDirectory.Component<ClipConfig> clip = source.clip();
         ClipConfig c = clip.config();
