@@ -7,6 +7,7 @@ import unclip4j.diffusion.StepListener;
 import unclip4j.model.prior.PriorDiffusionModel;
 import unclip4j.model.unet.DecoderDiffusionModel;
 import unclip4j.model.unet.SuperResDiffusionModel;
+import unclip4j.profile.Profiler;
 import unclip4j.tensor.Tensor;
 
 /**
@@ -37,8 +38,14 @@ public final class TextToImage {
      */
     public Result run(List<String> prompts, SamplingSettings s, NoiseSource noise, StepListener listener) {
         if (prompts.isEmpty()) throw new IllegalArgumentException("no prompt given");
-        PromptEncoder.Encoded text = this.prompts.encodeGuided(prompts);
-        Tensor embedding = prior.sample(text.text(), s.priorGuidance(), s.priorRespacing(), noise, listener);
+        PromptEncoder.Encoded text;
+        try (var stage = Profiler.stage("clip-text")) {
+            text = this.prompts.encodeGuided(prompts);
+        }
+        Tensor embedding;
+        try (var stage = Profiler.stage("prior")) {
+            embedding = prior.sample(text.text(), s.priorGuidance(), s.priorRespacing(), noise, listener);
+        }
         ImageDecoder.Decoded d = decoder.decode(embedding, text.text(), s, noise, listener);
         return new Result(text, backend.download(embedding), d.image64Raw(), d.image64(), d.image256Raw(), d.image());
     }
