@@ -6,13 +6,15 @@ import unclip4j.cli.BenchCommand;
 import unclip4j.cli.Cli;
 import unclip4j.cli.ConvertCommand;
 import unclip4j.cli.InspectCommand;
+import unclip4j.cli.ScheduleCommand;
+import unclip4j.cli.SweepCommand;
 
 /** The {@code unclip4j} command line: one subcommand per job. */
 @Command(name = "unclip4j",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "unCLIP (DALL-E 2 / Karlo v1.0 alpha) text-to-image engine for the JVM.",
-        subcommands = {InspectCommand.class, ConvertCommand.class, BenchCommand.class})
+        subcommands = {InspectCommand.class, ConvertCommand.class, BenchCommand.class, ScheduleCommand.class, SweepCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

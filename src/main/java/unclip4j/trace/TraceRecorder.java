@@ -1,6 +1,7 @@
 package unclip4j.trace;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -34,7 +35,7 @@ import unclip4j.tensor.Tensor;
 public final class TraceRecorder implements StepListener {
     /** One step in {@code trace.json}; norms are L2 over row 0. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Step(String stage, int step, int steps, int index, long t, Double sigma, double xTNorm, double x0Norm,
+    public record Step(String stage, int step, int steps, int index, long t, Double sigma, @JsonProperty("x_t_norm") double xTNorm, double x0Norm,
                        double epsNorm, Double guidanceDeltaNorm, Double cosineToText) {
         Step withCosine(double c) {
             return new Step(stage, step, steps, index, t, sigma, xTNorm, x0Norm, epsNorm, guidanceDeltaNorm, c);
