@@ -11,15 +11,17 @@ import org.knowm.xchart.style.Styler;
 
 /** XChart line charts saved as PNG, in one style for every figure. */
 public final class Charts {
-    public static final int WIDTH = 640, HEIGHT = 400;
+    public static final int WIDTH = 640, HEIGHT = 440;
 
     private Charts() {}
 
     public static XYChart lines(String title, String xTitle, String yTitle) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setMarkerSize(4);
+        chart.getStyler().setMarkerSize(7);
+        chart.getStyler().setXAxisTickMarkSpacingHint(160);
+        chart.getStyler().setXAxisDecimalPattern("#");
         return chart;
     }
 

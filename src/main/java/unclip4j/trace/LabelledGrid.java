@@ -14,7 +14,7 @@ import java.util.List;
  * {@code LEFT + cols·cellWidth} by {@code TOP + rows·cellHeight}.
  */
 public final class LabelledGrid {
-    public static final int LEFT = 96;
+    public static final int LEFT = 120;
     public static final int TOP = 22;
     private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
 
