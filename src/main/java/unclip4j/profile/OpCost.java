@@ -11,13 +11,6 @@ import unclip4j.tensor.Tensor;
  * a broadcast (stride-0) axis is read once.
  */
 public record OpCost(double flops, double bytes) {
-    public static final OpCost NONE = new OpCost(0, 0);
-
-    /** True when the op is judged by FLOP/s rather than bytes/s. */
-    public boolean computeBound() {
-        return flops > 0;
-    }
-
     public static OpCost matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor bias, Tensor c0, Tensor out) {
         OpShapes.Matmul m = OpShapes.matmul(a, transA, b, transB, bias, c0);
         return new OpCost(2.0 * m.batch() * m.m() * m.n() * m.k(), bytes(a, b, bias, c0, out));

@@ -41,8 +41,7 @@ public final class Profiler {
 
     private final Map<Key, Entry> entries = new LinkedHashMap<>();
     private final ThreadLocal<String> lastModule = ThreadLocal.withInitial(() -> NO_MODULE);
-    private final long startNanos = System.nanoTime();
-    private long lastOpEndNanos = startNanos;
+    private long lastOpEndNanos = System.nanoTime();
 
     /** The stage the current thread's ops are attributed to until the scope closes (scopes nest). */
     public static Scope stage(String name) {
@@ -96,10 +95,5 @@ public final class Profiler {
             copy.add(c);
         }
         return copy;
-    }
-
-    /** Host milliseconds since this profiler was created. */
-    public double elapsedMillis() {
-        return (System.nanoTime() - startNanos) / 1e6;
     }
 }

@@ -30,30 +30,43 @@ import unclip4j.tensor.Tensor;
  * animated GIF of the trajectory, the guidance delta (cond − uncond) of every step, for the prior
  * the cosine of its x̂0 to the text embedding per step; and {@code trace.json} with every step's
  * numbers. Image stages are pictures mapped from [-1, 1]; the prior's vectors are drawn as
- * blue/red tiles scaled by their largest magnitude.
+ * blue/red tiles scaled by their largest magnitude. A stage that runs again (reranked prior
+ * samples, interpolation frames) gets one directory per run: {@code decoder}, {@code decoder-1}, ...
  */
 public final class TraceRecorder implements StepListener {
     /** One step in {@code trace.json}; norms are L2 over row 0. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Step(String stage, int step, int steps, int index, long t, Double sigma, @JsonProperty("x_t_norm") double xTNorm, double x0Norm,
+    public record Step(String stage, int run, int step, int steps, int index, long t, Double sigma, @JsonProperty("x_t_norm") double xTNorm, double x0Norm,
                        double epsNorm, Double guidanceDeltaNorm, Double cosineToText) {
         Step withCosine(double c) {
-            return new Step(stage, step, steps, index, t, sigma, xTNorm, x0Norm, epsNorm, guidanceDeltaNorm, c);
+            return new Step(stage, run, step, steps, index, t, sigma, xTNorm, x0Norm, epsNorm, guidanceDeltaNorm, c);
         }
     }
 
     private static final class StageTrace {
+        final String name;
+        final int run;
         final List<Step> steps = new ArrayList<>();
         final List<BufferedImage> xT = new ArrayList<>(), x0 = new ArrayList<>(), delta = new ArrayList<>();
         final List<float[]> x0Rows = new ArrayList<>();
         float[] pendingDelta;
         long[] deltaShape;
+
+        StageTrace(String stage, int run) {
+            this.name = run == 0 ? stage : stage + "-" + run;
+            this.run = run;
+        }
+
+        boolean complete() {
+            return !steps.isEmpty() && steps.getLast().step() == steps.getLast().steps() - 1;
+        }
     }
 
     private final Path dir;
     private final Backend backend;
     private final double[] alphaBar;
-    private final Map<String, StageTrace> stages = new LinkedHashMap<>();
+    private final List<StageTrace> traces = new ArrayList<>();
+    private final Map<String, StageTrace> current = new LinkedHashMap<>();
     private Tensor textEmbedding;
     private UnaryOperator<Tensor> priorToClip;
 
@@ -78,14 +91,14 @@ public final class TraceRecorder implements StepListener {
 
     @Override
     public void onGuidance(GuidanceEvent e) {
-        StageTrace s = stages.computeIfAbsent(e.stage(), k -> new StageTrace());
+        StageTrace s = current(e.stage());
         s.pendingDelta = row0(backend.sub(e.cond(), e.uncond()));
         s.deltaShape = e.cond().shape();
     }
 
     @Override
     public void onStep(StepEvent e) {
-        StageTrace s = stages.computeIfAbsent(e.stage(), k -> new StageTrace());
+        StageTrace s = current(e.stage());
         long[] shape = e.xT().shape();
         float[] xT = row0(e.xT()), x0 = row0(e.predXstart());
         Double sigma = e.logVariance() == null ? null : mean(row0(backend.exp(backend.affine(e.logVariance(), 0.5f, 0f))));
@@ -97,7 +110,7 @@ public final class TraceRecorder implements StepListener {
             epsSq += eps * eps;
         }
         Double deltaNorm = s.pendingDelta == null ? null : norm(s.pendingDelta);
-        s.steps.add(new Step(e.stage(), e.step(), e.steps(), e.index(), e.t(), sigma, norm(xT), norm(x0), Math.sqrt(epsSq), deltaNorm, null));
+        s.steps.add(new Step(e.stage(), s.run, e.step(), e.steps(), e.index(), e.t(), sigma, norm(xT), norm(x0), Math.sqrt(epsSq), deltaNorm, null));
         s.xT.add(picture(xT, shape, false));
         s.x0.add(picture(x0, shape, false));
         if (s.pendingDelta != null) s.delta.add(picture(s.pendingDelta, s.deltaShape, true));
@@ -105,13 +118,23 @@ public final class TraceRecorder implements StepListener {
         s.pendingDelta = null;
     }
 
+    /** The stage's trace in progress, or a new run's once the last one reached its final step. */
+    private StageTrace current(String stage) {
+        StageTrace s = current.get(stage);
+        if (s == null || s.complete()) {
+            s = new StageTrace(stage, s == null ? 0 : s.run + 1);
+            current.put(stage, s);
+            traces.add(s);
+        }
+        return s;
+    }
+
     /** Writes every file; returns them in the order written. */
     public List<Path> finish() {
         List<Path> written = new ArrayList<>();
         List<Step> all = new ArrayList<>();
-        for (Map.Entry<String, StageTrace> entry : stages.entrySet()) {
-            String stage = entry.getKey();
-            StageTrace s = entry.getValue();
+        for (StageTrace s : traces) {
+            String stage = s.name;
             Path sd = dir.resolve(stage);
             List<String> columns = s.steps.stream().map(st -> "t=" + st.t()).toList();
             List<BufferedImage> frames = new ArrayList<>();

@@ -22,12 +22,16 @@ import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.cli.ModelOptions;
 import unclip4j.diffusion.BetaSchedule;
 import unclip4j.diffusion.DiffusionSchedule;
+import unclip4j.diffusion.GuidanceEvent;
+import unclip4j.diffusion.StepEvent;
 import unclip4j.diffusion.SeededNoise;
 import unclip4j.model.prior.PriorDiffusionModel;
 import unclip4j.pipeline.PromptEncoder;
 import unclip4j.pipeline.SamplingSettings;
 import unclip4j.pipeline.StageLoader;
 import unclip4j.pipeline.TextToImage;
+import unclip4j.tensor.Tensor;
+import unclip4j.testing.TestTensors;
 
 class TraceRecorderTest {
     @TempDir
@@ -71,6 +75,26 @@ class TraceRecorderTest {
         assertEquals("sr", last.get("stage").asText());
         assertEquals(0, last.get("t").asLong());
         assertTrue(!last.has("guidance_delta_norm"), "the SR is not guided");
+    }
+
+    @Test
+    void aStageThatRunsAgainGetsItsOwnDirectory() throws IOException {
+        Backend backend = new CpuBackend();
+        TraceRecorder trace = new TraceRecorder(tmp, backend, DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, ""));
+        for (int run = 0; run < 2; run++) {
+            for (int k = 0; k < 2; k++) {
+                Tensor x = TestTensors.randn(run * 10 + k, 2, 3, 4, 4);
+                trace.onGuidance(new GuidanceEvent("decoder", 999 - k, 8f, x, x));
+                trace.onStep(new StepEvent("decoder", k, 2, 1 - k, 999 - k, x, x, x, x, null, x));
+            }
+        }
+        List<Path> written = trace.finish();
+        assertTrue(written.contains(tmp.resolve("decoder/trajectory.gif")) && written.contains(tmp.resolve("decoder-1/trajectory.gif")), written.toString());
+        JsonNode steps = new ObjectMapper().readTree(tmp.resolve("trace.json").toFile()).get("steps");
+        assertEquals(4, steps.size());
+        assertEquals(1, steps.get(3).get("run").asInt());
+        assertTrue(!steps.get(0).has("sigma"), "DDIM steps have no variance");
+        assertEquals(0.0, steps.get(0).get("guidance_delta_norm").asDouble());
     }
 
     private static int gifFrames(Path gif) throws IOException {
