@@ -14,7 +14,8 @@ import unclip4j.cli.SweepCommand;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "unCLIP (DALL-E 2 / Karlo v1.0 alpha) text-to-image engine for the JVM.",
-        subcommands = {InspectCommand.class, ConvertCommand.class, BenchCommand.class, ScheduleCommand.class, SweepCommand.class})
+        subcommands = {InspectCommand.class, ConvertCommand.class, BenchCommand.class, unclip4j.cli.EncodeTextCommand.class, unclip4j.cli.EncodeImageCommand.class, unclip4j.cli.SimilarityCommand.class, unclip4j.cli.PriorCommand.class,
+                ScheduleCommand.class, SweepCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

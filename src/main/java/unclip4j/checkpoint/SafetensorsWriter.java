@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Function;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
@@ -26,7 +27,9 @@ import unclip4j.tensor.Tensor;
  * accept: header JSON padded with spaces to a multiple of 8 bytes, tensors packed back to back.
  * Output is a function of the input only (no timestamps): tensors are ordered by element size
  * (largest first, so every tensor stays aligned to its element size) then by name, and metadata
- * by key. The file appears atomically: written to a temporary sibling, then moved into place.
+ * by key. The file appears atomically: written to a temporary sibling, then moved into place, so
+ * readers and a failed write never see a partial file. The temporary name is unique, so two writers
+ * never share one and an unrelated {@code <name>.tmp} is never overwritten.
  */
 public final class SafetensorsWriter {
     private static final long CHUNK = 1L << 30;
@@ -69,9 +72,9 @@ public final class SafetensorsWriter {
         while (prefix.hasRemaining()) prefix.put((byte) ' ');
         prefix.flip();
 
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 writeFully(ch, prefix);
                 for (TensorInfo i : order) {
                     Tensor t = tensors.get(i.name());

@@ -1,11 +1,12 @@
 package unclip4j.cli;
 
 import picocli.CommandLine.Command;
+import unclip4j.cli.bench.GemmBenchCommand;
 
 /** {@code unclip4j bench ...}: quick, self-contained throughput measurements (JMH suites live in bench/). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure op throughput on this machine.",
-        subcommands = {})
+        subcommands = {GemmBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {

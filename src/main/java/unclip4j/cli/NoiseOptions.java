@@ -20,15 +20,22 @@ public final class NoiseOptions {
     @Option(names = "--save-noise", paramLabel = "FILE", description = "Write every draw of the run to FILE (safetensors) for replay.")
     Path saveNoise;
 
+    private ReplayNoise replay;
     private RecordingNoise recording;
 
     /** The run's noise source; recording when --save-noise is set. */
     public NoiseSource open(Backend backend) {
         if (seed != null && noise != null) throw new IllegalArgumentException("--seed and --noise exclude each other");
-        NoiseSource source = noise != null ? new ReplayNoise(noise, backend) : new SeededNoise(backend, seed == null ? 0 : seed);
+        if (noise != null) replay = new ReplayNoise(noise, backend);
+        NoiseSource source = replay != null ? replay : new SeededNoise(backend, seed == null ? 0 : seed);
         if (saveNoise == null) return source;
         recording = new RecordingNoise(source, backend);
         return recording;
+    }
+
+    /** With --noise, fails unless the file holds the draws a stage will ask for (see {@link ReplayNoise#requireDraws}); call after open. */
+    public void requireDraws(String stage, int count, long... shape) {
+        if (replay != null) replay.requireDraws(stage, count, shape);
     }
 
     /** Writes the recorded draws if --save-noise was given; call after the run succeeded. */

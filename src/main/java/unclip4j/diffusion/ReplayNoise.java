@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.SafetensorsFile;
+import unclip4j.checkpoint.TensorInfo;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.Shape;
 import unclip4j.tensor.Tensor;
@@ -28,16 +29,29 @@ public final class ReplayNoise implements NoiseSource {
     @Override
     public Tensor next(String stage, long... shape) {
         int index = next.merge(stage, 1, Integer::sum) - 1;
+        return backend.upload(file.get(checkedName(stage, index, shape)));
+    }
+
+    /**
+     * Fails unless the file holds draws 0..count-1 of a stage with this shape, so that a wrong file
+     * is reported before a run loads its models rather than in the middle of its loop.
+     */
+    public void requireDraws(String stage, int count, long... shape) {
+        for (int i = 0; i < count; i++) checkedName(stage, i, shape);
+    }
+
+    /** The name of a draw, once the file is known to hold it with this shape, in F32. */
+    private String checkedName(String stage, int index, long[] shape) {
         String name = NoiseSource.drawName(stage, index);
         if (!file.tensors().contains(name)) {
             throw new IllegalArgumentException(file.path() + " has no tensor " + name + " (the run needs draw " + index
                     + " of stage '" + stage + "', shape " + Shape.toString(shape) + ")");
         }
-        Tensor t = file.get(name);
+        TensorInfo t = file.tensors().info(name);
         if (!Arrays.equals(t.shape(), shape) || t.dtype() != DType.F32) {
             throw new IllegalArgumentException(file.path() + ": " + name + " is " + t.dtype() + Shape.toString(t.shape())
                     + " but the run needs F32" + Shape.toString(shape) + " (different batch size or model?)");
         }
-        return backend.upload(t);
+        return name;
     }
 }

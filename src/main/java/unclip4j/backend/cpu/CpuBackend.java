@@ -93,7 +93,7 @@ public final class CpuBackend implements Backend {
             });
         } else {
             for (int bi = 0; bi < batch; bi++) {
-                ParallelGemm.gemm(transA, transB, m, n, k, alpha, as, mm.aBatched() ? bi * (long) m * k : 0, lda,
+                Sgemm.sgemm(transA, transB, m, n, k, alpha, as, mm.aBatched() ? bi * (long) m * k : 0, lda,
                         bs, mm.bBatched() ? bi * (long) k * n : 0, ldb, gemmBeta, ys, bi * mn, n);
             }
         }

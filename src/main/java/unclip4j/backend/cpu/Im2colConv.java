@@ -43,7 +43,7 @@ final class Im2colConv {
         }
         if (k == 1 && stride == 1 && padding == 0) {
             for (int n = 0; n < nb; n++) {
-                ParallelGemm.gemm(false, false, o, plane, c, 1f, ws, 0, c, xs, (long) n * c * plane, plane, beta, ys, (long) n * o * plane, plane);
+                Sgemm.sgemm(false, false, o, plane, c, 1f, ws, 0, c, xs, (long) n * c * plane, plane, beta, ys, (long) n * o * plane, plane);
             }
             return out;
         }
@@ -54,7 +54,7 @@ final class Im2colConv {
             for (int i0 = 0; i0 < ho; i0 += band) {
                 int rows = Math.min(band, ho - i0), cols = rows * wo;
                 fillColumns(col, xs, xBase, c, h, wd, k, stride, padding, i0, rows, wo);
-                ParallelGemm.gemm(false, false, o, cols, ckk, 1f, ws, 0, ckk, col, 0, cols,
+                Sgemm.sgemm(false, false, o, cols, ckk, 1f, ws, 0, ckk, col, 0, cols,
                         beta, ys, (long) n * o * plane + (long) i0 * wo, plane);
             }
         }

@@ -9,9 +9,22 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>All offsets and leading dimensions are in float elements. op(A) is m×k ({@code A} stored m×k
  * with row stride lda, or k×m if transA); op(B) is k×n (stored k×n with stride ldb, or n×k if transB).
+ * As in BLAS, beta = 0 overwrites C without reading it (NaNs in C do not propagate). Segments of a
+ * confined arena are computed on the calling thread only; shared, global or automatic ones use all cores.
+ *
+ * <p>Large problems run the packed, cache-blocked {@link GemmDriver} on all cores with the Vector
+ * API {@link VectorMicroKernel}, or with {@link ScalarMicroKernel} when {@code -Dunclip4j.cpu.vector=false};
+ * tiny ones a plain loop, where packing would cost more than it saves.
  */
 public final class Sgemm {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** At or below this many multiply-adds (e.g. 16×16×16) the direct loop beats packing. */
+    private static final long TINY_MACS = 4096;
+
+    static final GemmDriver VECTOR = new GemmDriver(new VectorMicroKernel());
+    static final GemmDriver SCALAR = new GemmDriver(new ScalarMicroKernel());
+    private static final GemmDriver DEFAULT =
+            Boolean.parseBoolean(System.getProperty("unclip4j.cpu.vector", "true")) ? VECTOR : SCALAR;
 
     private Sgemm() {}
 
@@ -19,7 +32,52 @@ public final class Sgemm {
                              MemorySegment a, long aOff, int lda,
                              MemorySegment b, long bOff, int ldb,
                              float beta, MemorySegment c, long cOff, int ldc) {
-        // placeholder: a straightforward triple loop until the packed Vector API kernel lands
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Parallel.threads());
+    }
+
+    /** As {@link #sgemm(boolean, boolean, int, int, int, float, MemorySegment, long, int, MemorySegment, long, int, float, MemorySegment, long, int)}, on at most {@code threads} threads. */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             MemorySegment a, long aOff, int lda,
+                             MemorySegment b, long bOff, int ldb,
+                             float beta, MemorySegment c, long cOff, int ldc, int threads) {
+        multiply(DEFAULT, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
+    }
+
+    /** The entry point with the driver made explicit, so tests can check both micro-kernels. */
+    static void multiply(GemmDriver driver, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
+                         float beta, MemorySegment c, long cOff, int ldc, int threads) {
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative GEMM size " + m + "×" + n + "×" + k);
+        if (lda < (transA ? m : k) || ldb < (transB ? k : n) || ldc < n) {
+            throw new IllegalArgumentException("leading dimension too small: lda=" + lda + " ldb=" + ldb + " ldc=" + ldc
+                    + " for m=" + m + " n=" + n + " k=" + k + (transA ? " transA" : "") + (transB ? " transB" : ""));
+        }
+        if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+        } else if ((long) m * n * k <= TINY_MACS) {
+            direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            driver.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
+        }
+    }
+
+    /** C = beta·C: what is left of GEMM when op(A)·op(B) contributes nothing. */
+    private static void scale(int m, int n, float beta, MemorySegment c, long cOff, int ldc) {
+        if (beta == 1f) return;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                long ci = cOff + (long) i * ldc + j;
+                c.setAtIndex(F, ci, beta == 0f ? 0f : beta * c.getAtIndex(F, ci));
+            }
+        }
+    }
+
+    /** The textbook triple loop, for problems too small to amortise packing. */
+    private static void direct(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
+                               float beta, MemorySegment c, long cOff, int ldc) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 float acc = 0f;
@@ -29,8 +87,7 @@ public final class Sgemm {
                     acc += av * bv;
                 }
                 long ci = cOff + (long) i * ldc + j;
-                float prev = beta == 0f ? 0f : beta * c.getAtIndex(F, ci);
-                c.setAtIndex(F, ci, alpha * acc + prev);
+                c.setAtIndex(F, ci, beta == 0f ? alpha * acc : alpha * acc + beta * c.getAtIndex(F, ci));
             }
         }
     }

@@ -6,6 +6,7 @@ import unclip4j.diffusion.DiffusionSchedule;
 import unclip4j.diffusion.GaussianDiffusion;
 import unclip4j.diffusion.GuidanceEvent;
 import unclip4j.diffusion.NoiseSource;
+import unclip4j.diffusion.Respacing;
 import unclip4j.diffusion.StepListener;
 import unclip4j.model.clip.TextConditioning;
 import unclip4j.tensor.Tensor;
@@ -19,6 +20,8 @@ import unclip4j.tensor.Tensor;
 public final class PriorDiffusionModel {
     /** The prior's {@code denoised_fn}: clamp x̂0 to ±10 (diffusers uses ±5). */
     public static final float DENOISED_CLAMP = 10f;
+    /** Steps of the diffusion the prior was trained on; a respacing picks its sampling steps among them. */
+    public static final int TIMESTEPS = 1000;
 
     private final Backend backend;
     private final PriorTransformer transformer;
@@ -71,12 +74,21 @@ public final class PriorDiffusionModel {
         return backend.add(backend.mul(normalized, clipStd), clipMean);
     }
 
+    /**
+     * How many {@code noise.prior.NNN} draws of shape {@code [2B, D]} a sampling run with this respacing
+     * takes: x_T, then one per step (the last step's is drawn but unused, as in Karlo).
+     * A respacing that cannot be honoured is an IllegalArgumentException.
+     */
+    public static int noiseDraws(String respacing) {
+        return Respacing.spaceTimesteps(TIMESTEPS, respacing).length + 1;
+    }
+
     /** The loop's final sample, rows 0..B-1, before de-normalisation. */
     public Tensor sampleNormalized(TextConditioning text, float guidanceScale, String respacing, NoiseSource noise, StepListener listener) {
         long rows = text.rows();
         if (rows % 2 != 0) throw new IllegalArgumentException("a guided prior batch needs 2B text rows, got " + rows);
         GaussianDiffusion diffusion = new GaussianDiffusion(backend,
-                DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, respacing),
+                DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, TIMESTEPS, respacing),
                 GaussianDiffusion.ModelMean.START_X, GaussianDiffusion.ModelVariance.FIXED_SMALL,
                 false, DENOISED_CLAMP, GaussianDiffusion.isDdimRespacing(respacing), 0.0);
         long dim = clipMean.size(1);

@@ -1,0 +1,61 @@
+package unclip4j.bench.cpu;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import unclip4j.backend.cpu.CpuBackend;
+import unclip4j.tensor.Tensor;
+
+/**
+ * {@code CpuBackend.conv2d}, 3×3 stride 1 padding 1, at the decoder's levels with the CFG batch of 2:
+ * N×C×H×W → C output channels (the ResBlock convs of each level, spec §6.4). The {@code gflops}
+ * column is GFLOP/s: 2·N·H·W·C·C·9 per call.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {BenchJvm.ADD_VECTOR, BenchJvm.NATIVE_ACCESS, BenchJvm.GC, BenchJvm.HEAP})
+public class Conv2dBench {
+    /** N x C x H(=W): decoder levels 64², 32², 16², 8². */
+    @Param({"2x320x64", "2x640x32", "2x960x16", "2x1280x8"})
+    public String shape;
+
+    private final CpuBackend backend = new CpuBackend();
+    private Tensor x, w, bias;
+    private double gflopPerCall;
+
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Flops {
+        public double gflops;
+    }
+
+    @Setup(Level.Trial)
+    public void setup() {
+        String[] d = shape.split("x");
+        int n = Integer.parseInt(d[0]), c = Integer.parseInt(d[1]), hw = Integer.parseInt(d[2]);
+        x = BenchTensors.uniform(1, n, c, hw, hw);
+        w = BenchTensors.uniform(2, c, c, 3, 3);
+        bias = BenchTensors.uniform(3, c);
+        gflopPerCall = 2e-9 * n * hw * hw * (double) c * c * 9;
+    }
+
+    @Benchmark
+    public Tensor conv3x3(Flops flops) {
+        flops.gflops += gflopPerCall;
+        return backend.conv2d(x, w, bias, 1, 1);
+    }
+}

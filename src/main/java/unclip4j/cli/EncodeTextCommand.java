@@ -1,0 +1,68 @@
+package unclip4j.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import unclip4j.backend.Backend;
+import unclip4j.checkpoint.ModelDirectory;
+import unclip4j.checkpoint.StateDict;
+import unclip4j.pipeline.PromptEncoder;
+import unclip4j.pipeline.StageLoader;
+import unclip4j.tensor.DType;
+
+/** {@code unclip4j encode-text --prompt TEXT... --out FILE}: Karlo's tokens and mask, and the CLIP text features. */
+@Command(name = "encode-text", mixinStandardHelpOptions = true,
+        description = "Tokenize prompts as Karlo does and encode them with CLIP's text encoder; write tokens, mask, txt_feat, txt_feat_seq.")
+public final class EncodeTextCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    BackendOptions backend;
+
+    @Mixin
+    SafetensorsOutput output;
+
+    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "A prompt; repeat for a batch (one row each, in order).")
+    List<String> prompts;
+
+    @Option(names = "--verbose", description = "Show stack traces on errors.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        output.check();
+        ModelDirectory dir = model.openOrEmbedded();
+        Backend b = backend.open();
+        PromptEncoder encoder = new PromptEncoder(b, new StageLoader(dir, b).clipText(), dir.clip().config().contextLength());
+        PromptEncoder.Encoded e = encoder.encode(prompts);
+        PromptTruncation.warn(spec.commandLine().getErr(), prompts, e.tokens());
+
+        StateDict tensors = new StateDict("encode-text");
+        tensors.put("tokens", e.tokens().tokensTensor().to(DType.I64));
+        tensors.put("mask", e.tokens().maskTensor().to(DType.U8));
+        tensors.put("txt_feat", b.download(e.text().txtFeat()));
+        tensors.put("txt_feat_seq", b.download(e.text().txtFeatSeq()));
+        output.write(tensors, Map.of("prompts", json(prompts)));
+        spec.commandLine().getOut().println("wrote " + output.path());
+        return 0;
+    }
+
+    private static String json(Object value) {
+        try {
+            return new ObjectMapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value + " as JSON", e);
+        }
+    }
+}

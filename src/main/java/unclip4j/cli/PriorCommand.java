@@ -1,0 +1,102 @@
+package unclip4j.cli;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import unclip4j.backend.Backend;
+import unclip4j.checkpoint.ModelDirectory;
+import unclip4j.checkpoint.StateDict;
+import unclip4j.diffusion.NoiseSource;
+import unclip4j.diffusion.StepListener;
+import unclip4j.model.prior.PriorDiffusionModel;
+import unclip4j.pipeline.PromptEncoder;
+import unclip4j.pipeline.SamplingSettings;
+import unclip4j.pipeline.StageLoader;
+import unclip4j.tensor.Tensor;
+
+/** {@code unclip4j prior --prompt TEXT --out FILE}: the guided prior alone, text → CLIP image embeddings. */
+@Command(name = "prior", mixinStandardHelpOptions = true,
+        description = "Sample CLIP image embeddings for a prompt with the diffusion prior (classifier-free guidance); write image_embedding [B, D].")
+public final class PriorCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    BackendOptions backend;
+
+    @Mixin
+    NoiseOptions noise;
+
+    @Mixin
+    SafetensorsOutput output;
+
+    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The prompt.")
+    String prompt;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "1",
+            description = "Embeddings to sample for the prompt (text rows: the prompt B times, then \"\" B times). Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Sampling steps, 1.." + PriorDiffusionModel.TIMESTEPS + " (respacing \"N\"). Default: 25.")
+    Integer steps;
+
+    @Option(names = "--respacing", paramLabel = "STR",
+            description = "Respacing instead of --steps: \"N\", \"n1,n2,...\", \"ddimN\" (DDIM, eta 0), \"fast27\", or \"\" for all steps.")
+    String respacing;
+
+    @Option(names = "--guidance", paramLabel = "S", defaultValue = "4.0", description = "Classifier-free guidance scale, >= 0. Default: ${DEFAULT-VALUE}.")
+    float guidance;
+
+    @Option(names = "--verbose", description = "Show stack traces on errors.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        // every argument is checked before the models load
+        String spacing = respacing();
+        int draws = PriorDiffusionModel.noiseDraws(spacing);
+        if (!Float.isFinite(guidance) || guidance < 0) throw new IllegalArgumentException("--guidance must be a finite number >= 0, got " + guidance);
+        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        output.check();
+        output.checkAlso(noise.saveNoisePath(), "--save-noise");
+        Backend b = backend.open();
+        NoiseSource source = noise.open(b);
+        ModelDirectory dir = model.openOrEmbedded();
+        noise.requireDraws("prior", draws, 2L * batch, dir.prior().config().clipDim());
+
+        StageLoader stages = new StageLoader(dir, b);
+        PromptEncoder prompts = new PromptEncoder(b, stages.clipText(), dir.clip().config().contextLength());
+        PromptEncoder.Encoded text = prompts.encodeGuided(Collections.nCopies(batch, prompt));
+        PromptTruncation.warn(spec.commandLine().getErr(), List.of(prompt), text.tokens());
+        Tensor embedding = stages.prior().sample(text.text(), guidance, spacing, source, StepListener.NONE);
+
+        StateDict tensors = new StateDict("prior");
+        tensors.put("image_embedding", b.download(embedding));
+        output.checkAlso(noise.saveNoisePath(), "--save-noise"); // again: the file may have appeared during the run
+        noise.saveIfRequested();
+        output.write(tensors, Map.of("prompt", prompt, "batch", String.valueOf(batch), "respacing", spacing,
+                "guidance", String.valueOf(guidance), "noise", noise.describe()));
+        spec.commandLine().getOut().println("wrote " + output.path());
+        return 0;
+    }
+
+    /** The respacing string: --respacing as given, else --steps N as "N", else Karlo's 25 steps. */
+    private String respacing() {
+        if (steps != null && respacing != null) throw new IllegalArgumentException("--steps and --respacing exclude each other");
+        if (respacing != null) return respacing;
+        if (steps == null) return SamplingSettings.fast().priorRespacing();
+        if (steps < 1 || steps > PriorDiffusionModel.TIMESTEPS) {
+            throw new IllegalArgumentException("--steps must be between 1 and " + PriorDiffusionModel.TIMESTEPS + ", got " + steps);
+        }
+        return String.valueOf(steps);
+    }
+}

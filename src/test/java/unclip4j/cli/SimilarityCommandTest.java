@@ -1,0 +1,47 @@
+package unclip4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static unclip4j.cli.CliRunner.assertUserError;
+import static unclip4j.cli.CliRunner.run;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import unclip4j.checkpoint.SafetensorsFile;
+import unclip4j.pipeline.ClipSimilarity;
+import unclip4j.testing.Fixtures;
+
+/** {@code similarity}: the table's layout, its range, and one cell against the golden CLIP features. */
+class SimilarityCommandTest {
+    private static final String MODEL = Fixtures.file("MANIFEST.md").getParent().toString();
+    private static final String PROMPT = "A photo of a baby puppy waiting for her mom.";
+
+    @Test
+    void printsOneRowPerImageAndOneColumnPerPrompt() {
+        String input = Fixtures.file("input.png").toString(), t2i = Fixtures.file("t2i.png").toString();
+        CliRunner.Result r = run("similarity", "--model", MODEL, "--image", input, t2i, "--prompt", PROMPT, "--prompt", "", "--prompt", "a red car");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(List.of("p0  " + PROMPT, "p1  ", "p2  a red car"), lines.subList(0, 3));
+        assertEquals(List.of("image", "p0", "p1", "p2"), Arrays.asList(lines.get(3).trim().split("\\s+")));
+        assertEquals(6, lines.size());
+        double[][] table = new double[2][];
+        for (int i = 0; i < 2; i++) {
+            String[] cells = lines.get(4 + i).trim().split("\\s+");
+            assertEquals(List.of(input, t2i).get(i), cells[0]);
+            table[i] = Arrays.stream(cells, 1, cells.length).mapToDouble(Double::parseDouble).toArray();
+            for (double c : table[i]) assertTrue(c >= -1 && c <= 1, "cosine out of range: " + c);
+        }
+        // input.png (Karlo's preprocessing) against the prompt: the goldens' img_feat and txt_feat row 0
+        SafetensorsFile image = SafetensorsFile.open(Fixtures.file("clip_image.safetensors"));
+        SafetensorsFile text = SafetensorsFile.open(Fixtures.file("clip_text.safetensors"));
+        double expected = ClipSimilarity.cosine(image.get("img_feat"), text.get("txt_feat").slice(0, 0, 1))[0][0];
+        assertEquals(expected, table[0][0], 1e-4);
+    }
+
+    @Test
+    void unreadableImageFailsBeforeTheModelLoads() {
+        assertUserError(run("similarity", "--model", "/nonexistent", "--image", "/nonexistent/a.png", "--prompt", "x"), "/nonexistent/a.png");
+    }
+}
