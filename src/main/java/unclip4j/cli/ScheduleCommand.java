@@ -25,6 +25,9 @@ public final class ScheduleCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "DIR", description = "Write betas.png, alpha_bar.png, log_snr.png, schedule.csv and respaced.csv here.")
     Path plot;
 
+    @Option(names = "--force", description = "Write into a --plot directory that already holds files.")
+    boolean force;
+
     @Option(names = "--verbose", description = "Show stack traces on errors.")
     boolean verbose;
 
@@ -34,6 +37,7 @@ public final class ScheduleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        OutputDirectory.check(plot, force, "--plot");
         DiffusionSchedule s = DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, steps, respacing);
         long[] map = s.timestepMap();
         double[] betas = s.betas(), alphaBar = s.alphasCumprod();

@@ -2,6 +2,7 @@ package unclip4j.cli;
 
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,6 +44,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The grid (PNG).")
     Path out;
 
+    @Option(names = "--force", description = "Overwrite --out (and --save-noise) if they exist.")
+    boolean force;
+
     @Mixin
     ModelOptions model;
 
@@ -64,6 +68,8 @@ public final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter pw = spec.commandLine().getOut();
+        checkTarget(out, "--out");
+        if (noise.saveNoisePath() != null) checkTarget(noise.saveNoisePath(), "--save-noise");
         Backend backend = profile.wrap(device.open());
         StageLoader loader = new StageLoader(model.openOrEmbedded(), backend);
         PromptEncoder prompts = new PromptEncoder(backend, loader.clipText(), loader.directory().clip().config().contextLength());
@@ -88,6 +94,14 @@ public final class SweepCommand implements Callable<Integer> {
         pw.printf("wrote %s (%d×%d cells of %d px, %s)%n", out, cells.length, cells[0].length, cells[0][0].getWidth(), noise.describe());
         profile.report(pw);
         return 0;
+    }
+
+    /** Before any work: the output's directory exists and the file does not (unless --force). */
+    private void checkTarget(Path file, String option) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(option + ": output directory " + dir + " does not exist");
+        if (Files.isDirectory(file)) throw new IllegalArgumentException(option + ": " + file + " is a directory, not a file");
+        if (Files.exists(file) && !force) throw new IllegalArgumentException(option + ": " + file + " exists (use --force to overwrite it)");
     }
 
     private static BufferedImage picture(Tensor image) {

@@ -20,6 +20,11 @@ public final class TraceOptions {
 
     private TraceRecorder recorder;
 
+    /** Before any work: --trace-dir is not a file and (without --force) holds no files yet. */
+    public void check(boolean force) {
+        OutputDirectory.check(traceDir, force, "--trace-dir");
+    }
+
     /** The listener to pass to the pipeline: a recorder with --trace-dir, else one that does nothing. */
     public StepListener listener(Backend backend) {
         if (traceDir == null) return StepListener.NONE;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -93,10 +94,17 @@ public final class ImageWriters {
         return out;
     }
 
+    /** Writes a PNG atomically (a temporary file moved into place), creating the directory. */
     public static Path writePng(BufferedImage img, Path file) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            if (!ImageIO.write(img, "png", file.toFile())) throw new IOException("no PNG writer");
+            Path dir = Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = Files.createTempFile(dir, ".unclip4j-", ".png.tmp");
+            try {
+                if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer");
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

@@ -57,6 +57,14 @@ class SweepCommandTest {
         assertEquals(1, r.err().lines().count(), r.err());
     }
 
+    @Test
+    void refusesToOverwriteBeforeLoadingAnything() throws IOException {
+        Path out = java.nio.file.Files.writeString(tmp.resolve("taken.png"), "x");
+        CommandRunner.Result r = CommandRunner.run("sweep", "--prompt", "x", "--out", out.toString(), "--model", tmp.resolve("nowhere").toString());
+        assertEquals(Cli.USAGE_ERROR, r.code());
+        assertTrue(r.err().contains("exists (use --force to overwrite it)"), r.err());
+    }
+
     private static int[] cell(BufferedImage grid, int row, int col, int size) {
         return grid.getRGB(LabelledGrid.LEFT + col * size, LabelledGrid.TOP + row * size, size, size, null, 0, size);
     }

@@ -47,6 +47,11 @@ class ScheduleCommandTest {
         }
         assertEquals(25, kept);
 
+        CommandRunner.Result again = CommandRunner.run("schedule", "--plot", tmp.toString());
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("is not empty (use --force"), again.err());
+        assertEquals(0, CommandRunner.run("schedule", "--plot", tmp.toString(), "--force").code());
+
         DiffusionSchedule spaced = DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, "25");
         List<String> respaced = Files.readAllLines(tmp.resolve("respaced.csv"));
         assertEquals(26, respaced.size());
