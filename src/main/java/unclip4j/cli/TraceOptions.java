@@ -1,5 +1,6 @@
 package unclip4j.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -38,8 +39,11 @@ public final class TraceOptions {
         if (recorder != null) recorder.priorReference(textEmbedding, priorToClip);
     }
 
-    /** Writes the trace after a successful run; the files written (none without --trace-dir). */
-    public List<Path> finish() {
-        return recorder == null ? List.of() : recorder.finish();
+    /** Writes the trace after a successful run and says where; the files written (none without --trace-dir). */
+    public List<Path> finish(PrintWriter out) {
+        if (recorder == null) return List.of();
+        List<Path> written = recorder.finish();
+        out.println("wrote trace: " + written.size() + " files in " + traceDir);
+        return written;
     }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import unclip4j.backend.cpu.CpuBackend;
 import unclip4j.checkpoint.StateDict;
 import unclip4j.checkpoint.Weights;
@@ -16,6 +18,9 @@ import unclip4j.tensor.Tensor;
 import unclip4j.testing.TestTensors;
 
 class ProfilingBackendTest {
+    @TempDir
+    Path tmp;
+
     private final Profiler profiler = new Profiler();
     private final ProfilingBackend backend = new ProfilingBackend(new CpuBackend(), profiler, OpTimer.HOST);
 
@@ -72,7 +77,7 @@ class ProfilingBackendTest {
     void profileOfAnEmbeddedModelGenerationAddsUpToItsWallClockTime() {
         long start = System.nanoTime();
         CommandRunner.Result r = CommandRunner.run("sweep", "--prompt", "a red cube", "--prior-guidance", "4", "--decoder-guidance", "8",
-                "--out", System.getProperty("java.io.tmpdir") + "/unclip4j-profile-test.png", "--profile");
+                "--out", tmp.resolve("grid.png").toString(), "--profile");
         double wallMillis = (System.nanoTime() - start) / 1e6;
         assertEquals(0, r.code(), r.err());
         Matcher m = Pattern.compile("profile: ([0-9.]+) ms in total, ([0-9.]+) ms of it host time between ops").matcher(r.out());
