@@ -5,8 +5,13 @@ import picocli.CommandLine.Command;
 import unclip4j.cli.BenchCommand;
 import unclip4j.cli.Cli;
 import unclip4j.cli.ConvertCommand;
+import unclip4j.cli.DoctorCommand;
+import unclip4j.cli.EncodeImageCommand;
+import unclip4j.cli.EncodeTextCommand;
 import unclip4j.cli.InspectCommand;
+import unclip4j.cli.PriorCommand;
 import unclip4j.cli.ScheduleCommand;
+import unclip4j.cli.SimilarityCommand;
 import unclip4j.cli.SweepCommand;
 
 /** The {@code unclip4j} command line: one subcommand per job. */
@@ -14,8 +19,10 @@ import unclip4j.cli.SweepCommand;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "unCLIP (DALL-E 2 / Karlo v1.0 alpha) text-to-image engine for the JVM.",
-        subcommands = {InspectCommand.class, ConvertCommand.class, BenchCommand.class, unclip4j.cli.EncodeTextCommand.class, unclip4j.cli.EncodeImageCommand.class, unclip4j.cli.SimilarityCommand.class, unclip4j.cli.PriorCommand.class,
-                ScheduleCommand.class, SweepCommand.class})
+        subcommands = {
+                EncodeTextCommand.class, EncodeImageCommand.class, SimilarityCommand.class, PriorCommand.class,
+                ScheduleCommand.class, SweepCommand.class,
+                InspectCommand.class, ConvertCommand.class, BenchCommand.class, DoctorCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -3,6 +3,7 @@ package unclip4j.backend;
 import java.util.Locale;
 import unclip4j.backend.cpu.CpuBackend;
 import unclip4j.backend.cpu.ReferenceOps;
+import unclip4j.backend.cuda.CudaBackend;
 
 /** Opens a backend by name: {@code cpu} (fast), {@code reference} (the double-precision oracle), {@code cuda}. */
 public final class Backends {
@@ -12,7 +13,7 @@ public final class Backends {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "cpu" -> new CpuBackend();
             case "reference" -> new ReferenceOps();
-            case "cuda" -> throw new IllegalArgumentException("the CUDA backend is not part of this build yet; use --device cpu");
+            case "cuda" -> CudaBackend.open();
             default -> throw new IllegalArgumentException("unknown device '" + name + "' (expected cpu, cuda or reference)");
         };
     }

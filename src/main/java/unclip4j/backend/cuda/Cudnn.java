@@ -1,0 +1,141 @@
+package unclip4j.backend.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+import unclip4j.tensor.Tensor;
+
+/**
+ * cuDNN's convolution through FFM: the conv2d library provider (Conv2dKernel.LIBRARY). JCudnn on
+ * Maven Central stops at 11.7.0 (cuDNN 8, libcudnn.so.8) while the GPU machines have cuDNN 9, whose
+ * legacy convolution API (descriptors + cudnnConvolutionForward) is still exported by libcudnn.so.9.
+ * FMA math is forced so that results are fp32 (no TF32), comparable with the hand kernels at 1e-5.
+ */
+@SuppressWarnings("restricted") // FFM downcalls into an optional vendor library: the point of this class
+public final class Cudnn implements AutoCloseable {
+    static final List<String> LIBRARIES = List.of("libcudnn.so.9", "libcudnn.so.8", "libcudnn.so");
+    private static final int NCHW = 0, FLOAT = 0, CROSS_CORRELATION = 1, FMA_MATH = 3, IMPLICIT_PRECOMP_GEMM = 1;
+
+    private final CudaContext ctx;
+    private final MemorySegment handle;
+    private final MethodHandle destroy, createTensor, setTensor4d, destroyTensor, createFilter, setFilter4d, destroyFilter,
+            createConv, setConv2d, setMathType, destroyConv, workspaceSize, forward, addTensor;
+
+    private Cudnn(NativeLibraries.Found lib, CudaContext ctx) {
+        this.ctx = ctx;
+        Linker l = Linker.nativeLinker();
+        MethodHandle create = h(lib, l, "cudnnCreate", JAVA_INT, ADDRESS);
+        MethodHandle setStream = h(lib, l, "cudnnSetStream", JAVA_INT, ADDRESS, JAVA_LONG);
+        destroy = h(lib, l, "cudnnDestroy", JAVA_INT, ADDRESS);
+        createTensor = h(lib, l, "cudnnCreateTensorDescriptor", JAVA_INT, ADDRESS);
+        setTensor4d = h(lib, l, "cudnnSetTensor4dDescriptor", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+        destroyTensor = h(lib, l, "cudnnDestroyTensorDescriptor", JAVA_INT, ADDRESS);
+        createFilter = h(lib, l, "cudnnCreateFilterDescriptor", JAVA_INT, ADDRESS);
+        setFilter4d = h(lib, l, "cudnnSetFilter4dDescriptor", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+        destroyFilter = h(lib, l, "cudnnDestroyFilterDescriptor", JAVA_INT, ADDRESS);
+        createConv = h(lib, l, "cudnnCreateConvolutionDescriptor", JAVA_INT, ADDRESS);
+        setConv2d = h(lib, l, "cudnnSetConvolution2dDescriptor", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+        setMathType = h(lib, l, "cudnnSetConvolutionMathType", JAVA_INT, ADDRESS, JAVA_INT);
+        destroyConv = h(lib, l, "cudnnDestroyConvolutionDescriptor", JAVA_INT, ADDRESS);
+        workspaceSize = h(lib, l, "cudnnGetConvolutionForwardWorkspaceSize", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+        forward = h(lib, l, "cudnnConvolutionForward", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS,
+                JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
+        addTensor = h(lib, l, "cudnnAddTensor", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            check("cudnnCreate", (int) create.invokeExact(out));
+            handle = out.get(ADDRESS, 0);
+            check("cudnnSetStream", (int) setStream.invokeExact(handle, ctx.streamHandle()));
+        } catch (Throwable t) {
+            throw rethrow("cuDNN initialisation", t);
+        }
+    }
+
+    /** Which library would be used, or why none (for doctor). */
+    public static LibraryProvider provider() {
+        NativeLibraries.Found lib = NativeLibraries.first(LIBRARIES);
+        return lib == null ? new LibraryProvider(null, "cuDNN not installed (none of " + String.join(", ", LIBRARIES) + " found)")
+                : new LibraryProvider(lib.name(), null);
+    }
+
+    static Cudnn open(CudaContext ctx) {
+        NativeLibraries.Found lib = NativeLibraries.first(LIBRARIES);
+        if (lib == null) throw new IllegalStateException(provider().reason());
+        ctx.makeCurrent();
+        return new Cudnn(lib, ctx);
+    }
+
+    /** out [N, O, Ho, Wo] = conv(x [N, C, H, W], w [O, C, k, k]) + bias, all contiguous F32 on the device. */
+    public void convolution(Tensor out, Tensor x, Tensor w, Tensor bias, int stride, int padding) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment xd = tensor4d(a, x.dim(0), x.dim(1), x.dim(2), x.dim(3));
+            MemorySegment yd = tensor4d(a, out.dim(0), out.dim(1), out.dim(2), out.dim(3));
+            MemorySegment wd = descriptor(a, createFilter);
+            check("cudnnSetFilter4dDescriptor", (int) setFilter4d.invokeExact(wd, FLOAT, NCHW, w.dim(0), w.dim(1), w.dim(2), w.dim(3)));
+            MemorySegment cd = descriptor(a, createConv);
+            check("cudnnSetConvolution2dDescriptor", (int) setConv2d.invokeExact(cd, padding, padding, stride, stride, 1, 1, CROSS_CORRELATION, FLOAT));
+            check("cudnnSetConvolutionMathType", (int) setMathType.invokeExact(cd, FMA_MATH));
+            MemorySegment size = a.allocate(JAVA_LONG);
+            check("cudnnGetConvolutionForwardWorkspaceSize", (int) workspaceSize.invokeExact(handle, xd, wd, cd, yd, IMPLICIT_PRECOMP_GEMM, size));
+            long wsBytes = size.get(JAVA_LONG, 0);
+            CudaStorage ws = wsBytes == 0 ? null : ctx.allocate(wsBytes);
+            MemorySegment one = a.allocateFrom(JAVA_FLOAT, 1f), zero = a.allocateFrom(JAVA_FLOAT, 0f);
+            check("cudnnConvolutionForward", (int) forward.invokeExact(handle, one, xd, CudaStorage.address(x), wd, CudaStorage.address(w), cd,
+                    IMPLICIT_PRECOMP_GEMM, ws == null ? 0L : ws.address(), wsBytes, zero, yd, CudaStorage.address(out)));
+            if (bias != null) {
+                MemorySegment bd = tensor4d(a, 1, bias.dim(0), 1, 1);
+                check("cudnnAddTensor", (int) addTensor.invokeExact(handle, one, bd, CudaStorage.address(bias), one, yd, CudaStorage.address(out)));
+                check("cudnnDestroyTensorDescriptor", (int) destroyTensor.invokeExact(bd));
+            }
+            check("cudnnDestroyTensorDescriptor", (int) destroyTensor.invokeExact(xd));
+            check("cudnnDestroyTensorDescriptor", (int) destroyTensor.invokeExact(yd));
+            check("cudnnDestroyFilterDescriptor", (int) destroyFilter.invokeExact(wd));
+            check("cudnnDestroyConvolutionDescriptor", (int) destroyConv.invokeExact(cd));
+            java.lang.ref.Reference.reachabilityFence(ws); // the workspace block must not return to the cache before the enqueue
+        } catch (Throwable t) {
+            throw rethrow("cuDNN convolution", t);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            check("cudnnDestroy", (int) destroy.invokeExact(handle));
+        } catch (Throwable t) {
+            throw rethrow("cudnnDestroy", t);
+        }
+    }
+
+    private MemorySegment tensor4d(Arena a, int n, int c, int h, int w) throws Throwable {
+        MemorySegment d = descriptor(a, createTensor);
+        check("cudnnSetTensor4dDescriptor", (int) setTensor4d.invokeExact(d, NCHW, FLOAT, n, c, h, w));
+        return d;
+    }
+
+    private static MemorySegment descriptor(Arena a, MethodHandle create) throws Throwable {
+        MemorySegment out = a.allocate(ADDRESS);
+        check("cudnnCreate*Descriptor", (int) create.invokeExact(out));
+        return out.get(ADDRESS, 0);
+    }
+
+    private static MethodHandle h(NativeLibraries.Found lib, Linker l, String name, java.lang.foreign.MemoryLayout ret, java.lang.foreign.MemoryLayout... args) {
+        MemorySegment sym = lib.lookup().find(name).orElseThrow(() -> new IllegalStateException(lib.name() + " has no " + name));
+        return l.downcallHandle(sym, FunctionDescriptor.of(ret, args));
+    }
+
+    private static void check(String call, int status) {
+        if (status != 0) throw new IllegalStateException(call + " returned cudnnStatus_t " + status);
+    }
+
+    private static RuntimeException rethrow(String what, Throwable t) {
+        return t instanceof RuntimeException r ? r : new IllegalStateException(what + " failed", t);
+    }
+}

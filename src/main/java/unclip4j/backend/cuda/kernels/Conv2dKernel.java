@@ -1,0 +1,42 @@
+package unclip4j.backend.cuda.kernels;
+
+import unclip4j.backend.cuda.CudaBackend;
+import unclip4j.backend.cuda.Launch;
+import unclip4j.kernel.KernelVariant;
+import unclip4j.tensor.Tensor;
+
+/** Launchers for kernels/conv2d.cu, plus cuDNN as the library baseline. */
+public enum Conv2dKernel implements KernelVariant {
+    LIBRARY(null, "cuDNN convolution forward (implicit precomputed GEMM), the expert baseline"),
+    V1_NAIVE("conv2d_v1_naive", "one thread per output element, direct convolution"),
+    V2_IMPLICIT_GEMM("conv2d_v2_implicit_gemm", "implicit GEMM: 64x64 tiles, im2col gathered into shared memory");
+
+    public static final Conv2dKernel DEFAULT = V2_IMPLICIT_GEMM;
+
+    private final String symbol, idea;
+
+    Conv2dKernel(String symbol, String idea) {
+        this.symbol = symbol;
+        this.idea = idea;
+    }
+
+    @Override public String family() { return "conv2d"; }
+    @Override public String id() { return symbol == null ? "library" : KernelVariant.idOf(family(), symbol); }
+    @Override public String symbol() { return symbol; }
+    @Override public String module() { return symbol == null ? null : "conv2d"; }
+    @Override public String idea() { return idea; }
+    @Override public boolean isDefault() { return this == DEFAULT; }
+
+    /** x [N, C, H, W] and w [O, C, k, k] contiguous F32, bias [O] contiguous F32 or null; out [N, O, Ho, Wo]. */
+    public void launch(CudaBackend be, Tensor out, Tensor x, Tensor w, Tensor bias, int stride, int padding) {
+        if (this == LIBRARY) {
+            be.cudnn().convolution(out, x, w, bias, stride, padding);
+            return;
+        }
+        int n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3), o = w.dim(0), k = w.dim(2), ho = out.dim(2), wo = out.dim(3);
+        Launch l = Launch.kernel(be.context(), module(), symbol);
+        if (this == V1_NAIVE) l.cover(out.numel(), 256);
+        else l.grid(Math.ceilDiv((long) n * ho * wo, 64), Math.ceilDiv(o, 64), 1).block(256, 1, 1);
+        l.run(CudaBackend.ptr(out), CudaBackend.ptr(x), CudaBackend.ptr(w), CudaBackend.ptrOrNull(bias), n, c, h, wd, o, k, stride, padding, ho, wo);
+    }
+}

@@ -1,0 +1,94 @@
+package unclip4j.backend.cuda.kernels;
+
+import unclip4j.backend.OpShapes;
+import unclip4j.backend.cuda.CudaBackend;
+import unclip4j.backend.cuda.Launch;
+import unclip4j.kernel.KernelVariant;
+import unclip4j.tensor.Tensor;
+
+/** Launchers for kernels/gemm.cu, plus cuBLAS as the library baseline. */
+public enum GemmKernel implements KernelVariant {
+    /** cuBLAS SgemmStridedBatched: the expert upper bound. */
+    LIBRARY(null, "cuBLAS sgemm (strided batched), the expert baseline"),
+    V1_NAIVE("gemm_v1_naive", "one thread per C element, K loop from global memory"),
+    V2_SMEM("gemm_v2_smem", "32x32 tiles of A and B staged in shared memory"),
+    V3_REGBLOCK("gemm_v3_regblock", "128x128 block tile, 8x8 register tile per thread (2-D blocking)"),
+    V4_WMMA_F16("gemm_v4_wmma_f16", "tensor cores (WMMA), fp16 operands, fp32 accumulate"),
+    V5_WMMA_BF16("gemm_v5_wmma_bf16", "tensor cores (WMMA), bf16 operands, fp32 accumulate");
+
+    /** Until `unclip4j bench kernels --op gemm` has run on a GPU, the best fp32-exact hand kernel by design. */
+    public static final GemmKernel DEFAULT = V3_REGBLOCK;
+
+    private final String symbol, idea;
+
+    GemmKernel(String symbol, String idea) {
+        this.symbol = symbol;
+        this.idea = idea;
+    }
+
+    @Override public String family() { return "gemm"; }
+    @Override public String id() { return symbol == null ? "library" : KernelVariant.idOf(family(), symbol); }
+    @Override public String symbol() { return symbol; }
+    @Override public String module() { return symbol == null ? null : "gemm"; }
+    @Override public String idea() { return idea; }
+    @Override public boolean isDefault() { return this == DEFAULT; }
+
+    /** Whether results carry fp16/bf16 operand rounding (tests use a looser tolerance). */
+    public boolean isReducedPrecision() {
+        return this == V4_WMMA_F16 || this == V5_WMMA_BF16;
+    }
+
+    /**
+     * {@code out = alpha·op(a)·op(b) + beta·c0 + bias} into a fresh contiguous out. a and b are F32
+     * device views of rank 2 or 3 with any strides; c0 and bias are contiguous F32 or null.
+     */
+    public void launch(CudaBackend be, Tensor out, Tensor a, boolean transA, Tensor b, boolean transB, float alpha,
+                       Tensor bias, Tensor c0, float beta, OpShapes.Matmul mm) {
+        if (this == LIBRARY) {
+            library(be, out, a, transA, b, transB, alpha, bias, c0, beta, mm);
+            return;
+        }
+        Strided sa = Strided.of(a), sb = Strided.of(b);
+        // op(A)(i, p) and op(B)(p, j) as (row, column) strides of the stored matrices
+        long sam = transA ? sa.col : sa.row, sak = transA ? sa.row : sa.col;
+        long sbk = transB ? sb.col : sb.row, sbn = transB ? sb.row : sb.col;
+        long batchC0 = mm.cBatched() ? (long) mm.m() * mm.n() : 0;
+        Launch l = Launch.kernel(be.context(), module(), symbol);
+        int m = mm.m(), n = mm.n();
+        switch (this) {
+            case V1_NAIVE -> l.grid(Math.ceilDiv(n, 32), Math.ceilDiv(m, 8), mm.batch()).block(32, 8, 1);
+            case V2_SMEM -> l.grid(Math.ceilDiv(n, 32), Math.ceilDiv(m, 32), mm.batch()).block(32, 32, 1);
+            case V3_REGBLOCK -> l.grid(Math.ceilDiv(n, 128), Math.ceilDiv(m, 128), mm.batch()).block(256, 1, 1);
+            default -> l.grid(Math.ceilDiv(n, 64), Math.ceilDiv(m, 64), mm.batch()).block(128, 1, 1);
+        }
+        l.run(CudaBackend.ptr(out), CudaBackend.ptr(a), CudaBackend.ptr(b), CudaBackend.ptrOrNull(c0), CudaBackend.ptrOrNull(bias),
+                m, n, mm.k(), sam, sak, sbk, sbn, sa.batch, sb.batch, batchC0, alpha, beta);
+    }
+
+    /** cuBLAS wants unit stride along one axis of each operand; a view with neither is copied first. */
+    private static void library(CudaBackend be, Tensor out, Tensor a, boolean transA, Tensor b, boolean transB, float alpha,
+                                Tensor bias, Tensor c0, float beta, OpShapes.Matmul mm) {
+        if (c0 != null) ElementwiseKernel.copy(be, out, c0.expand(out.shape()));
+        Strided sa = Strided.of(a), sb = Strided.of(b);
+        if (!sa.rowMajorOrTransposed()) sa = Strided.of(a = be.contiguous(a));
+        if (!sb.rowMajorOrTransposed()) sb = Strided.of(b = be.contiguous(b));
+        // a matrix with unit row stride is the row-major transpose of itself, leading dimension = column stride
+        boolean ta = sa.col == 1 ? transA : !transA, tb = sb.col == 1 ? transB : !transB;
+        int lda = (int) (sa.col == 1 ? sa.row : sa.col), ldb = (int) (sb.col == 1 ? sb.row : sb.col);
+        be.cublas().sgemm(ta, tb, mm.m(), mm.n(), mm.k(), alpha, CudaBackend.ptr(a).address(), Math.max(lda, 1), sa.batch,
+                CudaBackend.ptr(b).address(), Math.max(ldb, 1), sb.batch, c0 == null ? 0f : beta,
+                CudaBackend.ptr(out).address(), (long) mm.m() * mm.n(), mm.batch());
+        if (bias != null) ElementwiseKernel.addBias(be, out, bias);
+    }
+
+    /** Row, column and batch strides (elements) of a rank-2 or rank-3 view; batch 0 for rank 2 (shared). */
+    private record Strided(long row, long col, long batch, long rows, long cols) {
+        static Strided of(Tensor t) {
+            return new Strided(t.stride(-2), t.stride(-1), t.rank() == 3 ? t.stride(0) : 0, t.size(-2), t.size(-1));
+        }
+
+        boolean rowMajorOrTransposed() {
+            return (col == 1 && row >= cols) || (row == 1 && col >= rows);
+        }
+    }
+}

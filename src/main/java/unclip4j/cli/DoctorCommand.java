@@ -1,0 +1,77 @@
+package unclip4j.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import unclip4j.backend.cuda.Cublas;
+import unclip4j.backend.cuda.Cuda;
+import unclip4j.backend.cuda.Cudnn;
+import unclip4j.backend.cuda.DeviceInfo;
+import unclip4j.backend.cuda.LibraryProvider;
+import unclip4j.backend.cuda.Nvtx;
+import unclip4j.backend.cuda.PtxModules;
+import unclip4j.kernel.KernelChoice;
+
+/** {@code unclip4j doctor}: what this machine offers (Java, CPU, GPU, libraries, kernels) and why anything is missing. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Report the Java runtime, CPU, GPU, CUDA libraries and built kernels, with the reason for anything missing.")
+public final class DoctorCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        for (String line : report()) System.out.println(line);
+        return 0;
+    }
+
+    /** The report's lines (label, then detail). */
+    static java.util.List<String> report() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        Runtime rt = Runtime.getRuntime();
+        out.add(row("Java", Runtime.version() + " (" + System.getProperty("java.vendor") + "), max heap "
+                + rt.maxMemory() / (1 << 20) + " MiB"));
+        out.add(row("CPU", rt.availableProcessors() + " cores, " + System.getProperty("os.arch") + ", " + System.getProperty("os.name")
+                + "; Vector API: " + vectorApi()));
+        Cuda.Probe p = Cuda.probe();
+        DeviceInfo d = p.device();
+        if (d == null) {
+            out.add(row("GPU", "no GPU: " + p.reason()));
+        } else {
+            out.add(row("GPU", d.name() + ", compute capability " + d.computeCapability() + ", "
+                    + String.format("%.1f GiB", d.totalMemory() / (double) (1L << 30)) + ", " + d.multiprocessors() + " SMs, driver API " + d.driverApi()));
+            if (d.peakGBs() > 0) out.add(row("", String.format("peak ≈ %.0f GB/s DRAM, %.0f GFLOP/s FP32", d.peakGBs(), d.peakFp32Gflops())));
+        }
+        PtxModules.Manifest m = PtxModules.manifest();
+        out.add(row("Kernels", m == null ? "not built (no nvcc at build time)"
+                : m.modules().size() + " modules by " + m.nvcc() + "; PTX compute_80, cubins " + String.join(" ", m.cubinArchs())
+                  + "; need a driver for CUDA " + m.driverMin() / 1000 + "." + m.driverMin() % 1000 / 10 + "+"));
+        out.add(row("cuBLAS", provider(Cublas.provider())));
+        out.add(row("cuDNN", provider(Cudnn.provider())));
+        out.add(row("NVTX", Nvtx.library() == null ? "not installed (ranges are no-ops)" : Nvtx.library() + " (ranges active)"));
+        out.add(row("Backend", p.available() ? "cuda available; kernels " + KernelChoice.defaults().describe()
+                : "cpu only (cuda unavailable: " + p.reason() + ")"));
+        return out;
+    }
+
+    private static String provider(LibraryProvider lp) {
+        return lp.library() == null ? lp.reason() : lp.library() + " via FFM (loaded on first use)";
+    }
+
+    private static String vectorApi() {
+        try {
+            return VectorProbe.describe();
+        } catch (LinkageError e) {
+            return "unavailable (start the JVM with --add-modules jdk.incubator.vector)";
+        }
+    }
+
+    /** Separate class so that a JVM without the incubator module fails here, inside the catch. */
+    private static final class VectorProbe {
+        static String describe() {
+            var s = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+            return s.vectorBitSize() + "-bit preferred species (" + s.length() + " floats)";
+        }
+    }
+
+    private static String row(String label, String detail) {
+        return String.format("%-9s %s", label, detail);
+    }
+}

@@ -1,0 +1,69 @@
+package unclip4j.cli;
+
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import unclip4j.backend.cuda.Cuda;
+import unclip4j.backend.cuda.CudaBackend;
+import unclip4j.kernel.KernelBench;
+import unclip4j.kernel.KernelCatalog;
+import unclip4j.kernel.KernelVariant;
+
+/** {@code unclip4j bench kernels}: check and time every CUDA kernel variant of an op at model shapes. */
+@Command(name = "kernels", mixinStandardHelpOptions = true,
+        description = {"Check every variant of a CUDA kernel family against ReferenceOps, then time it with CUDA events.",
+                "Exit codes: 0 ok, 1 a variant failed its check, 2 no GPU or bad arguments."})
+public final class KernelBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--op", description = "kernel family: ${COMPLETION-CANDIDATES}", completionCandidates = Families.class)
+    String op;
+
+    @Option(names = "--variant", description = "only this variant (v3, v3_regblock, library)")
+    String variant;
+
+    @Option(names = "--shape", split = ",", description = "one shape instead of the model's: gemm M,N,K; conv2d N,C,H,W,O,k; "
+            + "attention B,H,Tq,Tk,D; group_norm N,C,H,W; layer_norm and softmax rows,D; unary and binary n")
+    long[] shape;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "untimed runs first (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--runs", defaultValue = "50", description = "timed runs; the median is reported (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--list", description = "list every family and variant, then exit (no GPU needed)")
+    boolean list;
+
+    static final class Families implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return KernelBench.FAMILIES.iterator();
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (list) {
+            for (String f : KernelCatalog.families()) {
+                System.out.println(f);
+                for (KernelVariant v : KernelCatalog.variants(f)) {
+                    System.out.printf("  %-20s %s%s%n", v.id(), v.idea(), v.isDefault() ? "  (default)" : "");
+                }
+            }
+            return 0;
+        }
+        if (!Cuda.available()) {
+            System.err.println("bench kernels: no GPU: " + Cuda.unavailableReason());
+            return Cli.USAGE_ERROR;
+        }
+        if (runs < 1 || warmup < 0) throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
+        boolean ok = true;
+        try (CudaBackend gpu = CudaBackend.open()) {
+            for (String f : op == null ? KernelBench.FAMILIES : java.util.List.of(op)) {
+                ok &= KernelBench.run(gpu, f, variant, shape == null ? null : Arrays.copyOf(shape, shape.length), warmup, runs, System.out);
+            }
+        }
+        return ok ? 0 : 1;
+    }
+}

@@ -1,0 +1,102 @@
+package unclip4j.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The caching allocator's bucket logic against a fake device memory. */
+class DeviceAllocatorTest {
+
+    /** Hands out increasing addresses up to a capacity; records frees. */
+    static final class FakeMemory implements DeviceAllocator.Memory {
+        final long capacity;
+        long next = 1 << 12, used;
+        final Map<Long, Long> live = new HashMap<>();
+        final List<Long> freed = new ArrayList<>();
+        int allocations;
+
+        FakeMemory(long capacity) {
+            this.capacity = capacity;
+        }
+
+        @Override
+        public long allocate(long bytes) {
+            if (used + bytes > capacity) throw new OutOfMemoryError("fake device full");
+            allocations++;
+            long a = next;
+            next += bytes;
+            used += bytes;
+            live.put(a, bytes);
+            return a;
+        }
+
+        @Override
+        public void free(long address) {
+            used -= live.remove(address);
+            freed.add(address);
+        }
+    }
+
+    @Test
+    void bucketsRoundSmallTo512AndLargeTo2MiB() {
+        assertEquals(512, DeviceAllocator.bucketSize(0));
+        assertEquals(512, DeviceAllocator.bucketSize(1));
+        assertEquals(512, DeviceAllocator.bucketSize(512));
+        assertEquals(1024, DeviceAllocator.bucketSize(513));
+        assertEquals(1 << 20, DeviceAllocator.bucketSize(1 << 20));
+        assertEquals(2 << 20, DeviceAllocator.bucketSize((1 << 20) + 1));
+        assertEquals(4 << 20, DeviceAllocator.bucketSize((2 << 20) + 1));
+        assertEquals(1L << 32, DeviceAllocator.bucketSize((1L << 32) - 5));
+        assertThrows(IllegalArgumentException.class, () -> DeviceAllocator.bucketSize(-1));
+    }
+
+    @Test
+    void releasedBlocksAreReusedWithinTheirBucketOnly() {
+        FakeMemory mem = new FakeMemory(1L << 30);
+        DeviceAllocator a = new DeviceAllocator(mem);
+        long x = a.allocate(1000);              // bucket 1024
+        a.release(x, 1000);
+        assertEquals(x, a.allocate(1023), "same bucket: the cached block comes back");
+        long y = a.allocate(3000);              // bucket 3072: a fresh block
+        assertNotEquals(x, y);
+        assertEquals(2, mem.allocations);
+        DeviceAllocator.Stats s = a.stats();
+        assertEquals(1024 + 3072, s.bytesInUse());
+        assertEquals(0, s.bytesCached());
+        assertEquals(3, s.allocations());
+        assertEquals(1, s.cacheHits());
+    }
+
+    @Test
+    void trimFreesOnlyCachedBlocks() {
+        FakeMemory mem = new FakeMemory(1L << 30);
+        DeviceAllocator a = new DeviceAllocator(mem);
+        long kept = a.allocate(5 << 20), cached = a.allocate(512);
+        a.release(cached, 512);
+        assertEquals(512, a.stats().bytesCached());
+        a.trim();
+        assertEquals(List.of(cached), mem.freed);
+        assertEquals(0, a.stats().bytesCached());
+        assertTrue(mem.live.containsKey(kept));
+    }
+
+    @Test
+    void fullDeviceFreesTheCacheAndRetries() {
+        FakeMemory mem = new FakeMemory(8 << 20);
+        DeviceAllocator a = new DeviceAllocator(mem);
+        long b = a.allocate(6 << 20);
+        a.release(b, 6 << 20);                  // cached, still holding device memory
+        long c = a.allocate(4 << 20);           // different bucket: needs the cache freed first
+        assertEquals(List.of(b), mem.freed);
+        assertEquals(4 << 20, a.stats().bytesInUse());
+        assertTrue(mem.live.containsKey(c));
+        assertThrows(OutOfMemoryError.class, () -> a.allocate(6 << 20));
+    }
+}

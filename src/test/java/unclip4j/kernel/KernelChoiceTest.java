@@ -1,0 +1,80 @@
+package unclip4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import unclip4j.backend.cuda.kernels.GemmKernel;
+import unclip4j.backend.cuda.kernels.GroupNormKernel;
+
+/** Kernel selection: the catalog's invariants and --kernel parsing. */
+class KernelChoiceTest {
+
+    @Test
+    void everyFamilyHasExactlyOneDefaultAndWellFormedNames() {
+        Set<String> symbols = new HashSet<>();
+        for (String f : KernelCatalog.families()) {
+            assertEquals(1, KernelCatalog.variants(f).stream().filter(KernelVariant::isDefault).count(), f);
+            for (KernelVariant v : KernelCatalog.variants(f)) {
+                assertEquals(f, v.family());
+                if (v.isLibrary()) {
+                    assertEquals("library", v.id());
+                } else {
+                    assertEquals(f + "_" + v.id(), v.symbol(), "symbol = <family>_<id>");
+                    assertTrue(v.id().matches("v\\d+_[a-z0-9_]+") || v.id().equals("words"), v.id());
+                    assertTrue(symbols.add(v.symbol()), "duplicate symbol " + v.symbol());
+                }
+            }
+        }
+    }
+
+    @Test
+    void parsesNumbersFullIdsAndLibrary() {
+        KernelChoice c = KernelChoice.parse("gemm=v3, group_norm=V1_NAIVE");
+        assertEquals(GemmKernel.V3_REGBLOCK, c.resolve("gemm"));
+        assertEquals(GroupNormKernel.V1_NAIVE, c.resolve("group_norm"));
+        assertEquals(KernelCatalog.defaultOf("attention"), c.resolve("attention"));
+        assertEquals(GemmKernel.LIBRARY, KernelChoice.parse("gemm=library").resolve("gemm"));
+        assertEquals(GemmKernel.V1_NAIVE, KernelChoice.parse("gemm=v1_naive").resolve("gemm"));
+        assertTrue(KernelChoice.parse("").describe().contains("gemm=" + GemmKernel.DEFAULT.id()));
+        assertTrue(c.describe().contains("group_norm=v1_naive"));
+    }
+
+    @Test
+    void rejectsUnknownAndMalformedChoicesWithTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KernelChoice.parse("gemm=v9"));
+        assertTrue(e.getMessage().contains("v3_regblock"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> KernelChoice.parse("gemmm=v1"));
+        assertTrue(e.getMessage().contains("known: gemm"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> KernelChoice.parse("gemm"));
+        assertThrows(IllegalArgumentException.class, () -> KernelChoice.parse("gemm="));
+        assertThrows(IllegalArgumentException.class, () -> KernelChoice.parse("gemm=v1,gemm=v2"));
+    }
+
+    @Test
+    void systemPropertyOverridesTheDefaultButNotAnExplicitChoice() {
+        String key = KernelChoice.PROPERTY_PREFIX + "gemm";
+        System.setProperty(key, "v2");
+        try {
+            assertEquals(GemmKernel.V2_SMEM, KernelChoice.defaults().resolve("gemm"));
+            assertEquals(GemmKernel.V1_NAIVE, KernelChoice.parse("gemm=v1").resolve("gemm"));
+        } finally {
+            System.clearProperty(key);
+        }
+        assertEquals(GemmKernel.DEFAULT, KernelChoice.defaults().resolve("gemm"));
+    }
+
+    @Test
+    void checkRuleReportsTheWorstElements() {
+        float[] want = {1, 2, 3, 4, Float.NaN};
+        KernelCheck.Result ok = KernelCheck.compare(want, new float[] {1, 2, 3.00001f, 4, Float.NaN}, 1e-6, 1e-5);
+        assertTrue(ok.ok(), ok.summary());
+        KernelCheck.Result bad = KernelCheck.compare(want, new float[] {1, 2.5f, 3, 5, 0}, 1e-6, 1e-5);
+        assertEquals(3, bad.failures());
+        assertEquals(4, bad.worst().getFirst().index(), "NaN want vs number is the worst");
+        assertEquals(3, bad.worst().get(1).index());
+    }
+}
