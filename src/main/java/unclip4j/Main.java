@@ -8,11 +8,15 @@ import unclip4j.cli.ConvertCommand;
 import unclip4j.cli.DoctorCommand;
 import unclip4j.cli.EncodeImageCommand;
 import unclip4j.cli.EncodeTextCommand;
+import unclip4j.cli.GenerateCommand;
 import unclip4j.cli.InspectCommand;
+import unclip4j.cli.InterpolateCommand;
 import unclip4j.cli.PriorCommand;
 import unclip4j.cli.ScheduleCommand;
 import unclip4j.cli.SimilarityCommand;
 import unclip4j.cli.SweepCommand;
+import unclip4j.cli.TextDiffCommand;
+import unclip4j.cli.VaryCommand;
 
 /** The {@code unclip4j} command line: one subcommand per job. */
 @Command(name = "unclip4j",
@@ -20,6 +24,7 @@ import unclip4j.cli.SweepCommand;
         versionProvider = Main.Version.class,
         description = "unCLIP (DALL-E 2 / Karlo v1.0 alpha) text-to-image engine for the JVM.",
         subcommands = {
+                GenerateCommand.class, VaryCommand.class, InterpolateCommand.class, TextDiffCommand.class,
                 EncodeTextCommand.class, EncodeImageCommand.class, SimilarityCommand.class, PriorCommand.class,
                 ScheduleCommand.class, SweepCommand.class,
                 InspectCommand.class, ConvertCommand.class, BenchCommand.class, DoctorCommand.class})

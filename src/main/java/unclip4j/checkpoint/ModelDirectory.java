@@ -143,6 +143,37 @@ public final class ModelDirectory {
         };
     }
 
+    /**
+     * The files a part is read from, for run manifests: the override file; else the Karlo file or
+     * converted safetensors plus the YAML config it uses; every file of a diffusers directory.
+     */
+    public List<Path> files(Part part) {
+        Path override = overrides.get(part);
+        if (override != null) return List.of(override);
+        requireDir(part);
+        List<Path> files = new ArrayList<>();
+        switch (layout) {
+            case CONVERTED -> {
+                files.add(ConvertedLayout.weightsFile(dir, part));
+                if (part.configNames != null) files.add(ConvertedLayout.configFile(dir, part));
+            }
+            case KARLO -> {
+                files.add(karloFile(part));
+                if (part.configNames != null) {
+                    part.configNames.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst().ifPresent(files::add);
+                }
+            }
+            case DIFFUSERS -> {
+                try (Stream<Path> s = Files.walk(dir)) {
+                    s.filter(Files::isRegularFile).sorted().forEach(files::add);
+                } catch (IOException e) {
+                    throw new CheckpointException(dir + ": cannot list (" + e.getMessage() + ")");
+                }
+            }
+        }
+        return files;
+    }
+
     /** The Karlo file a part resolves to (the override, else the directory's match). */
     public Path karloFile(Part part) {
         Path override = overrides.get(part);

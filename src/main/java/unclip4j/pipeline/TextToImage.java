@@ -24,6 +24,7 @@ public final class TextToImage {
     private final PromptEncoder prompts;
     private final PriorDiffusionModel prior;
     private final ImageDecoder decoder;
+    private final Rerank rerank;
 
     public TextToImage(Backend backend, PromptEncoder prompts, PriorDiffusionModel prior,
                        DecoderDiffusionModel decoder, SuperResDiffusionModel superRes) {
@@ -31,12 +32,21 @@ public final class TextToImage {
         this.prompts = prompts;
         this.prior = prior;
         this.decoder = new ImageDecoder(backend, decoder, superRes);
+        this.rerank = new Rerank(backend, prompts, prior);
     }
 
     /**
      * @param prompts one row per image (repeat a prompt to get several images of it, as Karlo's --batch does)
      */
     public Result run(List<String> prompts, SamplingSettings s, NoiseSource noise, StepListener listener) {
+        return run(prompts, 1, s, noise, listener);
+    }
+
+    /**
+     * As {@link #run(List, SamplingSettings, NoiseSource, StepListener)}, keeping for each row the
+     * best of {@code priorSamples} prior samples ({@link Rerank}).
+     */
+    public Result run(List<String> prompts, int priorSamples, SamplingSettings s, NoiseSource noise, StepListener listener) {
         if (prompts.isEmpty()) throw new IllegalArgumentException("no prompt given");
         PromptEncoder.Encoded text;
         try (var stage = Profiler.stage("clip-text")) {
@@ -44,7 +54,9 @@ public final class TextToImage {
         }
         Tensor embedding;
         try (var stage = Profiler.stage("prior")) {
-            embedding = prior.sample(text.text(), s.priorGuidance(), s.priorRespacing(), noise, listener);
+            embedding = priorSamples == 1
+                    ? prior.sample(text.text(), s.priorGuidance(), s.priorRespacing(), noise, listener)
+                    : rerank.sample(prompts, priorSamples, s, noise, listener).embeddings();
         }
         ImageDecoder.Decoded d = decoder.decode(embedding, text.text(), s, noise, listener);
         return new Result(text, backend.download(embedding), d.image64Raw(), d.image64(), d.image256Raw(), d.image());

@@ -12,6 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
  * (offsets and lengths in floats). Each loop has a Vector API body ({@code SPECIES_PREFERRED})
  * and a scalar tail that doubles as the whole loop when vectors are switched off
  * ({@code -Dunclip4j.cpu.vector=false}); both compute the same formula in float.
+ *
+ * <p>Results are bit-for-bit reproducible run to run: the Vector API's own {@code EXP} and
+ * {@code reduceLanes(ADD)} may round differently in the interpreter and in C2-compiled code (so the
+ * first and the hundredth call of a loop could disagree), hence the exp polynomial and the
+ * fixed-order lane sum below.
  */
 final class VectorKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -35,6 +40,15 @@ final class VectorKernels {
     private static final float SQRT1_2 = (float) Math.sqrt(0.5);
     private static final float QUICK_GELU_K = 1.702f;
 
+    // exp by range reduction x = n·ln2 + r (Cody-Waite split of ln2) and Cephes' degree-6 polynomial
+    // for e^r on [-ln2/2, ln2/2] (error ~1 ulp); every step is an IEEE add, mul or fma, so compiled and
+    // interpreted code agree exactly.
+    private static final float EXP_HI = 88.72283f, EXP_LO = -87.33654f, EXP_MAX_REDUCED = 88.3f;
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float ROUND_MAGIC = 12582912f; // 1.5·2^23: adding and subtracting it rounds to an integer
+    private static final float[] EXP_P = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f,
+        1.6666665459e-1f, 5.0000001201e-1f};
+
     enum Unary { GELU, QUICK_GELU, SILU, EXP }
 
     enum Binary { ADD, SUB, MUL }
@@ -57,9 +71,9 @@ final class VectorKernels {
                 FloatVector v = load(x, xo + i);
                 FloatVector r = switch (op) {
                     case GELU -> v.mul(0.5f).mul(erf(v.mul(SQRT1_2)).add(1f));
-                    case QUICK_GELU -> v.div(v.mul(-QUICK_GELU_K).lanewise(VectorOperators.EXP).add(1f));
-                    case SILU -> v.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
-                    case EXP -> v.lanewise(VectorOperators.EXP);
+                    case QUICK_GELU -> v.div(exp(v.mul(-QUICK_GELU_K)).add(1f));
+                    case SILU -> v.div(exp(v.neg()).add(1f));
+                    case EXP -> exp(v);
                 };
                 store(r, y, yo + i);
             }
@@ -116,7 +130,7 @@ final class VectorKernels {
             FloatVector va = FloatVector.broadcast(S, a), vb = FloatVector.broadcast(S, b);
             for (int bound = S.loopBound(n); i < bound; i += S.length()) {
                 FloatVector r = load(x, xo + i).sub(center).fma(va, vb);
-                if (silu) r = r.div(r.neg().lanewise(VectorOperators.EXP).add(1f));
+                if (silu) r = r.div(exp(r.neg()).add(1f));
                 store(r, y, yo + i);
             }
         }
@@ -155,7 +169,7 @@ final class VectorKernels {
             if (vector) {
                 FloatVector acc = FloatVector.zero(S);
                 for (int bound = S.loopBound(len); i < bound; i += S.length()) acc = acc.add(load(x, xo + start + i));
-                block = acc.reduceLanes(VectorOperators.ADD);
+                block = laneSum(acc);
             }
             for (; i < len; i++) block += x.getAtIndex(F, xo + start + i);
             total += block;
@@ -175,7 +189,7 @@ final class VectorKernels {
                     FloatVector d = load(x, xo + start + i).sub(mean);
                     acc = d.fma(d, acc);
                 }
-                block = acc.reduceLanes(VectorOperators.ADD);
+                block = laneSum(acc);
             }
             for (; i < len; i++) {
                 float d = x.getAtIndex(F, xo + start + i) - mean;
@@ -226,11 +240,11 @@ final class VectorKernels {
         if (vector) {
             FloatVector acc = FloatVector.zero(S);
             for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-                FloatVector e = load(x, xo + i).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = exp(load(x, xo + i).sub(max));
                 store(e, x, xo + i);
                 acc = acc.add(e);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = laneSum(acc);
         }
         for (; i < n; i++) {
             float e = (float) Math.exp(x.getAtIndex(F, xo + i) - max);
@@ -272,5 +286,29 @@ final class VectorKernels {
 
     private static void store(FloatVector v, MemorySegment s, long floatIndex) {
         v.intoMemorySegment(s, floatIndex * Float.BYTES, ORDER);
+    }
+
+    /** e^x lane-wise (see the constants above); x > 88.72 gives +inf, x < −87.34 gives 0. */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(EXP_LO).min(EXP_MAX_REDUCED);
+        FloatVector n = xc.mul(LOG2E).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, EXP_P[0]);
+        for (int k = 1; k < EXP_P.length; k++) p = p.fma(r, FloatVector.broadcast(S, EXP_P[k]));
+        FloatVector er = p.fma(r.mul(r), r).add(1f);
+        // 2^n from the exponent bits; n is in [-126, 127] after the clamp
+        FloatVector twoN = ((jdk.incubator.vector.IntVector) n.convert(VectorOperators.F2I, 0))
+                .add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector e = er.mul(twoN);
+        e = e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_HI));
+        return e.blend(0f, x.compare(VectorOperators.LT, EXP_LO));
+    }
+
+    /** Σ of the lanes in lane order: unlike reduceLanes(ADD), the same rounding in every compilation state. */
+    private static float laneSum(FloatVector v) {
+        float s = 0f;
+        for (int l = 0; l < S.length(); l++) s += v.lane(l);
+        return s;
     }
 }

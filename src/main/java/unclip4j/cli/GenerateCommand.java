@@ -1,0 +1,57 @@
+package unclip4j.cli;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import unclip4j.backend.Backend;
+import unclip4j.checkpoint.ModelDirectory.Part;
+import unclip4j.diffusion.NoiseSource;
+import unclip4j.pipeline.PromptEncoder;
+import unclip4j.pipeline.SamplingSettings;
+import unclip4j.pipeline.StageLoader;
+import unclip4j.pipeline.TextToImage;
+
+/** {@code unclip4j generate --prompt TEXT --out FILE.png}: text to image. */
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Text to image: CLIP text encoder -> prior -> 64 px decoder -> super-resolution to 256 px (Karlo's T2ISampler).",
+                "Without --model it runs the embedded tiny random test model (weights/tiny)."})
+public final class GenerateCommand extends PictureCommand {
+    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The prompt; repeat for several (one grid row each).")
+    List<String> prompts;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Pictures per prompt (one grid column each). Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--rerank", paramLabel = "K", defaultValue = "1",
+            description = "Draw K prior samples per picture and keep the one closest (CLIP cosine) to the prompt's text embedding. Default: ${DEFAULT-VALUE} (no reranking, as Karlo).")
+    int rerank;
+
+    @Override
+    void validate() {
+        if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1 (it is the number of pictures per prompt), got " + batch);
+        if (rerank < 1) throw new IllegalArgumentException("--rerank must be at least 1 (prior samples per picture), got " + rerank);
+    }
+
+    @Override
+    int pictureCount() {
+        return prompts.size() * batch;
+    }
+
+    @Override
+    List<Part> parts() {
+        return List.of(Part.CLIP, Part.CLIP_STATS, Part.PRIOR, Part.DECODER, Part.SR);
+    }
+
+    @Override
+    Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress) {
+        List<String> rows = new ArrayList<>();
+        for (String p : prompts) rows.addAll(Collections.nCopies(batch, p));
+        PromptEncoder encoder = new PromptEncoder(backend, stages.clipText(), clipConfig(stages).contextLength());
+        TextToImage t2i = new TextToImage(backend, encoder, stages.prior(), stages.decoder(), stages.superRes());
+        progress.mark();
+        TextToImage.Result r = t2i.run(rows, rerank, s, noise, progress);
+        return new Pictures(r.image(), batch, RunManifest.map("prompts", prompts, "batch", batch, "rerank", rerank));
+    }
+}

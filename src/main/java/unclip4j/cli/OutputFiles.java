@@ -1,0 +1,49 @@
+package unclip4j.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The rules every output file follows: its directory must exist, an existing file is only replaced
+ * with {@code --force}, and it appears atomically (written to a temporary file in the same
+ * directory, then moved into place), so an interrupted run never leaves a partial file behind.
+ */
+final class OutputFiles {
+    private final boolean force;
+
+    OutputFiles(boolean force) {
+        this.force = force;
+    }
+
+    /** Fails (one line) when the file could not be written; called for every output before any work. */
+    void check(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) throw new IllegalArgumentException(file + ": the directory " + dir + " does not exist");
+        if (Files.isDirectory(file)) throw new IllegalArgumentException(file + ": is a directory");
+        if (Files.exists(file) && !force) throw new IllegalArgumentException(file + ": exists; use --force to overwrite");
+    }
+
+    void write(Path file, byte[] bytes) {
+        check(file);
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            // not createTempFile: it makes owner-only files, and the output should get the usual (umask) permissions
+            tmp = dir.resolve("." + file.getFileName() + "." + ThreadLocalRandom.current().nextLong(Long.MAX_VALUE) + ".tmp");
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            try {
+                if (tmp != null) Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write error below is the one to report
+            }
+            throw new UncheckedIOException(file + ": cannot write (" + e.getMessage() + ")", e);
+        }
+    }
+}

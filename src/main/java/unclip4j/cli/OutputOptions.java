@@ -1,0 +1,99 @@
+package unclip4j.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import unclip4j.checkpoint.SafetensorsWriter;
+import unclip4j.checkpoint.StateDict;
+import unclip4j.image.OutputImages;
+import unclip4j.image.RgbImage;
+import unclip4j.tensor.Tensor;
+
+/**
+ * Where the pictures go: one PNG (a grid when there are several pictures) or numbered PNGs, the
+ * raw tensor, and the run manifest beside them ({@code out.png} → {@code out.json}).
+ */
+public final class OutputOptions {
+    @Option(names = "--out", paramLabel = "FILE.png", description = "PNG to write: one picture, or a grid of all of them (see --grid).")
+    Path out;
+
+    @Option(names = "--grid", paramLabel = "true|false", arity = "1", defaultValue = "true",
+            description = "Several pictures as one grid PNG (true) or as numbered files out-0.png, out-1.png, ... (false). Default: ${DEFAULT-VALUE}.")
+    boolean grid;
+
+    @Option(names = "--save-tensor", paramLabel = "FILE.safetensors",
+            description = "Also write the pictures as tensor 'image', F32 [N,3,H,W] in [0,1], before the 8-bit conversion.")
+    Path saveTensor;
+
+    @Option(names = "--force", description = "Overwrite existing output files.")
+    boolean force;
+
+    private OutputFiles files() {
+        return new OutputFiles(force);
+    }
+
+    /** Checks every file the run will write (PNGs, tensor, manifest, and the extras such as --save-noise) before any work. */
+    void check(int pictures, Path... extras) {
+        if (out == null && saveTensor == null) throw new IllegalArgumentException("nothing to write: give --out FILE.png and/or --save-tensor FILE.safetensors");
+        if (out != null && !out.getFileName().toString().toLowerCase().endsWith(".png")) {
+            throw new IllegalArgumentException("--out " + out + ": must name a .png file");
+        }
+        OutputFiles f = files();
+        for (Path p : pngs(pictures)) f.check(p);
+        if (saveTensor != null) f.check(saveTensor);
+        f.check(manifest());
+        for (Path p : extras) if (p != null) f.check(p);
+    }
+
+    /** The PNG files for this many pictures: --out itself, or numbered siblings with --grid false. */
+    List<Path> pngs(int pictures) {
+        List<Path> files = new ArrayList<>();
+        if (out == null) return files;
+        if (grid) return List.of(out);
+        String stem = stem(out);
+        for (int i = 0; i < pictures; i++) files.add(out.resolveSibling(stem + "-" + i + ".png"));
+        return files;
+    }
+
+    /** {@code <stem of --out (else of --save-tensor)>.json}. */
+    Path manifest() {
+        Path base = out != null ? out : saveTensor;
+        return base.resolveSibling(stem(base) + ".json");
+    }
+
+    /** Writes the PNG(s) and the tensor; returns every file written. */
+    List<Path> writePictures(Tensor images, int columns) {
+        OutputFiles f = files();
+        List<Path> written = new ArrayList<>();
+        int n = images.dim(0);
+        List<RgbImage> rgb = new ArrayList<>();
+        for (int i = 0; i < n; i++) rgb.add(OutputImages.toRgb(images, i));
+        List<Path> targets = pngs(n);
+        if (grid && out != null) {
+            f.write(out, OutputImages.png(OutputImages.grid(rgb, columns)));
+        } else {
+            for (int i = 0; i < targets.size(); i++) f.write(targets.get(i), OutputImages.png(rgb.get(i)));
+        }
+        written.addAll(targets);
+        if (saveTensor != null) {
+            f.check(saveTensor);
+            StateDict sd = new StateDict("pictures");
+            sd.put("image", images.contiguous());
+            SafetensorsWriter.write(saveTensor, sd, Map.of("format", "unclip4j pictures, NCHW RGB in [0,1]"));
+            written.add(saveTensor);
+        }
+        return written;
+    }
+
+    void writeManifest(byte[] json) {
+        files().write(manifest(), json);
+    }
+
+    private static String stem(Path p) {
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+}

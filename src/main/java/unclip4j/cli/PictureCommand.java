@@ -1,0 +1,127 @@
+package unclip4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import unclip4j.backend.Backend;
+import unclip4j.checkpoint.ModelDirectory;
+import unclip4j.config.ClipConfig;
+import unclip4j.checkpoint.ModelDirectory.Part;
+import unclip4j.diffusion.NoiseSource;
+import unclip4j.pipeline.SamplingSettings;
+import unclip4j.pipeline.StageLoader;
+import unclip4j.tensor.Tensor;
+
+/**
+ * What generate, vary, interpolate and textdiff share: model, device, noise, sampling and output
+ * options, and the order of a run: check every input and output first, then load and sample, then
+ * write the pictures, the recorded noise and the manifest.
+ */
+abstract class PictureCommand implements Callable<Integer> {
+    static final String EMBEDDED_NOTICE = "note: no --model given, using the embedded tiny model (weights/tiny): a RANDOM TEST MODEL "
+            + "with the real architecture; its pictures are noise. For real pictures see weights/README.md.";
+
+    enum Precision { f32, f16, bf16 }
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    BackendOptions backend;
+
+    @Mixin
+    NoiseOptions noise;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--dtype", paramLabel = "f32|f16|bf16", defaultValue = "f32",
+            description = "Compute type. Only f32 is implemented (the CPU backend computes in f32; F16/BF16 weights are widened at load); "
+                    + "f16 and bf16 are refused. Default: ${DEFAULT-VALUE}.")
+    Precision dtype;
+
+    @Option(names = "--verbose", description = "Show stack traces on errors.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The pictures {@code [N, 3, H, W]} in [0, 1] (host), how many go in a grid row, and facts for the manifest. */
+    record Pictures(Tensor images, int columns, Map<String, Object> facts) {}
+
+    /** Checks the command's own inputs (before any output check or model load). */
+    abstract void validate();
+
+    /** How many pictures the run makes. */
+    abstract int pictureCount();
+
+    /** The model parts the run reads. */
+    abstract List<Part> parts();
+
+    abstract Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress);
+
+    @Override
+    public final Integer call() {
+        if (dtype != Precision.f32) {
+            throw new IllegalArgumentException("--dtype " + dtype + " is not implemented: the CPU backend computes in f32 (use --dtype f32)");
+        }
+        validate();
+        SamplingSettings s = sampling.settings();
+        output.check(pictureCount(), noise.saveNoisePath());
+        PrintWriter out = spec.commandLine().getOut();
+        ModelDirectory dir = model.openOrEmbedded();
+        if (model.usesEmbedded()) out.println(EMBEDDED_NOTICE);
+        Backend b = backend.open();
+        NoiseSource source = noise.open(b);
+        Progress progress = new Progress(out);
+        long start = System.nanoTime();
+        Pictures p = draw(new StageLoader(dir, b), b, s, source, progress);
+        double total = (System.nanoTime() - start) / 1e9;
+
+        List<Path> written = new ArrayList<>(output.writePictures(p.images(), p.columns()));
+        noise.saveIfRequested();
+        if (noise.saveNoisePath() != null) written.add(noise.saveNoisePath());
+        RunManifest m = new RunManifest(spec.name());
+        p.facts().forEach(m::put);
+        m.put("noise", noise.noise != null ? RunManifest.map("replay", noise.noise.toAbsolutePath().normalize().toString())
+                : RunManifest.map("seed", noise.seed == null ? 0L : noise.seed));
+        m.put("steps", RunManifest.map("prior", s.priorRespacing(), "decoder", s.decoderRespacing(), "sr", s.srRespacing()));
+        m.put("guidance", RunManifest.map("prior", s.priorGuidance(), "decoder", s.decoderGuidance()));
+        m.model(dir, model.usesEmbedded(), parts());
+        m.put("backend", b.name());
+        m.put("dtype", dtype.name());
+        Map<String, Object> timings = new LinkedHashMap<>(progress.seconds());
+        timings.put("total", total);
+        m.put("seconds", timings);
+        m.put("outputs", written.stream().map(f -> f.toAbsolutePath().normalize().toString()).toList());
+        output.writeManifest(m.toJson());
+        written.add(output.manifest());
+        for (Path f : written) out.println("wrote " + f);
+        return 0;
+    }
+
+    /** The CLIP context length and image resolution come from the model's CLIP config. */
+    static ClipConfig clipConfig(StageLoader stages) {
+        return stages.directory().clip().config();
+    }
+
+    /** Host images {@code [1, 3, H, W]} (or {@code [3, H, W]}) stacked into {@code [N, 3, H, W]}. */
+    static Tensor stack(List<Tensor> images) {
+        long[] shape = images.getFirst().shape();
+        int h = (int) shape[shape.length - 2], w = (int) shape[shape.length - 1];
+        float[] all = new float[images.size() * 3 * h * w];
+        for (int i = 0; i < images.size(); i++) System.arraycopy(images.get(i).toFloatArray(), 0, all, i * 3 * h * w, 3 * h * w);
+        return Tensor.of(all, images.size(), 3, h, w);
+    }
+}

@@ -1,0 +1,98 @@
+package unclip4j.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import unclip4j.Main;
+import unclip4j.checkpoint.ModelDirectory;
+import unclip4j.checkpoint.ModelDirectory.Part;
+
+/**
+ * The JSON written beside every picture: what is needed to draw it again (inputs, seed or noise
+ * file, steps, guidance, the model files with their SHA-256, backend, dtype, version) and how long
+ * each stage took. Entries keep the order they were put in.
+ */
+final class RunManifest {
+    private final Map<String, Object> entries = new LinkedHashMap<>();
+
+    RunManifest(String command) {
+        String v = Main.class.getPackage().getImplementationVersion();
+        entries.put("unclip4j", v == null ? "dev" : v);
+        entries.put("command", command);
+    }
+
+    RunManifest put(String key, Object value) {
+        entries.put(key, value);
+        return this;
+    }
+
+    /** Every file of the parts used, each hashed once. */
+    RunManifest model(ModelDirectory dir, boolean embedded, List<Part> parts) {
+        Set<Path> files = new LinkedHashSet<>();
+        for (Part p : parts) files.addAll(dir.files(p));
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Path f : files) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("path", f.toAbsolutePath().normalize().toString());
+            e.put("bytes", size(f));
+            e.put("sha256", sha256(f));
+            list.add(e);
+        }
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("directory", dir.dir() == null ? null : dir.dir().toAbsolutePath().normalize().toString());
+        model.put("embedded_test_model", embedded);
+        model.put("files", list);
+        entries.put("model", model);
+        return this;
+    }
+
+    /** An insertion-ordered map from alternating keys and values. */
+    static Map<String, Object> map(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return m;
+    }
+
+    byte[] toJson() {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(entries);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the run manifest", e);
+        }
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+}

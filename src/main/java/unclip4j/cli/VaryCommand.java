@@ -1,0 +1,69 @@
+package unclip4j.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import unclip4j.backend.Backend;
+import unclip4j.checkpoint.ModelDirectory.Part;
+import unclip4j.config.ClipConfig;
+import unclip4j.diffusion.NoiseSource;
+import unclip4j.image.Images;
+import unclip4j.image.RgbImage;
+import unclip4j.model.clip.ClipImageTransform;
+import unclip4j.pipeline.ImageVariation;
+import unclip4j.pipeline.PromptEncoder;
+import unclip4j.pipeline.SamplingSettings;
+import unclip4j.pipeline.StageLoader;
+
+/** {@code unclip4j vary --image FILE --out FILE.png}: image variations. */
+@Command(name = "vary", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Image variations: the picture's CLIP image embedding decoded from fresh noise (Karlo's I2ISampler; no prior, empty caption).",
+                "Without --model it runs the embedded tiny random test model (weights/tiny)."})
+public final class VaryCommand extends PictureCommand {
+    @Option(names = "--image", required = true, paramLabel = "FILE", description = "The picture (PNG, JPEG or BMP).")
+    Path image;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Number of variations. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    private RgbImage picture;
+
+    @Override
+    void validate() {
+        if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1 (it is the number of variations), got " + batch);
+        picture = read(image);
+    }
+
+    @Override
+    int pictureCount() {
+        return batch;
+    }
+
+    @Override
+    List<Part> parts() {
+        return List.of(Part.CLIP, Part.DECODER, Part.SR);
+    }
+
+    @Override
+    Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress) {
+        ClipConfig clip = clipConfig(stages);
+        ImageVariation i2i = new ImageVariation(backend, new PromptEncoder(backend, stages.clipText(), clip.contextLength()), stages.clipImage(),
+                ClipImageTransform.karlo(clip.imageResolution()), stages.decoder(), stages.superRes());
+        progress.mark();
+        ImageVariation.Result r = i2i.run(picture, batch, s, noise, progress);
+        return new Pictures(r.decoded().image(), batch, RunManifest.map("image", image.toAbsolutePath().normalize().toString(),
+                "image_sha256", RunManifest.sha256(image), "batch", batch));
+    }
+
+    /** Reads a picture, failing with a one-line message. */
+    static RgbImage read(Path file) {
+        try {
+            return Images.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package unclip4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static unclip4j.testing.TensorAssertions.assertRelL2;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import unclip4j.Main;
+import unclip4j.checkpoint.SafetensorsFile;
+import unclip4j.tensor.Tensor;
+import unclip4j.testing.Fixtures;
+
+/** generate, vary, interpolate and textdiff through picocli, in process. */
+class PictureCommandsTest {
+    /** Few steps for the runs that only check files and equalities (the embedded model). */
+    private static final String[] FAST = {"--prior-steps", "3", "--decoder-steps", "3"};
+
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Cli.execute(new Main(), new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** The command's arguments with {@link #FAST} added. */
+    private static String[] fast(String command, String... args) {
+        return Stream.concat(Stream.concat(Stream.of(command), Stream.of(FAST)), Stream.of(args)).toArray(String[]::new);
+    }
+
+    private String path(String name) {
+        return tmp.resolve(name).toString();
+    }
+
+    private static String fixture(String name) {
+        return Fixtures.file(name).toString();
+    }
+
+    private static Tensor image(String file) {
+        return SafetensorsFile.open(Path.of(file)).get("image");
+    }
+
+    private static BufferedImage png(Path file) throws Exception {
+        BufferedImage img = ImageIO.read(file.toFile());
+        assertTrue(img != null, file + " is not a readable PNG");
+        return img;
+    }
+
+    private static JsonNode manifest(Path file) throws Exception {
+        return new ObjectMapper().readTree(file.toFile());
+    }
+
+    private List<String> files() throws Exception {
+        try (Stream<Path> s = Files.list(tmp)) {
+            return new ArrayList<>(s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void generateReproducesKarloTextToImage() throws Exception {
+        SafetensorsFile f = SafetensorsFile.open(Fixtures.file("t2i.safetensors"));
+        Result r = run("generate", "--model", Fixtures.file("MANIFEST.md").getParent().toString(), "--prior", fixture("prior-tiny.ckpt"),
+                "--prompt", f.metadata().get("prompt"), "--noise", fixture("t2i.safetensors"), "--save-tensor", path("out.safetensors"));
+        assertEquals(0, r.code(), r.err());
+        double err = assertRelL2(f.get("image"), image(path("out.safetensors")), 1e-3, "generate vs t2i.image");
+        System.out.printf("generate CLI vs t2i.image: rel L2 %.3g%n", err);
+        JsonNode m = manifest(tmp.resolve("out.json"));
+        assertEquals(f.metadata().get("prompt"), m.at("/prompts/0").asText());
+        assertEquals("25", m.at("/steps/decoder").asText());
+        assertTrue(m.at("/noise/replay").asText().endsWith("t2i.safetensors"));
+        assertTrue(m.at("/model/files").size() >= 5);
+        assertEquals(64, m.at("/model/files/0/sha256").asText().length());
+        assertFalse(r.out().contains("RANDOM TEST MODEL"));
+    }
+
+    @Test
+    void varyReproducesKarloImageVariationAndItsTruncatedPng() throws Exception {
+        SafetensorsFile f = SafetensorsFile.open(Fixtures.file("i2i.safetensors"));
+        Result r = run("vary", "--model", Fixtures.file("MANIFEST.md").getParent().toString(), "--prior", fixture("prior-tiny.ckpt"),
+                "--image", fixture("input.png"), "--decoder-guidance", Float.toString(f.get("decoder_guidance").getFloat(0)),
+                "--noise", fixture("i2i.safetensors"), "--save-tensor", path("v.safetensors"), "--out", path("v.png"));
+        assertEquals(0, r.code(), r.err());
+        double err = assertRelL2(f.get("image"), image(path("v.safetensors")), 1e-3, "vary vs i2i.image");
+        System.out.printf("vary CLI vs i2i.image: rel L2 %.3g%n", err);
+        BufferedImage png = png(tmp.resolve("v.png"));
+        Tensor u8 = f.get("image_u8");
+        int off = 0;
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                int rgb = png.getRGB(x, y);
+                int[] ours = {rgb >> 16 & 0xff, rgb >> 8 & 0xff, rgb & 0xff};
+                for (int c = 0; c < 3; c++) if (Math.abs(ours[c] - (int) u8.getLong(0, y, x, c)) > 1) off++;
+            }
+        }
+        assertEquals(0, off, "pixels more than one level from Karlo's truncated bytes");
+    }
+
+    @Test
+    void generateOnTheEmbeddedModelWritesAGridAndAManifest() throws Exception {
+        Result r = run(fast("generate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--batch", "2", "--seed", "3",
+                "--out", path("g.png")));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("RANDOM TEST MODEL") && r.out().contains("weights/README.md"), r.out());
+        BufferedImage grid = png(tmp.resolve("g.png"));
+        assertEquals(128, grid.getWidth());
+        assertEquals(128, grid.getHeight());
+        JsonNode m = manifest(tmp.resolve("g.json"));
+        assertEquals(3, m.at("/noise/seed").asLong());
+        assertTrue(m.at("/model/embedded_test_model").asBoolean());
+        assertEquals("f32", m.at("/dtype").asText());
+        assertTrue(m.at("/seconds/decoder").asDouble() > 0 && m.at("/seconds/total").asDouble() > 0);
+        assertEquals(List.of("g.json", "g.png"), files());
+    }
+
+    @Test
+    void savedNoiseReplaysToTheSamePictures() throws Exception {
+        Result first = run(fast("generate", "--prompt", "a red cube", "--seed", "42", "--save-noise", path("n.safetensors"),
+                "--out", path("a.png"), "--grid", "false", "--save-tensor", path("a.safetensors")));
+        assertEquals(0, first.code(), first.err());
+        Result again = run(fast("generate", "--prompt", "a red cube", "--noise", path("n.safetensors"), "--save-tensor", path("b.safetensors")));
+        assertEquals(0, again.code(), again.err());
+        assertArrayEquals(image(path("a.safetensors")).toFloatArray(), image(path("b.safetensors")).toFloatArray());
+        assertEquals(64, png(tmp.resolve("a-0.png")).getWidth());
+    }
+
+    @Test
+    void varyInterpolateAndTextDiffRunOnTheEmbeddedModel() throws Exception {
+        Result vary = run(fast("vary", "--image", fixture("input.png"), "--out", path("v.png")));
+        assertEquals(0, vary.code(), vary.err());
+        assertEquals(64, png(tmp.resolve("v.png")).getWidth());
+        assertEquals("vary", manifest(tmp.resolve("v.json")).at("/command").asText());
+
+        Result lerp = run(fast("interpolate", "--image", fixture("input.png"), "--image", fixture("t2i.png"), "--frames", "3",
+                "--out", path("i.png"), "--grid", "false"));
+        assertEquals(0, lerp.code(), lerp.err());
+        for (int i = 0; i < 3; i++) assertEquals(64, png(tmp.resolve("i-" + i + ".png")).getHeight());
+        assertEquals(0.5, manifest(tmp.resolve("i.json")).at("/fractions/1").asDouble());
+
+        Result prompts = run(fast("interpolate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--frames", "2", "--out", path("p.png")));
+        assertEquals(0, prompts.code(), prompts.err());
+        assertEquals(128, png(tmp.resolve("p.png")).getWidth());
+
+        Result diff = run(fast("textdiff", "--image", fixture("input.png"), "--from", "a photo", "--to", "a painting",
+                "--amounts", "0,0.5", "--out", path("t.png")));
+        assertEquals(0, diff.code(), diff.err());
+        assertEquals(128, png(tmp.resolve("t.png")).getWidth());
+        assertEquals("a painting", manifest(tmp.resolve("t.json")).at("/to").asText());
+    }
+
+    private void assertUserError(String expected, String... args) throws Exception {
+        List<String> before = files();
+        Result r = run(args);
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("error: ") && r.err().contains(expected), r.err());
+        assertEquals(before, files(), "a failed run must not leave files behind");
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwoWithNothingWritten() throws Exception {
+        Files.createDirectory(tmp.resolve("empty"));
+        Files.writeString(tmp.resolve("not-an-image.png"), "hello");
+        assertUserError("no ViT-L-14.pt", "generate", "--model", path("empty"), "--prompt", "x", "--out", path("o.png"));
+        assertUserError("not a PNG, JPEG or BMP image", "vary", "--image", path("not-an-image.png"), "--out", path("o.png"));
+        assertUserError("no such image file", "textdiff", "--image", path("missing.png"), "--from", "a", "--to", "b", "--out", path("o.png"));
+        assertUserError("--batch must be at least 1", "generate", "--prompt", "x", "--batch", "0", "--out", path("o.png"));
+        assertUserError("--batch must be at least 1", "vary", "--image", fixture("input.png"), "--batch", "-2", "--out", path("o.png"));
+        assertUserError("does not exist", "generate", "--prompt", "x", "--out", path("nowhere/o.png"));
+        assertUserError("give two endpoints", "interpolate", "--image", fixture("input.png"), "--prompt", "x", "--out", path("o.png"));
+        assertUserError("--dtype f16 is not implemented", "generate", "--prompt", "x", "--dtype", "f16", "--out", path("o.png"));
+        assertUserError("--sr-steps must be 7", "generate", "--prompt", "x", "--sr-steps", "5", "--out", path("o.png"));
+        assertUserError("nothing to write", "generate", "--prompt", "x");
+        Files.writeString(tmp.resolve("taken.png"), "keep me");
+        assertUserError("exists; use --force", "generate", "--prompt", "x", "--out", path("taken.png"));
+        assertEquals("keep me", Files.readString(tmp.resolve("taken.png")));
+        Files.writeString(tmp.resolve("n.safetensors"), "keep me too");
+        assertUserError("n.safetensors: exists", "generate", "--prompt", "x", "--out", path("fresh.png"), "--save-noise", path("n.safetensors"));
+    }
+}
