@@ -12,7 +12,9 @@ import unclip4j.cli.GenerateCommand;
 import unclip4j.cli.InspectCommand;
 import unclip4j.cli.InterpolateCommand;
 import unclip4j.cli.PriorCommand;
+import unclip4j.cli.ScheduleCommand;
 import unclip4j.cli.SimilarityCommand;
+import unclip4j.cli.SweepCommand;
 import unclip4j.cli.TextDiffCommand;
 import unclip4j.cli.VaryCommand;
 
@@ -24,6 +26,7 @@ import unclip4j.cli.VaryCommand;
         subcommands = {
                 GenerateCommand.class, VaryCommand.class, InterpolateCommand.class, TextDiffCommand.class,
                 EncodeTextCommand.class, EncodeImageCommand.class, SimilarityCommand.class, PriorCommand.class,
+                ScheduleCommand.class, SweepCommand.class,
                 InspectCommand.class, ConvertCommand.class, BenchCommand.class, DoctorCommand.class})
 public final class Main implements Runnable {
 

@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ModelDirectory.Part;
 import unclip4j.diffusion.NoiseSource;
+import unclip4j.model.prior.PriorDiffusionModel;
 import unclip4j.pipeline.PromptEncoder;
 import unclip4j.pipeline.SamplingSettings;
 import unclip4j.pipeline.StageLoader;
@@ -49,9 +50,11 @@ public final class GenerateCommand extends PictureCommand {
         List<String> rows = new ArrayList<>();
         for (String p : prompts) rows.addAll(Collections.nCopies(batch, p));
         PromptEncoder encoder = new PromptEncoder(backend, stages.clipText(), clipConfig(stages).contextLength());
-        TextToImage t2i = new TextToImage(backend, encoder, stages.prior(), stages.decoder(), stages.superRes());
+        PriorDiffusionModel prior = stages.prior();
+        TextToImage t2i = new TextToImage(backend, encoder, prior, stages.decoder(), stages.superRes());
         progress.mark();
-        TextToImage.Result r = t2i.run(rows, rerank, s, noise, progress);
+        TextToImage.Result r = t2i.run(rows, rerank, s, noise, steps);
+        trace.priorReference(r.text().text().txtFeat(), prior::denormalize);
         return new Pictures(r.image(), batch, RunManifest.map("prompts", prompts, "batch", batch, "rerank", rerank));
     }
 }

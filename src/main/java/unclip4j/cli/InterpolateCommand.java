@@ -66,7 +66,7 @@ public final class InterpolateCommand extends PictureCommand {
         if (pictures.isEmpty()) {
             Rerank prior = new Rerank(backend, encoder, stages.prior());
             progress.mark();
-            Tensor z = prior.sample(prompts, 1, s, noise, progress).embeddings();
+            Tensor z = prior.sample(prompts, 1, s, noise, steps).embeddings();
             ends.add(z.slice(0, 0, 1).contiguous());
             ends.add(z.slice(0, 1, 2).contiguous());
         } else {
@@ -74,7 +74,7 @@ public final class InterpolateCommand extends PictureCommand {
             for (RgbImage p : pictures) ends.add(embedder.embed(p));
         }
         Interpolation interpolation = new Interpolation(new FrameDecoder(backend, encoder, stages.decoder(), stages.superRes()));
-        List<FrameDecoder.Frame> result = interpolation.run(ends.get(0), ends.get(1), frames, s, noise, progress);
+        List<FrameDecoder.Frame> result = interpolation.run(ends.get(0), ends.get(1), frames, s, noise, steps);
         List<Tensor> pics = result.stream().map(f -> f.decoded().image()).toList();
         Object endpoints = pictures.isEmpty() ? prompts : images.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList();
         return new Pictures(stack(pics), frames, RunManifest.map(pictures.isEmpty() ? "prompts" : "images", endpoints,

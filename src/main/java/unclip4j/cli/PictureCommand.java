@@ -16,6 +16,7 @@ import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.config.ClipConfig;
 import unclip4j.checkpoint.ModelDirectory.Part;
 import unclip4j.diffusion.NoiseSource;
+import unclip4j.diffusion.StepListener;
 import unclip4j.pipeline.SamplingSettings;
 import unclip4j.pipeline.StageLoader;
 import unclip4j.tensor.Tensor;
@@ -45,6 +46,15 @@ abstract class PictureCommand implements Callable<Integer> {
 
     @Mixin
     OutputOptions output;
+
+    @Mixin
+    TraceOptions trace;
+
+    @Mixin
+    ProfileOptions profile;
+
+    /** What the pipelines report their steps to: the progress display and, with --trace-dir, the trace. */
+    StepListener steps;
 
     @Option(names = "--dtype", paramLabel = "f32|f16|bf16", defaultValue = "f32",
             description = "Compute type. Only f32 is implemented (the CPU backend computes in f32; F16/BF16 weights are widened at load); "
@@ -82,9 +92,11 @@ abstract class PictureCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ModelDirectory dir = model.openOrEmbedded();
         if (model.usesEmbedded()) out.println(EMBEDDED_NOTICE);
-        Backend b = backend.open();
+        trace.check(output.force);
+        Backend b = profile.wrap(backend.open());
         NoiseSource source = noise.open(b);
         Progress progress = new Progress(out);
+        steps = progress.andThen(trace.listener(b));
         long start = System.nanoTime();
         Pictures p = draw(new StageLoader(dir, b), b, s, source, progress);
         double total = (System.nanoTime() - start) / 1e9;
@@ -108,6 +120,8 @@ abstract class PictureCommand implements Callable<Integer> {
         output.writeManifest(m.toJson());
         written.add(output.manifest());
         for (Path f : written) out.println("wrote " + f);
+        trace.finish(out);
+        profile.report(out);
         return 0;
     }
 

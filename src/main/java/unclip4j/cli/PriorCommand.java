@@ -13,11 +13,11 @@ import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.checkpoint.StateDict;
 import unclip4j.diffusion.NoiseSource;
-import unclip4j.diffusion.StepListener;
 import unclip4j.model.prior.PriorDiffusionModel;
 import unclip4j.pipeline.PromptEncoder;
 import unclip4j.pipeline.SamplingSettings;
 import unclip4j.pipeline.StageLoader;
+import unclip4j.profile.Profiler;
 import unclip4j.tensor.Tensor;
 
 /** {@code unclip4j prior --prompt TEXT --out FILE}: the guided prior alone, text → CLIP image embeddings. */
@@ -29,6 +29,12 @@ public final class PriorCommand implements Callable<Integer> {
 
     @Mixin
     BackendOptions backend;
+
+    @Mixin
+    TraceOptions trace;
+
+    @Mixin
+    ProfileOptions profile;
 
     @Mixin
     NoiseOptions noise;
@@ -68,7 +74,8 @@ public final class PriorCommand implements Callable<Integer> {
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         output.check();
         output.checkAlso(noise.saveNoisePath(), "--save-noise");
-        Backend b = backend.open();
+        trace.check(output.force);
+        Backend b = profile.wrap(backend.open());
         NoiseSource source = noise.open(b);
         ModelDirectory dir = model.openOrEmbedded();
         noise.requireDraws("prior", draws, 2L * batch, dir.prior().config().clipDim());
@@ -77,7 +84,12 @@ public final class PriorCommand implements Callable<Integer> {
         PromptEncoder prompts = new PromptEncoder(b, stages.clipText(), dir.clip().config().contextLength());
         PromptEncoder.Encoded text = prompts.encodeGuided(Collections.nCopies(batch, prompt));
         PromptTruncation.warn(spec.commandLine().getErr(), List.of(prompt), text.tokens());
-        Tensor embedding = stages.prior().sample(text.text(), guidance, spacing, source, StepListener.NONE);
+        PriorDiffusionModel prior = stages.prior();
+        Tensor embedding;
+        try (var stage = Profiler.stage("prior")) {
+            embedding = prior.sample(text.text(), guidance, spacing, source, trace.listener(b));
+        }
+        trace.priorReference(text.text().txtFeat(), prior::denormalize);
 
         StateDict tensors = new StateDict("prior");
         tensors.put("image_embedding", b.download(embedding));
@@ -86,6 +98,8 @@ public final class PriorCommand implements Callable<Integer> {
         output.write(tensors, Map.of("prompt", prompt, "batch", String.valueOf(batch), "respacing", spacing,
                 "guidance", String.valueOf(guidance), "noise", noise.describe()));
         spec.commandLine().getOut().println("wrote " + output.path());
+        trace.finish(spec.commandLine().getOut());
+        profile.report(spec.commandLine().getOut());
         return 0;
     }
 

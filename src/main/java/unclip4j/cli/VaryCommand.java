@@ -53,7 +53,7 @@ public final class VaryCommand extends PictureCommand {
         ImageVariation i2i = new ImageVariation(backend, new PromptEncoder(backend, stages.clipText(), clip.contextLength()), stages.clipImage(),
                 ClipImageTransform.karlo(clip.imageResolution()), stages.decoder(), stages.superRes());
         progress.mark();
-        ImageVariation.Result r = i2i.run(picture, batch, s, noise, progress);
+        ImageVariation.Result r = i2i.run(picture, batch, s, noise, steps);
         return new Pictures(r.decoded().image(), batch, RunManifest.map("image", image.toAbsolutePath().normalize().toString(),
                 "image_sha256", RunManifest.sha256(image), "batch", batch));
     }

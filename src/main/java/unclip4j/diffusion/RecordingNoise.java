@@ -36,6 +36,19 @@ public final class RecordingNoise implements NoiseSource {
         return t;
     }
 
+    /**
+     * A source that serves the draws recorded so far again, in the same order: runs that differ
+     * only in settings (a guidance sweep) then start from exactly the same noise.
+     */
+    public NoiseSource replay() {
+        Map<String, Integer> next = new HashMap<>();
+        return (stage, shape) -> {
+            String name = NoiseSource.drawName(stage, next.merge(stage, 1, Integer::sum) - 1);
+            if (!draws.contains(name)) throw new IllegalStateException("no recorded draw " + name + " to replay");
+            return backend.upload(draws.get(name));
+        };
+    }
+
     /** Writes every draw so far (atomically). */
     public void save(Path file) {
         SafetensorsWriter.write(file, draws, Map.of("noise_draw_order", String.join(",", order)));

@@ -10,10 +10,23 @@ public interface StepListener {
 
     void onStep(StepEvent event);
 
+    /** The unmixed halves of a guided prediction (prior, decoder); most listeners ignore them. */
+    default void onGuidance(GuidanceEvent event) {}
+
     default StepListener andThen(StepListener next) {
-        return e -> {
-            onStep(e);
-            next.onStep(e);
+        StepListener first = this;
+        return new StepListener() {
+            @Override
+            public void onStep(StepEvent e) {
+                first.onStep(e);
+                next.onStep(e);
+            }
+
+            @Override
+            public void onGuidance(GuidanceEvent e) {
+                first.onGuidance(e);
+                next.onGuidance(e);
+            }
         };
     }
 }

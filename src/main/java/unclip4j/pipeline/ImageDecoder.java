@@ -6,6 +6,7 @@ import unclip4j.diffusion.StepListener;
 import unclip4j.model.clip.TextConditioning;
 import unclip4j.model.unet.DecoderDiffusionModel;
 import unclip4j.model.unet.SuperResDiffusionModel;
+import unclip4j.profile.Profiler;
 import unclip4j.tensor.Tensor;
 
 /**
@@ -27,9 +28,14 @@ public final class ImageDecoder {
     }
 
     public Decoded decode(Tensor imageEmbedding, TextConditioning text, SamplingSettings s, NoiseSource noise, StepListener listener) {
-        Tensor raw = decoder.sample(imageEmbedding, text, s.decoderGuidance(), s.decoderRespacing(), noise, listener);
-        Tensor x64 = backend.clamp(raw, -1f, 1f);
-        Tensor sr = superRes.sample(x64, s.srRespacing(), noise, listener);
+        Tensor raw, x64, sr;
+        try (var stage = Profiler.stage("decoder")) {
+            raw = decoder.sample(imageEmbedding, text, s.decoderGuidance(), s.decoderRespacing(), noise, listener);
+            x64 = backend.clamp(raw, -1f, 1f);
+        }
+        try (var stage = Profiler.stage("sr")) {
+            sr = superRes.sample(x64, s.srRespacing(), noise, listener);
+        }
         Tensor image = backend.clamp(backend.affine(sr, 0.5f, 0.5f), 0f, 1f);
         return new Decoded(backend.download(raw), backend.download(x64), backend.download(sr), backend.download(image));
     }

@@ -9,6 +9,7 @@ import unclip4j.model.clip.ClipImageTransform;
 import unclip4j.model.clip.VisionTransformer;
 import unclip4j.model.unet.DecoderDiffusionModel;
 import unclip4j.model.unet.SuperResDiffusionModel;
+import unclip4j.profile.Profiler;
 import unclip4j.tensor.Tensor;
 
 /**
@@ -38,10 +39,16 @@ public final class ImageVariation {
     /** B variations of one image. */
     public Result run(RgbImage image, int batch, SamplingSettings s, NoiseSource noise, StepListener listener) {
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-        Tensor pixels = transform.apply(image);
-        Tensor embedding = vision.forward(pixels);
-        Tensor repeated = backend.concat(0, Collections.nCopies(batch, embedding).toArray(Tensor[]::new));
-        PromptEncoder.Encoded text = prompts.encode(Collections.nCopies(2 * batch, ""));
+        Tensor pixels, repeated;
+        try (var stage = Profiler.stage("clip-image")) {
+            pixels = transform.apply(image);
+            Tensor embedding = vision.forward(pixels);
+            repeated = backend.concat(0, Collections.nCopies(batch, embedding).toArray(Tensor[]::new));
+        }
+        PromptEncoder.Encoded text;
+        try (var stage = Profiler.stage("clip-text")) {
+            text = prompts.encode(Collections.nCopies(2 * batch, ""));
+        }
         ImageDecoder.Decoded d = decoder.decode(repeated, text.text(), s, noise, listener);
         return new Result(pixels, backend.download(repeated), d);
     }

@@ -7,6 +7,7 @@ import unclip4j.diffusion.StepListener;
 import unclip4j.model.prior.PriorDiffusionModel;
 import unclip4j.model.unet.DecoderDiffusionModel;
 import unclip4j.model.unet.SuperResDiffusionModel;
+import unclip4j.profile.Profiler;
 import unclip4j.tensor.Tensor;
 
 /**
@@ -47,10 +48,16 @@ public final class TextToImage {
      */
     public Result run(List<String> prompts, int priorSamples, SamplingSettings s, NoiseSource noise, StepListener listener) {
         if (prompts.isEmpty()) throw new IllegalArgumentException("no prompt given");
-        PromptEncoder.Encoded text = this.prompts.encodeGuided(prompts);
-        Tensor embedding = priorSamples == 1
-                ? prior.sample(text.text(), s.priorGuidance(), s.priorRespacing(), noise, listener)
-                : rerank.sample(prompts, priorSamples, s, noise, listener).embeddings();
+        PromptEncoder.Encoded text;
+        try (var stage = Profiler.stage("clip-text")) {
+            text = this.prompts.encodeGuided(prompts);
+        }
+        Tensor embedding;
+        try (var stage = Profiler.stage("prior")) {
+            embedding = priorSamples == 1
+                    ? prior.sample(text.text(), s.priorGuidance(), s.priorRespacing(), noise, listener)
+                    : rerank.sample(prompts, priorSamples, s, noise, listener).embeddings();
+        }
         ImageDecoder.Decoded d = decoder.decode(embedding, text.text(), s, noise, listener);
         return new Result(text, backend.download(embedding), d.image64Raw(), d.image64(), d.image256Raw(), d.image());
     }

@@ -4,6 +4,7 @@ import unclip4j.backend.Backend;
 import unclip4j.diffusion.BetaSchedule;
 import unclip4j.diffusion.DiffusionSchedule;
 import unclip4j.diffusion.GaussianDiffusion;
+import unclip4j.diffusion.GuidanceEvent;
 import unclip4j.diffusion.NoiseSource;
 import unclip4j.diffusion.Respacing;
 import unclip4j.diffusion.StepListener;
@@ -44,11 +45,17 @@ public final class PriorDiffusionModel {
      * replaces both halves.
      */
     public Tensor guidedPredict(Tensor x, long t, TextConditioning text, float guidanceScale) {
+        return guidedPredict(x, t, text, guidanceScale, StepListener.NONE);
+    }
+
+    /** As above, showing the listener the conditional and unconditional x̂0 before they are mixed. */
+    public Tensor guidedPredict(Tensor x, long t, TextConditioning text, float guidanceScale, StepListener listener) {
         long b = x.size(0) / 2;
         Tensor half = x.slice(0, 0, b);
         Tensor out = transformer.forward(backend.concat(0, half, half), Tensor.ofLongs(filled(2 * b, t), 2 * b),
                 text.txtFeat(), text.txtFeatSeq(), text.mask());
         Tensor cond = out.slice(0, 0, b), uncond = out.slice(0, b, 2 * b);
+        listener.onGuidance(new GuidanceEvent("prior", t, guidanceScale, cond, uncond));
         Tensor guided = backend.add(uncond, backend.affine(backend.sub(cond, uncond), guidanceScale, 0f));
         return backend.concat(0, guided, guided);
     }
@@ -59,7 +66,11 @@ public final class PriorDiffusionModel {
      * @return {@code [B, D]} CLIP image embeddings, de-normalised ({@code x0·std + mean})
      */
     public Tensor sample(TextConditioning text, float guidanceScale, String respacing, NoiseSource noise, StepListener listener) {
-        Tensor normalized = sampleNormalized(text, guidanceScale, respacing, noise, listener);
+        return denormalize(sampleNormalized(text, guidanceScale, respacing, noise, listener));
+    }
+
+    /** From the prior's normalised space to a CLIP image embedding: {@code x·std + mean}. */
+    public Tensor denormalize(Tensor normalized) {
         return backend.add(backend.mul(normalized, clipStd), clipMean);
     }
 
@@ -81,7 +92,7 @@ public final class PriorDiffusionModel {
                 GaussianDiffusion.ModelMean.START_X, GaussianDiffusion.ModelVariance.FIXED_SMALL,
                 false, DENOISED_CLAMP, GaussianDiffusion.isDdimRespacing(respacing), 0.0);
         long dim = clipMean.size(1);
-        Tensor x = diffusion.sample(GaussianDiffusion.IntDenoiserSelector.always((xt, t) -> guidedPredict(xt, t, text, guidanceScale)),
+        Tensor x = diffusion.sample(GaussianDiffusion.IntDenoiserSelector.always((xt, t) -> guidedPredict(xt, t, text, guidanceScale, listener)),
                 new long[] {rows, dim}, noise, "prior", listener);
         return backend.contiguous(x.slice(0, 0, rows / 2));
     }

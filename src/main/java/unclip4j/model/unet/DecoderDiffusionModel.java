@@ -4,6 +4,7 @@ import unclip4j.backend.Backend;
 import unclip4j.diffusion.BetaSchedule;
 import unclip4j.diffusion.DiffusionSchedule;
 import unclip4j.diffusion.GaussianDiffusion;
+import unclip4j.diffusion.GuidanceEvent;
 import unclip4j.diffusion.NoiseSource;
 import unclip4j.diffusion.StepListener;
 import unclip4j.model.clip.TextConditioning;
@@ -50,6 +51,11 @@ public final class DecoderDiffusionModel {
      * kept first half therefore uses the conditional v).
      */
     public Tensor guidedPredict(Tensor x, long t, Tensor y, TextConditioning text, float guidanceScale) {
+        return guidedPredict(x, t, y, text, guidanceScale, StepListener.NONE);
+    }
+
+    /** As above, showing the listener the conditional and unconditional ε before they are mixed. */
+    public Tensor guidedPredict(Tensor x, long t, Tensor y, TextConditioning text, float guidanceScale, StepListener listener) {
         long b = x.size(0) / 2, c = x.size(1);
         Tensor half = x.slice(0, 0, b);
         long[] ts = new long[Math.toIntExact(2 * b)];
@@ -58,6 +64,7 @@ public final class DecoderDiffusionModel {
                 text.txtFeat(), text.txtFeatSeq(), text.mask());
         Tensor epsCond = out.slice(0, 0, b).slice(1, 0, c);
         Tensor epsUncond = out.slice(0, b, 2 * b).slice(1, 0, c);
+        listener.onGuidance(new GuidanceEvent("decoder", t, guidanceScale, epsCond, epsUncond));
         Tensor eps = backend.add(epsUncond, backend.affine(backend.sub(epsCond, epsUncond), guidanceScale, 0f));
         return backend.concat(1, backend.concat(0, eps, eps), out.slice(1, c, out.size(1)));
     }
@@ -78,7 +85,7 @@ public final class DecoderDiffusionModel {
                 GaussianDiffusion.ModelMean.EPSILON, GaussianDiffusion.ModelVariance.LEARNED_RANGE,
                 true, Float.NaN, GaussianDiffusion.isDdimRespacing(respacing), 0.0);
         Tensor y = guidedY(backend.upload(imageEmbedding));
-        Tensor x = diffusion.sample(GaussianDiffusion.IntDenoiserSelector.always((xt, t) -> guidedPredict(xt, t, y, text, guidanceScale)),
+        Tensor x = diffusion.sample(GaussianDiffusion.IntDenoiserSelector.always((xt, t) -> guidedPredict(xt, t, y, text, guidanceScale, listener)),
                 new long[] {2 * b, 3, imageSize, imageSize}, noise, "decoder", listener);
         return backend.contiguous(x.slice(0, 0, b));
     }

@@ -1,0 +1,49 @@
+package unclip4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine.Option;
+import unclip4j.backend.Backend;
+import unclip4j.diffusion.BetaSchedule;
+import unclip4j.diffusion.DiffusionSchedule;
+import unclip4j.diffusion.StepListener;
+import unclip4j.tensor.Tensor;
+import unclip4j.trace.TraceRecorder;
+
+/** {@code --trace-dir DIR}: pictures and numbers of every reverse step, for sampling commands. */
+public final class TraceOptions {
+    @Option(names = "--trace-dir", paramLabel = "DIR",
+            description = "Write x_t and predicted x0 of every step (PNGs, a grid and a GIF per stage), the guidance delta, "
+                    + "the prior's cosine to the text embedding, and trace.json, for the first image of the batch.")
+    Path traceDir;
+
+    private TraceRecorder recorder;
+
+    /** Before any work: --trace-dir is not a file and (without --force) holds no files yet. */
+    public void check(boolean force) {
+        OutputDirectory.check(traceDir, force, "--trace-dir");
+    }
+
+    /** The listener to pass to the pipeline: a recorder with --trace-dir, else one that does nothing. */
+    public StepListener listener(Backend backend) {
+        if (traceDir == null) return StepListener.NONE;
+        // Karlo's prior, decoder and SR all respace the same cosine schedule of 1000 steps
+        recorder = new TraceRecorder(traceDir, backend, DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, ""));
+        return recorder;
+    }
+
+    /** For runs with a prior: what its x̂0 is compared to (see {@link TraceRecorder#priorReference}). */
+    public void priorReference(Tensor textEmbedding, UnaryOperator<Tensor> priorToClip) {
+        if (recorder != null) recorder.priorReference(textEmbedding, priorToClip);
+    }
+
+    /** Writes the trace after a successful run and says where; the files written (none without --trace-dir). */
+    public List<Path> finish(PrintWriter out) {
+        if (recorder == null) return List.of();
+        List<Path> written = recorder.finish();
+        out.println("wrote trace: " + written.size() + " files in " + traceDir);
+        return written;
+    }
+}

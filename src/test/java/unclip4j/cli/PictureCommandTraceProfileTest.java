@@ -1,0 +1,56 @@
+package unclip4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import unclip4j.testing.Fixtures;
+
+/** --trace-dir and --profile on generate, vary and interpolate, through the CLI. */
+class PictureCommandTraceProfileTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void generateTracesEveryStageAndItsProfileMatchesTheWallClock() throws IOException {
+        Path trace = tmp.resolve("trace");
+        long start = System.nanoTime();
+        CommandRunner.Result r = CommandRunner.run("generate", "--prompt", "a red cube", "--prior-steps", "6", "--decoder-steps", "5",
+                "--out", tmp.resolve("cube.png").toString(), "--trace-dir", trace.toString(), "--profile");
+        double wallMillis = (System.nanoTime() - start) / 1e6;
+        assertEquals(0, r.code(), r.err());
+        for (String f : new String[] {"prior/cosine.png", "prior/grid.png", "decoder/grid.png", "decoder/guidance.png", "sr/grid.png"}) {
+            assertNotNull(ImageIO.read(trace.resolve(f).toFile()), f);
+        }
+        assertTrue(Files.exists(trace.resolve("decoder/trajectory.gif")) && Files.exists(trace.resolve("trace.json")));
+        Matcher m = Pattern.compile("profile: ([0-9.]+) ms in total").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        double total = Double.parseDouble(m.group(1));
+        System.out.printf("generate: profile total %.1f ms, wall clock %.1f ms%n", total, wallMillis);
+        assertTrue(Math.abs(total - wallMillis) <= 0.1 * wallMillis, "profile " + total + " ms vs wall clock " + wallMillis + " ms");
+    }
+
+    @Test
+    void varyAndInterpolateTrace() throws IOException {
+        Path vary = tmp.resolve("vary");
+        CommandRunner.Result v = CommandRunner.run("vary", "--image", Fixtures.file("input.png").toString(), "--decoder-steps", "4",
+                "--out", tmp.resolve("v.png").toString(), "--trace-dir", vary.toString());
+        assertEquals(0, v.code(), v.err());
+        assertNotNull(ImageIO.read(vary.resolve("decoder/grid.png").toFile()));
+        assertTrue(Files.notExists(vary.resolve("prior")), "vary has no prior");
+
+        Path interp = tmp.resolve("interp");
+        CommandRunner.Result i = CommandRunner.run("interpolate", "--prompt", "a", "--prompt", "b", "--frames", "2", "--prior-steps", "4",
+                "--decoder-steps", "4", "--out", tmp.resolve("i.png").toString(), "--trace-dir", interp.toString());
+        assertEquals(0, i.code(), i.err());
+        assertTrue(Files.exists(interp.resolve("decoder/grid.png")) && Files.exists(interp.resolve("decoder-1/grid.png")), "one directory per frame");
+    }
+}

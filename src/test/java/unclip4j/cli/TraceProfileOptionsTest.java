@@ -1,0 +1,37 @@
+package unclip4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TraceProfileOptionsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void priorCommandTracesAndProfiles() throws IOException {
+        Path trace = tmp.resolve("trace");
+        CommandRunner.Result r = CommandRunner.run("prior", "--prompt", "a red cube", "--steps", "10", "--out", tmp.resolve("emb.safetensors").toString(),
+                "--trace-dir", trace.toString(), "--profile");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("wrote trace: "), r.out());
+        assertNotNull(ImageIO.read(trace.resolve("prior/cosine.png").toFile()));
+        assertNotNull(ImageIO.read(trace.resolve("prior/grid.png").toFile()));
+        assertEquals(10, new ObjectMapper().readTree(trace.resolve("trace.json").toFile()).get("steps").size());
+        assertTrue(r.out().matches("(?s).*\\nprior +model\\.transformer\\.resblocks\\.\\d+\\..*"), r.out());
+
+        CommandRunner.Result again = CommandRunner.run("prior", "--prompt", "a red cube", "--out", tmp.resolve("emb2.safetensors").toString(),
+                "--trace-dir", trace.toString());
+        assertEquals(Cli.USAGE_ERROR, again.code());
+        assertTrue(again.err().contains("--trace-dir: " + trace + " is not empty"), again.err());
+        assertTrue(Files.notExists(tmp.resolve("emb2.safetensors")));
+    }
+}
