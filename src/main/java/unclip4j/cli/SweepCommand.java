@@ -72,7 +72,7 @@ public final class SweepCommand implements Callable<Integer> {
         if (noise.saveNoisePath() != null) checkTarget(noise.saveNoisePath(), "--save-noise");
         Backend backend = profile.wrap(device.open());
         StageLoader loader = new StageLoader(model.openOrEmbedded(), backend);
-        PromptEncoder prompts = new PromptEncoder(backend, loader.clipText(), loader.directory().clip().config().contextLength());
+        PromptEncoder prompts = new PromptEncoder(backend, loader.clipText(), loader.source().clip().config().contextLength());
         TextToImage t2i = new TextToImage(backend, prompts, loader.prior(), loader.decoder(), loader.superRes());
         SamplingSettings fast = SamplingSettings.fast();
         RecordingNoise recorded = new RecordingNoise(noise.open(backend), backend);
