@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import unclip4j.tensor.DType;
 import unclip4j.tensor.Shape;
 import unclip4j.tensor.Tensor;
 
@@ -21,19 +22,35 @@ public final class Weights {
     /** Shared by every prefix view of one load. */
     private static final class Ledger {
         final StateDict dict;
+        final DType storage;
         final Set<String> used = new HashSet<>();
         final List<String> problems = new ArrayList<>();
 
-        Ledger(StateDict dict) {
+        Ledger(StateDict dict, DType storage) {
             this.dict = dict;
+            this.storage = storage;
         }
     }
 
     private final Ledger ledger;
     private final String prefix;
 
+    /** Weights kept in F32 by the layers that load them. */
     public Weights(StateDict dict) {
-        this(new Ledger(dict), "");
+        this(dict, DType.F32);
+    }
+
+    /**
+     * @param storage the dtype layers keep their floating-point parameters in (F32, F16 or BF16:
+     *                {@code --dtype}); the backends compute in F32 whatever it is
+     */
+    public Weights(StateDict dict, DType storage) {
+        this(new Ledger(dict, requireFloat(storage)), "");
+    }
+
+    private static DType requireFloat(DType d) {
+        if (d != DType.F32 && d != DType.F16 && d != DType.BF16) throw new IllegalArgumentException("weights can be kept in F32, F16 or BF16, not " + d);
+        return d;
     }
 
     private Weights(Ledger ledger, String prefix) {
@@ -48,6 +65,11 @@ public final class Weights {
 
     public String prefix() {
         return prefix;
+    }
+
+    /** The dtype layers keep their parameters in. */
+    public DType storage() {
+        return ledger.storage;
     }
 
     public StateDict dict() {

@@ -20,8 +20,6 @@ import unclip4j.tensor.DType;
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Convert a Karlo or diffusers model to unclip4j's layout (zero-copy loadable safetensors + YAML configs).")
 public final class ConvertCommand implements Callable<Integer> {
-    enum Precision { f32, f16, bf16 }
-
     @Mixin
     ModelOptions model;
 
@@ -50,11 +48,7 @@ public final class ConvertCommand implements Callable<Integer> {
             if (strict) throw new CheckpointException(msg);
             spec.commandLine().getErr().println("warning: " + msg);
         }
-        DType target = dtype == null ? null : switch (dtype) {
-            case f32 -> DType.F32;
-            case f16 -> DType.F16;
-            case bf16 -> DType.BF16;
-        };
+        DType target = dtype == null ? null : dtype.storage();
         PrintWriter pw = spec.commandLine().getOut();
         for (Path p : ConvertedLayout.write(dir, out, target)) pw.println("wrote " + p);
         return 0;

@@ -30,8 +30,6 @@ abstract class PictureCommand implements Callable<Integer> {
     static final String EMBEDDED_NOTICE = "note: no --model given, using the embedded tiny model (weights/tiny): a RANDOM TEST MODEL "
             + "with the real architecture; its pictures are noise. For real pictures see weights/README.md.";
 
-    enum Precision { f32, f16, bf16 }
-
     @Mixin
     ModelOptions model;
 
@@ -57,8 +55,8 @@ abstract class PictureCommand implements Callable<Integer> {
     StepListener steps;
 
     @Option(names = "--dtype", paramLabel = "f32|f16|bf16", defaultValue = "f32",
-            description = "Compute type. Only f32 is implemented (the CPU backend computes in f32; F16/BF16 weights are widened at load); "
-                    + "f16 and bf16 are refused. Default: ${DEFAULT-VALUE}.")
+            description = "Precision the weights are kept in: f32, or f16/bf16 for half the memory. The arithmetic is f32 "
+                    + "with f32 accumulation on every backend (half-precision weights are widened as they are used). Default: ${DEFAULT-VALUE}.")
     Precision dtype;
 
     @Option(names = "--verbose", description = "Show stack traces on errors.")
@@ -83,9 +81,6 @@ abstract class PictureCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        if (dtype != Precision.f32) {
-            throw new IllegalArgumentException("--dtype " + dtype + " is not implemented: the CPU backend computes in f32 (use --dtype f32)");
-        }
         validate();
         SamplingSettings s = sampling.settings();
         output.check(pictureCount(), noise.saveNoisePath());
@@ -98,7 +93,7 @@ abstract class PictureCommand implements Callable<Integer> {
         Progress progress = new Progress(out);
         steps = progress.andThen(trace.listener(b));
         long start = System.nanoTime();
-        Pictures p = draw(new StageLoader(dir, b), b, s, source, progress);
+        Pictures p = draw(new StageLoader(dir, b, dtype.storage()), b, s, source, progress);
         double total = (System.nanoTime() - start) / 1e9;
 
         List<Path> written = new ArrayList<>(output.writePictures(p.images(), p.columns()));

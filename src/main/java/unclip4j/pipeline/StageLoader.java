@@ -19,6 +19,7 @@ import unclip4j.model.unet.DecoderDiffusionModel;
 import unclip4j.model.unet.ImprovedSupRes64to256;
 import unclip4j.model.unet.PLMImUNet;
 import unclip4j.model.unet.SuperResDiffusionModel;
+import unclip4j.tensor.DType;
 
 /**
  * Builds each stage of a model (a directory, or random weights for benchmarks) on a backend, strictly: every key of the component is
@@ -31,10 +32,18 @@ public final class StageLoader {
 
     private final ModelSource source;
     private final Backend backend;
+    private final DType storage;
 
+    /** Stages with F32 weights. */
     public StageLoader(ModelSource source, Backend backend) {
+        this(source, backend, DType.F32);
+    }
+
+    /** Stages whose layers keep their weights in {@code storage} (F32, F16 or BF16); arithmetic stays F32. */
+    public StageLoader(ModelSource source, Backend backend, DType storage) {
         this.source = source;
         this.backend = backend;
+        this.storage = storage;
     }
 
     /** Where the stages come from (a model directory, or random weights for benchmarks). */
@@ -46,7 +55,7 @@ public final class StageLoader {
         ModelDirectory.Component<ClipConfig> clip = source.clip();
         ClipConfig c = clip.config();
         StateDict text = clip.weights().rename(k -> k.startsWith("visual.") ? null : k);
-        Weights w = new Weights(text);
+        Weights w = new Weights(text, storage);
         ClipTextEncoder encoder = new ClipTextEncoder(backend, w, c.vocabSize(), c.contextLength(), c.textWidth(),
                 c.textLayers(), c.textHeads(), c.embedDim());
         ignorePresent(w, text);
@@ -58,7 +67,7 @@ public final class StageLoader {
         ModelDirectory.Component<ClipConfig> clip = source.clip();
         ClipConfig c = clip.config();
         if (c.visionWidth() == 0) throw new IllegalArgumentException(clip.source() + " has no CLIP image encoder (visual.*)");
-        Weights w = new Weights(clip.weights().stripPrefix("visual."));
+        Weights w = new Weights(clip.weights().stripPrefix("visual."), storage);
         VisionTransformer vit = new VisionTransformer(backend, w, c.imageResolution(), c.visionPatchSize(), c.visionWidth(),
                 c.visionLayers(), c.visionHeads(), c.embedDim());
         w.finish("VisionTransformer" + c);
@@ -68,7 +77,7 @@ public final class StageLoader {
     public PriorDiffusionModel prior() {
         ModelDirectory.Component<PriorConfig> prior = source.prior();
         PriorConfig c = prior.config();
-        Weights w = new Weights(prior.weights());
+        Weights w = new Weights(prior.weights(), storage);
         PriorTransformer transformer = new PriorTransformer(backend, w.at("model"), c.textCtx(), c.xfWidth(), c.xfLayers(),
                 c.xfHeads(), c.clipDim(), c.xfFinalLn());
         w.finish("PriorTransformer" + c);
@@ -82,7 +91,7 @@ public final class StageLoader {
     public DecoderDiffusionModel decoder() {
         ModelDirectory.Component<UNetConfig> decoder = source.decoder();
         UNetConfig c = decoder.config();
-        Weights w = new Weights(decoder.weights());
+        Weights w = new Weights(decoder.weights(), storage);
         PLMImUNet unet = new PLMImUNet(backend, w.at("model"), c.modelChannels(), ints(c.channelMult()), c.numResBlocks(),
                 c.attentionDs().stream().collect(Collectors.toSet()), c.numHeadChannels(), c.xfWidth(), c.clipDim(),
                 c.clipEmbMult(), c.useScaleShiftNorm(), c.learnSigma(), c.clipEmbDrop());
@@ -93,7 +102,7 @@ public final class StageLoader {
     public SuperResDiffusionModel superRes() {
         ModelDirectory.Component<SrConfig> sr = source.sr();
         SrConfig c = sr.config();
-        Weights w = new Weights(sr.weights());
+        Weights w = new Weights(sr.weights(), storage);
         ImprovedSupRes64to256 nets = new ImprovedSupRes64to256(backend, w, c.channels(), c.depth(), ints(c.channelsMultiple()));
         w.finish("ImprovedSupRes64to256" + c);
         return new SuperResDiffusionModel(backend, nets);

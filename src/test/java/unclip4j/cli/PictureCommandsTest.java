@@ -130,6 +130,20 @@ class PictureCommandsTest {
     }
 
     @Test
+    void halfPrecisionWeightsRunEndToEnd() throws Exception {
+        // forward-level accuracy of F16/BF16 weights is HalfPrecisionWeightsTest's; here: the option reaches the stages
+        Result full = run(fast("generate", "--prompt", "a red cube", "--seed", "5", "--save-tensor", path("f32.safetensors")));
+        assertEquals(0, full.code(), full.err());
+        Result half = run(fast("generate", "--prompt", "a red cube", "--seed", "5", "--dtype", "bf16",
+                "--save-tensor", path("bf16.safetensors"), "--out", path("bf16.png")));
+        assertEquals(0, half.code(), half.err());
+        assertEquals("bf16", manifest(tmp.resolve("bf16.json")).at("/dtype").asText());
+        float[] f32 = image(path("f32.safetensors")).toFloatArray(), bf16 = image(path("bf16.safetensors")).toFloatArray();
+        assertFalse(java.util.Arrays.equals(f32, bf16), "--dtype bf16 drew the f32 picture bit for bit: weights not rounded?");
+        for (float v : bf16) assertTrue(v >= 0 && v <= 1, "pixel outside [0, 1]: " + v);
+    }
+
+    @Test
     void savedNoiseReplaysToTheSamePictures() throws Exception {
         Result first = run(fast("generate", "--prompt", "a red cube", "--seed", "42", "--save-noise", path("n.safetensors"),
                 "--out", path("a.png"), "--grid", "false", "--save-tensor", path("a.safetensors")));
@@ -184,7 +198,6 @@ class PictureCommandsTest {
         assertUserError("--batch must be at least 1", "vary", "--image", fixture("input.png"), "--batch", "-2", "--out", path("o.png"));
         assertUserError("does not exist", "generate", "--prompt", "x", "--out", path("nowhere/o.png"));
         assertUserError("give two endpoints", "interpolate", "--image", fixture("input.png"), "--prompt", "x", "--out", path("o.png"));
-        assertUserError("--dtype f16 is not implemented", "generate", "--prompt", "x", "--dtype", "f16", "--out", path("o.png"));
         assertUserError("--sr-steps must be 7", "generate", "--prompt", "x", "--sr-steps", "5", "--out", path("o.png"));
         assertUserError("nothing to write", "generate", "--prompt", "x");
         Files.writeString(tmp.resolve("taken.png"), "keep me");

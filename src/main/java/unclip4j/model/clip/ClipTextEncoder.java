@@ -31,7 +31,7 @@ public final class ClipTextEncoder {
             int embedDim) {
         this.backend = backend;
         this.tokenEmbedding = Params.load(backend, w, "token_embedding.weight", vocabSize, width);
-        this.positionalEmbedding = Params.load(backend, w, "positional_embedding", contextLength, width);
+        this.positionalEmbedding = Params.loadActivation(backend, w, "positional_embedding", contextLength, width);
         this.transformer = new Transformer(backend, w.at("transformer"), width, layers, heads, true);
         this.lnFinal = new LayerNorm(backend, w.at("ln_final"), width);
         this.textProjection = Params.load(backend, w, "text_projection", width, embedDim);

@@ -33,8 +33,8 @@ public final class VisionTransformer {
         long tokens = (long) (inputResolution / patchSize) * (inputResolution / patchSize) + 1;
         this.backend = backend;
         this.conv1 = new Conv2d(backend, w.at("conv1"), 3, width, patchSize, patchSize, 0, false);
-        this.classEmbedding = Params.load(backend, w, "class_embedding", width);
-        this.positionalEmbedding = Params.load(backend, w, "positional_embedding", tokens, width);
+        this.classEmbedding = Params.loadActivation(backend, w, "class_embedding", width);
+        this.positionalEmbedding = Params.loadActivation(backend, w, "positional_embedding", tokens, width);
         this.lnPre = new LayerNorm(backend, w.at("ln_pre"), width);
         this.transformer = new Transformer(backend, w.at("transformer"), width, layers, heads, false);
         this.lnPost = new LayerNorm(backend, w.at("ln_post"), width);

@@ -39,8 +39,8 @@ public final class PriorTransformer {
         this.textEncProj = new Linear(backend, w.at("text_enc_proj"), clipDim, width);
         this.textEmbProj = new Linear(backend, w.at("text_emb_proj"), clipDim, width);
         this.clipImgProj = new Linear(backend, w.at("clip_img_proj"), clipDim, width);
-        this.prdEmb = Params.load(backend, w, "prd_emb", 1, 1, width);
-        this.positionalEmbedding = Params.load(backend, w, "positional_embedding", 1, textCtx + EXT_LEN, width);
+        this.prdEmb = Params.loadActivation(backend, w, "prd_emb", 1, 1, width);
+        this.positionalEmbedding = Params.loadActivation(backend, w, "positional_embedding", 1, textCtx + EXT_LEN, width);
         this.resblocks = new ResidualAttentionBlock[layers];
         for (int i = 0; i < layers; i++) {
             resblocks[i] = new ResidualAttentionBlock(backend, w.at("transformer.resblocks." + i), width, heads);

@@ -61,7 +61,7 @@ public final class PLMImUNet {
         this.textSeqProj = new Linear(backend, w.at("text_seq_proj.0"), clipDim, xfWidth);
         this.textSeqNorm = new LayerNorm(backend, w.at("text_seq_proj.1"), xfWidth);
         this.clipTokProj = new Linear(backend, w.at("clip_tok_proj"), clipDim, xfWidth * clipEmbMult);
-        this.cfParam = clipEmbDrop > 0 ? Params.load(backend, w, "cf_param", clipDim) : null;
+        this.cfParam = clipEmbDrop > 0 ? Params.loadActivation(backend, w, "cf_param", clipDim) : null;
     }
 
     /** {@code cf_param} {@code (clip_dim)}: the image embedding of the unconditional rows under guidance; null if absent. */
