@@ -32,8 +32,8 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Fail when a weight is NaN or infinite (default: warn).")
     boolean strict;
 
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Spec
     CommandSpec spec;

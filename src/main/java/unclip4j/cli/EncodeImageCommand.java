@@ -35,8 +35,8 @@ public final class EncodeImageCommand implements Callable<Integer> {
     @Option(names = "--image", required = true, paramLabel = "FILE", description = "PNG, JPEG or BMP picture.")
     Path image;
 
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Spec
     CommandSpec spec;

@@ -33,8 +33,8 @@ public final class EncodeTextCommand implements Callable<Integer> {
     @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "A prompt; repeat for a batch (one row each, in order).")
     List<String> prompts;
 
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Spec
     CommandSpec spec;

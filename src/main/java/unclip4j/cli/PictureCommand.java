@@ -59,8 +59,8 @@ abstract class PictureCommand implements Callable<Integer> {
                     + "with f32 accumulation on every backend (half-precision weights are widened as they are used). Default: ${DEFAULT-VALUE}.")
     Precision dtype;
 
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Spec
     CommandSpec spec;

@@ -59,8 +59,8 @@ public final class PriorCommand implements Callable<Integer> {
     @Option(names = "--guidance", paramLabel = "S", defaultValue = "4.0", description = "Classifier-free guidance scale, >= 0. Default: ${DEFAULT-VALUE}.")
     float guidance;
 
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Spec
     CommandSpec spec;

@@ -4,6 +4,7 @@ import java.io.Console;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import unclip4j.diffusion.StepEvent;
@@ -34,7 +35,9 @@ final class Progress implements StepListener {
 
     @Override
     public void onStep(StepEvent e) {
-        if (terminal && e.step() == 0) bar = new ProgressBarBuilder().setTaskName(e.stage()).setInitialMax(e.steps()).build();
+        if (terminal && e.step() == 0) bar = new ProgressBarBuilder().setTaskName(e.stage()).setInitialMax(e.steps())
+                // stdout: the launcher filters stderr line by line, which would hold back the bar's \r updates
+                .setConsumer(new ConsoleProgressBarConsumer(System.out)).build();
         if (bar != null) bar.step();
         if (e.step() < e.steps() - 1) return;
         long now = System.nanoTime();
