@@ -14,6 +14,7 @@ import unclip4j.backend.cuda.kernels.ResizeKernel;
 import unclip4j.backend.cuda.kernels.SoftmaxKernel;
 import unclip4j.backend.cuda.kernels.TimestepEmbeddingKernel;
 import unclip4j.kernel.KernelChoice;
+import unclip4j.profile.OpTimer;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.Device;
 import unclip4j.tensor.Shape;
@@ -31,7 +32,7 @@ import unclip4j.tensor.Tensor;
  * One deviation: Philox normals may differ from the Java ones by one float ulp in rare cases (see
  * kernels/philox.cu).
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend implements Backend, OpTimer.Source {
     /** The context and the library handles, shared by backends that differ only in kernel choice. */
     private static final class Shared {
         final CudaContext ctx;
@@ -370,6 +371,28 @@ public final class CudaBackend implements Backend {
     /** Waits until every queued kernel has finished. */
     public void synchronize() {
         ctx.synchronize();
+    }
+
+    /**
+     * For {@code --profile}: each op timed by a pair of CUDA events on this backend's stream (device
+     * time, not host time; launches are asynchronous). The stop event is waited for, so profiling
+     * serialises the host with the GPU, as any per-op timing must.
+     */
+    @Override
+    public OpTimer opTimer() {
+        CudaEvents events = new CudaEvents(ctx);
+        return new OpTimer() {
+            @Override
+            public Object start() {
+                events.start();
+                return events;
+            }
+
+            @Override
+            public double stop(Object started) {
+                return ((CudaEvents) started).stopMillis();
+            }
+        };
     }
 
     @Override
