@@ -41,11 +41,16 @@ public final class RecordingNoise implements NoiseSource {
      * only in settings (a guidance sweep) then start from exactly the same noise.
      */
     public NoiseSource replay() {
+        return replay(backend);
+    }
+
+    /** {@link #replay()} onto another backend's device (record on the CPU, replay on the GPU). */
+    public NoiseSource replay(Backend target) {
         Map<String, Integer> next = new HashMap<>();
         return (stage, shape) -> {
             String name = NoiseSource.drawName(stage, next.merge(stage, 1, Integer::sum) - 1);
             if (!draws.contains(name)) throw new IllegalStateException("no recorded draw " + name + " to replay");
-            return backend.upload(draws.get(name));
+            return target.upload(draws.get(name));
         };
     }
 

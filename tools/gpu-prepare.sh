@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Prepares, on a development machine, everything the GPU device check needs: the GPU machine has no
+# JDK, no Maven and no registry. Builds the jar (with the kernels' PTX and cubins), the test classes
+# and the JUnit console launcher, and packs them with a trimmed JDK 25 runtime into .device/
+# (git-ignored). Then call the device tool with carry [".device"] and the command
+# `bash tools/gpu-check.sh` (it writes its reports to $OUT).
+#
+# Size: the device tool sends the working tree plus carried paths, 64 MiB at most. This packs like
+# ../shared/tools/device-pack.sh but smaller (~35 MiB instead of ~65): the runtime's modules are left
+# uncompressed by jlink and the whole runtime goes into one xz tarball, native libraries are stripped,
+# JCuda's natives are cut to the driver binding (the only one we load), and the PDF/plot libraries are
+# left out (the check draws no charts). The tracked tree is ~38 MiB, 24 of them the test fixtures,
+# which the CUDA tests do not read (they use weights/tiny): move them out of the tree for the call,
+#   mv src/test/resources/fixtures /tmp/fixtures   # before the call
+#   mv /tmp/fixtures src/test/resources/fixtures   # after it
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+JAVA_HOME=$("$root/tools/find-jdk25.sh") || exit 2
+export JAVA_HOME MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+command -v nvcc >/dev/null || { echo "gpu-prepare: nvcc is needed to build the kernels" >&2; exit 2; }
+mvn -B -q -ntp -DskipTests package test-compile
+
+rm -rf .device && mkdir -p .device/app/test-lib
+platform=$(sed -n 's:.*<junit.platform.version>\(.*\)</junit.platform.version>.*:\1:p' pom.xml)
+mvn -B -q -ntp dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$platform" \
+  -DoutputDirectory=.device/app/test-lib
+
+# runtime: java.desktop for ImageIO/AWT types the CLI classes name; modules uncompressed, then xz
+tmp=$(mktemp -d)
+"$JAVA_HOME/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.management,jdk.incubator.vector,jdk.unsupported \
+  --strip-debug --no-man-pages --no-header-files --compress=zip-0 --output "$tmp/jre" 2>/dev/null
+strip --strip-unneeded "$tmp"/jre/lib/*.so "$tmp"/jre/lib/server/*.so 2>/dev/null || true
+tar cJf .device/jre.txz -C "$tmp" jre
+
+cp target/unclip4j.jar .device/app/
+cp -r target/lib .device/app/lib
+rm -f .device/app/lib/pdfbox-*.jar .device/app/lib/fontbox-*.jar .device/app/lib/commons-logging-*.jar \
+  .device/app/lib/xchart-*.jar .device/app/lib/VectorGraphics2D-*.jar .device/app/lib/graphics2d-*.jar
+natives=$(ls .device/app/lib/jcuda-natives-*.jar)
+(cd "$tmp" && mkdir natives && cd natives && unzip -q "$root/$natives" && find lib -type f ! -name 'libJCudaDriver-*' -delete \
+  && rm -f "$root/$natives" && zip -q -r "$root/$natives" .)
+rm -rf "$tmp"
+
+# the test classes without the fixtures
+cp -r target/test-classes .device/app/device-tests
+rm -rf .device/app/device-tests/fixtures
+
+grep -qx '/.device/' .git/info/exclude 2>/dev/null || echo '/.device/' >> .git/info/exclude
+du -sh .device .device/* .device/app/* | sed 's/^/gpu-prepare: /'
+tree=$(git ls-files -z | grep -zv '^src/test/resources/fixtures/' | xargs -0 du -cb | tail -1 | cut -f1)
+echo "gpu-prepare: tracked tree without the fixtures: $((tree / 1048576)) MiB; with .device it must stay under 64 MiB"
