@@ -110,4 +110,13 @@ class ImagesTest {
 
         assertThrows(NoSuchFileException.class, () -> Images.read(dir.resolve("absent.png")));
     }
+
+    /** An 8×6 CMYK JPEG written by Pillow 9.4 (Adobe APP14 marker): javax.imageio cannot decode it. */
+    @Test
+    void cmykJpegIsRefusedWithOneClearLine() throws Exception {
+        Path cmyk = Path.of(ImagesTest.class.getResource("/images/cmyk-8x6.jpg").toURI());
+        IOException e = assertThrows(IOException.class, () -> Images.read(cmyk));
+        assertTrue(e.getMessage().contains("cmyk-8x6.jpg") && e.getMessage().contains("CMYK"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
 }
