@@ -56,6 +56,11 @@ public final class ModelDirectory implements ModelSource {
         final String glob;
         final List<String> configNames;
 
+        /** The YAML names Karlo's config for this part is looked up under, beside the weights (none for CLIP). */
+        public List<String> configNames() {
+            return configNames == null ? List.of() : configNames;
+        }
+
         Part(String option, String publishedName, String glob, List<String> configNames) {
             this.option = option;
             this.publishedName = publishedName;

@@ -46,6 +46,21 @@ class InspectConvertCommandTest {
     }
 
     @Test
+    void inspectChecksShapesAgainstTheConfigBesideTheFileOrKarlos() throws Exception {
+        for (String f : new String[] {"prior-tiny.ckpt", "decoder-tiny.ckpt", "sr-tiny.ckpt"}) {
+            Result r = run("inspect", Fixtures.file(f).toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("every key and shape matches this config"), f + ":\n" + r.out());
+        }
+        // without its decoder.yaml the tiny decoder is compared with full-size Karlo, and does not fit
+        Path alone = tmp.resolve("decoder-tiny.ckpt");
+        java.nio.file.Files.copy(Fixtures.file("decoder-tiny.ckpt"), alone);
+        Result r = run("inspect", alone.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Karlo v1.0 alpha's preset") && r.out().contains("keys do not match this config"), r.out());
+    }
+
+    @Test
     void errorsAreOneLineWithExitCodeTwo() {
         Result r = run("inspect", tmp.resolve("missing.ckpt").toString());
         assertEquals(2, r.code());
