@@ -50,6 +50,13 @@ public final class GaussianDiffusion {
         this.eta = eta;
     }
 
+    /** The network's timestep input for a batch: the original timestep t on every one of rows rows (I64). */
+    public static Tensor timesteps(long t, long rows) {
+        long[] ts = new long[Math.toIntExact(rows)];
+        java.util.Arrays.fill(ts, t);
+        return Tensor.ofLongs(ts, rows);
+    }
+
     /** Karlo switches the prior and decoder to DDIM when the respacing string says so. */
     public static boolean isDdimRespacing(String respacing) {
         return respacing.startsWith("ddim") || respacing.startsWith("fast");

@@ -26,6 +26,7 @@ import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.checkpoint.RandomModel;
 import unclip4j.cli.BackendOptions;
 import unclip4j.cli.ModelOptions;
+import unclip4j.diffusion.GaussianDiffusion;
 import unclip4j.model.clip.ClipTokenizer;
 import unclip4j.model.clip.TextConditioning;
 import unclip4j.model.prior.PriorDiffusionModel;
@@ -203,7 +204,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 int out = size * SuperResDiffusionModel.SCALE;
                 Tensor x = backend.randn(seed, 3, b, 3, out, out), low = backend.randn(seed, 4, b, 3, out, out);
                 // step n−1 … 0 as the sampler counts them: the last evaluation runs model_last_step
-                yield new Built((i, n) -> networks.modelForStep(n - 1 - i).forward(x, timesteps(b, timestep(i, n)), low), b,
+                yield new Built((i, n) -> networks.modelForStep(n - 1 - i).forward(x, GaussianDiffusion.timesteps(timestep(i, n), b), low), b,
                         b * StageFlops.sr(model.srConfig(), out));
             }
         };
@@ -233,12 +234,6 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     /** Original timesteps spread over 999 … 0 like a respaced schedule of n steps. */
     private static long timestep(int i, int n) {
         return n == 1 ? 999 : Math.round(999.0 * (n - 1 - i) / (n - 1));
-    }
-
-    private static Tensor timesteps(int rows, long t) {
-        long[] ts = new long[rows];
-        Arrays.fill(ts, t);
-        return Tensor.ofLongs(ts, rows);
     }
 
     private List<Stage> parseStages() {

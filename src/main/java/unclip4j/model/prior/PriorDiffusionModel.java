@@ -52,7 +52,7 @@ public final class PriorDiffusionModel {
     public Tensor guidedPredict(Tensor x, long t, TextConditioning text, float guidanceScale, StepListener listener) {
         long b = x.size(0) / 2;
         Tensor half = x.slice(0, 0, b);
-        Tensor out = transformer.forward(backend.concat(0, half, half), Tensor.ofLongs(filled(2 * b, t), 2 * b),
+        Tensor out = transformer.forward(backend.concat(0, half, half), GaussianDiffusion.timesteps(t, 2 * b),
                 text.txtFeat(), text.txtFeatSeq(), text.mask());
         Tensor cond = out.slice(0, 0, b), uncond = out.slice(0, b, 2 * b);
         listener.onGuidance(new GuidanceEvent("prior", t, guidanceScale, cond, uncond));
@@ -95,11 +95,5 @@ public final class PriorDiffusionModel {
         Tensor x = diffusion.sample(GaussianDiffusion.IntDenoiserSelector.always((xt, t) -> guidedPredict(xt, t, text, guidanceScale, listener)),
                 new long[] {rows, dim}, noise, "prior", listener);
         return backend.contiguous(x.slice(0, 0, rows / 2));
-    }
-
-    private static long[] filled(long n, long v) {
-        long[] a = new long[Math.toIntExact(n)];
-        java.util.Arrays.fill(a, v);
-        return a;
     }
 }

@@ -58,9 +58,7 @@ public final class DecoderDiffusionModel {
     public Tensor guidedPredict(Tensor x, long t, Tensor y, TextConditioning text, float guidanceScale, StepListener listener) {
         long b = x.size(0) / 2, c = x.size(1);
         Tensor half = x.slice(0, 0, b);
-        long[] ts = new long[Math.toIntExact(2 * b)];
-        java.util.Arrays.fill(ts, t);
-        Tensor out = unet.forward(backend.concat(0, half, half), Tensor.ofLongs(ts, 2 * b), y,
+        Tensor out = unet.forward(backend.concat(0, half, half), GaussianDiffusion.timesteps(t, 2 * b), y,
                 text.txtFeat(), text.txtFeatSeq(), text.mask());
         Tensor epsCond = out.slice(0, 0, b).slice(1, 0, c);
         Tensor epsUncond = out.slice(0, b, 2 * b).slice(1, 0, c);

@@ -53,11 +53,7 @@ public final class SuperResDiffusionModel {
         long b = image.size(0);
         return diffusion.sample(i -> {
                     SuperResUNetModel net = networks.modelForStep(i);
-                    return (xt, t) -> {
-                        long[] ts = new long[Math.toIntExact(b)];
-                        java.util.Arrays.fill(ts, t);
-                        return net.forward(xt, Tensor.ofLongs(ts, b), low);
-                    };
+                    return (xt, t) -> net.forward(xt, GaussianDiffusion.timesteps(t, b), low);
                 },
                 new long[] {b, 3, low.size(2), low.size(3)}, noise, "sr", listener);
     }

@@ -1,7 +1,6 @@
 package unclip4j.bench.cpu;
 
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -40,12 +39,6 @@ public class AttentionBench {
     private boolean causal;
     private double gflopPerCall;
 
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflops;
-    }
-
     @Setup(Level.Trial)
     public void setup() {
         String[] parts = shape.split(":");
@@ -59,7 +52,7 @@ public class AttentionBench {
     }
 
     @Benchmark
-    public Tensor attention(Flops flops) {
+    public Tensor attention(Gflops flops) {
         flops.gflops += gflopPerCall;
         return backend.attention(q, k, v, null, causal, 0.125f);
     }

@@ -1,7 +1,6 @@
 package unclip4j.bench.cpu;
 
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,12 +36,6 @@ public class Conv2dBench {
     private Tensor x, w, bias;
     private double gflopPerCall;
 
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflops;
-    }
-
     @Setup(Level.Trial)
     public void setup() {
         String[] d = shape.split("x");
@@ -54,7 +47,7 @@ public class Conv2dBench {
     }
 
     @Benchmark
-    public Tensor conv3x3(Flops flops) {
+    public Tensor conv3x3(Gflops flops) {
         flops.gflops += gflopPerCall;
         return backend.conv2d(x, w, bias, 1, 1);
     }

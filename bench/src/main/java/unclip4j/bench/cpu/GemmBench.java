@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,7 +28,7 @@ import unclip4j.backend.cpu.Sgemm;
  *   <li>4096x320x2880, 1024x640x5760, 64x1280x11520: decoder 3×3 convs as GEMM (im2col) at the 64², 32²
  *       and 8² levels: pixels × C_out × C_in·9.</li>
  * </ul>
- * The {@code gflops} column (an {@link AuxCounters} operations counter, normalised by time like the score) is GFLOP/s directly: 2·m·n·k/1e9 per call.
+ * The {@code gflops} column ({@link Gflops}) is GFLOP/s: 2·m·n·k/1e9 per call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -45,13 +44,6 @@ public class GemmBench {
     private int m, n, k;
     private Arena arena;
     private MemorySegment a, b, c;
-
-    /** GFLOP per call, reported by JMH as a rate: GFLOP/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflops;
-    }
 
     @Setup(Level.Trial)
     public void setup() {
@@ -71,7 +63,7 @@ public class GemmBench {
     }
 
     @Benchmark
-    public void sgemm(Flops flops) {
+    public void sgemm(Gflops flops) {
         Sgemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
         flops.gflops += 2e-9 * m * n * k;
     }
