@@ -1,24 +1,103 @@
 #!/usr/bin/env bash
 # The device check, run ON the GPU machine (no JDK or Maven there) after tools/gpu-prepare.sh packed
-# .device/ here: doctor, every CUDA test (ops and kernel variants vs ReferenceOps, the pipeline vs the
-# CPU), then a timing of every kernel family. Reports land in $OUT (or target/gpu-check).
-# Usage: bash tools/gpu-check.sh [runs]   (default 20 timed runs per variant)
+# .device/ here. Device time is scarce (minutes per session), so one call gathers everything, each
+# part under its own time limit, and a failure in one part never hides the others:
+#   1. doctor (GPU, driver, providers)
+#   2. every CUDA test method in its own JVM with CUDA_LAUNCH_BLOCKING=1: a kernel fault poisons its
+#      CUDA context for the rest of the process, so isolation keeps one bug from failing every test,
+#      and blocking launches make the fault surface at the launch that caused it
+#   3. `bench kernels`, one family per JVM, for docs/KERNELS.md
+#   4. `bench pipeline` full size on CUDA, and (when $KARLO_PATH or .karlo/ holds kakaobrain/karlo)
+#      tools/karlo-reference-bench.py with PyTorch on the same GPU, for docs/BENCHMARKS.md
+# Reports land in $OUT (or target/gpu-check): summary.txt first, then one file per part.
+# Usage: bash tools/gpu-check.sh [parts]   parts: any of doctor,tests,kernels,pipeline,reference (default all)
+#   env: RUNS (timed runs per kernel variant, 20), STEPS (pipeline evaluations per stage, 5),
+#        PIPELINES (';'-separated bench pipeline option sets), KERNEL_OPS (families, default all)
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-runs=${1:-20}
+parts=${1:-doctor,tests,kernels,pipeline,reference}
 out=${OUT:-$root/target/gpu-check}
 mkdir -p "$out"
+summary=$out/summary.txt
+note() { echo "gpu-check: $*" | tee -a "$summary"; }
+has() { [[ ",$parts," == *",$1,"* ]]; }
+
 [ -x /tmp/jre/bin/java ] || tar xJf .device/jre.txz -C /tmp || { echo "gpu-check: no .device/jre.txz: run tools/gpu-prepare.sh here and carry .device" >&2; exit 2; }
 app=.device/app
-java=(/tmp/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC)
+java=(/tmp/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -XX:MaxDirectMemorySize=96g)
 cp="$app/unclip4j.jar:$app/lib/*:$app/device-tests"
-"${java[@]}" -cp "$cp" unclip4j.Main doctor 2>&1 | tee "$out/doctor.txt"
-"${java[@]}" -jar "$app"/test-lib/junit-platform-console-standalone-*.jar execute -cp "$cp" \
-  --select-class unclip4j.backend.cuda.CudaBackendTest --select-class unclip4j.backend.cuda.CudaPipelineTest \
-  --details=tree --disable-banner --reports-dir "$out" 2>&1 | tee "$out/tests.txt"
-tests=${PIPESTATUS[0]}
-"${java[@]}" -cp "$cp" unclip4j.Main bench kernels --warmup 3 --runs "$runs" 2>&1 | tee "$out/kernels.txt"
-bench=${PIPESTATUS[0]}
-echo "gpu-check: tests rc=$tests, bench rc=$bench"
-[ "$tests" = 0 ] && [ "$bench" = 0 ]
+unclip4j() { "${java[@]}" -cp "$cp" unclip4j.Main "$@" 2>&1 | grep -v '^WARNING: Using incubator modules'; }
+# cuBLAS, cuDNN and NVTX are bound through FFM by soname: make the toolkit's and the Python wheels'
+# copies findable when the loader cache does not list them
+libdirs=$(for lib in libcublas.so.13 libcublas.so.12 libcudnn.so.9 libnvtx3interop.so.1 libnvToolsExt.so.1; do
+  ldconfig -p | grep -q " $lib " || timeout 20 find /usr/local /opt /usr/lib -name "$lib" -print -quit 2>/dev/null
+done | xargs -r -n1 dirname | sort -u | paste -sd:)
+[ -n "$libdirs" ] && export LD_LIBRARY_PATH=$libdirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+note "$(date -u +%FT%TZ) commit $(cat .device/commit 2>/dev/null || echo unknown), parts $parts, extra library dirs: ${libdirs:-none}"
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv,noheader 2>&1 | sed 's/^/nvidia-smi: /' | tee -a "$summary"
+
+if has doctor; then
+  unclip4j doctor > "$out/doctor.txt"
+  cat "$out/doctor.txt" >> "$summary"
+fi
+
+if has tests; then
+  # one JVM per test method (selectors listed by gpu-prepare.sh), four at a time
+  mkdir -p /tmp/tests && rm -f /tmp/tests/*
+  run_one() { # $1: a method selector; the java command line comes in JAVA_CMD (no spaces inside its words)
+    local log=/tmp/tests/$(echo "$1" | tr -c 'A-Za-z0-9\n' '_')
+    CUDA_LAUNCH_BLOCKING=1 timeout 240 $JAVA_CMD -jar $JUNIT execute -cp "$CP" --select-method "$1" \
+      --details=tree --disable-banner --disable-ansi-colors > "$log.txt" 2>&1
+    echo "rc=$? $1" > "$log.rc"
+  }
+  export -f run_one
+  export JAVA_CMD="${java[*]}" CP="$cp" JUNIT=$(ls "$app"/test-lib/junit-platform-console-standalone-*.jar)
+  start=$(date +%s)
+  xargs -P 4 -I{} bash -c 'run_one "$1"' _ {} < .device/cuda-tests.txt
+  for f in /tmp/tests/*.txt; do echo "=== $(basename "$f" .txt)"; grep -v '^WARNING: Using incubator' "$f"; done > "$out/tests.txt"
+  cat /tmp/tests/*.rc | sort > "$out/tests-rc.txt"
+  failed=$(grep -vc '^rc=0 ' "$out/tests-rc.txt")
+  note "tests: $(wc -l < "$out/tests-rc.txt") methods, $failed failed, $(( $(date +%s) - start )) s"
+  grep -v '^rc=0 ' "$out/tests-rc.txt" | tee -a "$summary"
+  grep -h 'tests successful\|tests failed\|tests skipped' /tmp/tests/*.txt | awk '{s[$3" "$4]+=$2} END {for (k in s) print "gpu-check: " s[k], k}' | tee -a "$summary"
+fi
+
+if has kernels; then
+  start=$(date +%s)
+  for op in ${KERNEL_OPS:-gemm conv2d attention group_norm layer_norm softmax unary binary}; do
+    timeout 120 "${java[@]}" -cp "$cp" unclip4j.Main bench kernels --op "$op" --warmup 3 --runs "${RUNS:-20}" > /tmp/k.txt 2>&1
+    rc=$?
+    grep -v '^WARNING: Using incubator' /tmp/k.txt >> "$out/kernels.txt"
+    note "bench kernels --op $op: rc=$rc"
+  done
+  note "kernels: $(( $(date +%s) - start )) s"
+fi
+
+if has pipeline; then
+  # one run per configuration, ';'-separated options of bench pipeline
+  IFS=';' read -ra configs <<< "${PIPELINES:---kernel gemm=library,conv2d=library --weights f16 --profile;--weights f32}"
+  for config in "${configs[@]}"; do
+    start=$(date +%s)
+    echo "=== bench pipeline $config" >> "$out/pipeline.txt"
+    timeout 240 "${java[@]}" -cp "$cp" unclip4j.Main bench pipeline --config karlo --random-weights --quality fast --device cuda \
+      --steps "${STEPS:-5}" $config > /tmp/p.txt 2>&1
+    rc=$?
+    grep -v '^WARNING: Using incubator' /tmp/p.txt >> "$out/pipeline.txt"
+    note "bench pipeline $config: rc=$rc, $(( $(date +%s) - start )) s"
+    grep -E '^(text|prior|decoder|sr|pipeline) ' /tmp/p.txt | tee -a "$summary"
+  done
+fi
+
+if has reference; then
+  karlo=${KARLO_PATH:-$root/.karlo}
+  if [ -d "$karlo/karlo" ]; then
+    start=$(date +%s)
+    PYTHONUNBUFFERED=1 KARLO_PATH=$karlo timeout 300 python3 tools/karlo-reference-bench.py --device cuda --quality fast \
+      --steps "${STEPS:-5}" > "$out/reference.txt" 2>&1
+    note "karlo reference: rc=$?, $(( $(date +%s) - start )) s"
+    tail -n 6 "$out/reference.txt" | tee -a "$summary"
+  else
+    note "karlo reference skipped: no kakaobrain/karlo at $karlo (set KARLO_PATH or carry .karlo)"
+  fi
+fi

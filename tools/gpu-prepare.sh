@@ -2,8 +2,12 @@
 # Prepares, on a development machine, everything the GPU device check needs: the GPU machine has no
 # JDK, no Maven and no registry. Builds the jar (with the kernels' PTX and cubins), the test classes
 # and the JUnit console launcher, and packs them with a trimmed JDK 25 runtime into .device/
-# (git-ignored). Then call the device tool with carry [".device"] and the command
-# `bash tools/gpu-check.sh` (it writes its reports to $OUT).
+# (git-ignored). Then call the device tool with carry [".device"] (and ".karlo", below) and the
+# command `bash tools/gpu-check.sh` (it writes its reports to $OUT).
+#
+# PyTorch reference (issue 8): with KARLO_GIT=<a git dir of kakaobrain/karlo> (the `fetch` tool's
+# mirror), its karlo/ and configs/ are exported into .karlo/ (git-ignored, never committed), which
+# gpu-check.sh hands to tools/karlo-reference-bench.py.
 #
 # Size: the device tool sends the working tree plus carried paths, 64 MiB at most. This packs like
 # ../shared/tools/device-pack.sh but smaller (~35 MiB instead of ~65): the runtime's modules are left
@@ -45,6 +49,34 @@ rm -rf "$tmp"
 # the test classes without the fixtures
 cp -r target/test-classes .device/app/device-tests
 rm -rf .device/app/device-tests/fixtures
+
+# the CUDA test methods, one JUnit selector per line: gpu-check.sh runs each in its own JVM
+for cls in CudaBackendTest CudaPipelineTest; do
+  awk -v cls="unclip4j.backend.cuda.$cls" '
+    /@(Test|ParameterizedTest)/ { want = 1; next }
+    want && /void [A-Za-z0-9_]+\(/ {
+      match($0, /void [A-Za-z0-9_]+\([^)]*\)/); sig = substr($0, RSTART + 5, RLENGTH - 5)
+      name = sig; sub(/\(.*/, "", name); args = sig; sub(/^[^(]*\(/, "", args); sub(/\)$/, "", args)
+      n = split(args, parts, /, */); types = ""
+      for (i = 1; i <= n; i++) {
+        if (parts[i] == "") continue
+        split(parts[i], tv, " "); t = tv[1]
+        if (t == "KernelVariant") t = "unclip4j.kernel.KernelVariant"; else if (t == "DType") t = "unclip4j.tensor.DType"
+        types = types (types == "" ? "" : ",") t
+      }
+      print cls "#" name "(" types ")"; want = 0
+    }' "src/test/java/unclip4j/backend/cuda/$cls.java"
+done > .device/cuda-tests.txt
+git rev-parse --short HEAD > .device/commit
+git diff --quiet HEAD -- src kernels pom.xml || sed -i 's/$/+uncommitted/' .device/commit
+
+if [ -n "${KARLO_GIT:-}" ]; then
+  rm -rf .karlo && mkdir .karlo
+  git --git-dir="$KARLO_GIT" archive HEAD karlo configs | tar x -C .karlo
+  git --git-dir="$KARLO_GIT" rev-parse HEAD > .karlo/COMMIT
+  grep -qx '/.karlo/' .git/info/exclude 2>/dev/null || echo '/.karlo/' >> .git/info/exclude
+  echo "gpu-prepare: kakaobrain/karlo $(cut -c1-10 .karlo/COMMIT) in .karlo/ (carry it too)"
+fi
 
 grep -qx '/.device/' .git/info/exclude 2>/dev/null || echo '/.device/' >> .git/info/exclude
 du -sh .device .device/* .device/app/* | sed 's/^/gpu-prepare: /'

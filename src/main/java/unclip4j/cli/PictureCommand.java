@@ -107,6 +107,7 @@ abstract class PictureCommand implements Callable<Integer> {
         m.put("guidance", RunManifest.map("prior", s.priorGuidance(), "decoder", s.decoderGuidance()));
         m.model(dir, model.usesEmbedded(), parts());
         m.put("backend", b.name());
+        if (backend.isCuda()) m.put("kernels", backend.kernels().describe());
         m.put("dtype", dtype.name());
         Map<String, Object> timings = new LinkedHashMap<>(progress.seconds());
         timings.put("total", total);

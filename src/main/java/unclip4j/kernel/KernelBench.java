@@ -74,6 +74,8 @@ public final class KernelBench {
         List<long[]> shapes = shape == null ? SITES.get(family) : List.of(shape);
         ReferenceOps ref = new ReferenceOps();
         boolean allOk = true;
+        DevicePeak peak0 = DevicePeak.of(gpu.context());
+        out.printf("measured peak: %.1f GFLOP/s FP32 (FMA probe), %.1f GB/s DRAM (device copy)%n", peak0.fp32Gflops(), peak0.dramGBs());
         for (int s = 0; s < shapes.size(); s++) {
             String site = shape == null ? SITE_NAMES.get(family).get(s) : "--shape " + Arrays.toString(shape);
             List<Case> rotated = new ArrayList<>();
@@ -107,7 +109,8 @@ public final class KernelBench {
                     t = KernelTimer.time(gpu.context(), warmup, runs, i -> c0.op().apply(new Args(b, dev.get(i % ROTATE))));
                 }
                 double perSec = (c0.computeBound() ? c0.flops() : c0.bytes()) / (t.medianMs() * 1e-3) / 1e9;
-                double peak = c0.computeBound() ? gpu.context().device().peakFp32Gflops() : gpu.context().device().peakGBs();
+                DevicePeak measured = DevicePeak.of(gpu.context());
+                double peak = c0.computeBound() ? measured.fp32Gflops() : measured.dramGBs();
                 if (v.isLibrary()) libraryMs = t.medianMs();
                 out.printf("%-16s %10.4f %10.4f %12.1f %8s %10s  %s%n", v.id(), t.medianMs(), t.minMs(), perSec,
                         peak > 0 ? String.format("%.1f", 100 * perSec / peak) : "n/a",

@@ -1,27 +1,21 @@
 package unclip4j.backend.cuda;
 
-import java.lang.ref.Cleaner;
 import unclip4j.tensor.Device;
 import unclip4j.tensor.Storage;
 import unclip4j.tensor.Tensor;
 
 /**
  * Device memory behind tensors of the CUDA backend: a block of the backend's {@link DeviceAllocator}.
- * Tensors have no close(), so the block returns to the allocator's cache when the storage becomes
- * unreachable (a {@link Cleaner}); the allocator only caches it, so this never calls the driver
- * from the cleaner thread.
+ * Tensors have no close(), so the block returns to the allocator's cache when this storage becomes
+ * unreachable (the allocator watches it).
  */
 public final class CudaStorage implements Storage {
-    private static final Cleaner CLEANER = Cleaner.create();
-
     private final long address;
     private final long byteSize;
 
     CudaStorage(DeviceAllocator allocator, long byteSize) {
         this.byteSize = byteSize;
-        this.address = allocator.allocate(byteSize);
-        long a = address;
-        CLEANER.register(this, () -> allocator.release(a, byteSize));
+        this.address = allocator.allocate(this, byteSize);
     }
 
     /** Device address of a CUDA tensor's first element (its storage plus its view offset). */

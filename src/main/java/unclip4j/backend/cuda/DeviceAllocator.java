@@ -1,8 +1,13 @@
 package unclip4j.backend.cuda;
 
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A caching device allocator (the idea of PyTorch's): freed blocks go to a free list per size
@@ -11,9 +16,17 @@ import java.util.Map;
  * released by a tensor is only reused by work enqueued after the work that last read it.
  *
  * <p>Sizes round up to a bucket: multiples of 512 bytes up to 1 MiB (many small tensors), multiples
- * of 2 MiB above (few large ones, bounded waste). When the device is full, cached blocks are freed
- * and, failing that, the garbage collector is asked to release unreachable tensors before a retry.
- * The driver calls sit behind {@link Memory} so that the bucket logic is tested without a GPU.
+ * of 2 MiB above (few large ones, bounded waste). The driver calls sit behind {@link Memory} so that
+ * the logic is tested without a GPU.
+ *
+ * <p>Tensors have no close(): a block comes back when its owner (the tensor's storage) becomes
+ * unreachable. Owners are watched through phantom references that the allocating thread polls, so
+ * blocks return in allocation order without a cleaner thread. The Java heap barely notices a tensor
+ * (its bytes are on the device), so the garbage collector would rarely run on its own: like the JDK
+ * does for direct buffers, the allocator asks for a collection once the bytes handed out since the
+ * last one exceed a headroom ({@code -Dunclip4j.cuda.gcHeadroomMiB}, default 4096). That bounds the
+ * device memory a diffusion loop holds to its live tensors plus the headroom, and every step after
+ * the first is served from the cache (activation buffers are reused across steps).
  */
 public final class DeviceAllocator {
     static final long SMALL_GRANULE = 512;
@@ -28,15 +41,53 @@ public final class DeviceAllocator {
         void free(long address);
     }
 
-    /** Counters for doctor, bench and tests. */
-    public record Stats(long bytesInUse, long bytesCached, long allocations, long cacheHits) {}
+    /**
+     * Counters for doctor, bench and tests: bytes held by live (or not yet collected) owners, bytes
+     * cached for reuse, their peaks since {@link #resetPeaks()} (reserved = in use + cached, what the
+     * driver has handed to this process), and the collections the allocator asked for.
+     */
+    public record Stats(long bytesInUse, long bytesCached, long allocations, long cacheHits, long peakInUse,
+                        long peakReserved, long collections) {}
+
+    /** A block whose owner may become unreachable. */
+    private static final class Block extends PhantomReference<Object> {
+        final long address, bytes;
+
+        Block(Object owner, long address, long bytes, ReferenceQueue<Object> queue) {
+            super(owner, queue);
+            this.address = address;
+            this.bytes = bytes;
+        }
+    }
+
+    private static final long DEFAULT_HEADROOM = Long.getLong("unclip4j.cuda.gcHeadroomMiB", 4096) << 20;
 
     private final Memory memory;
+    private final long gcHeadroom;
     private final Map<Long, ArrayDeque<Long>> free = new HashMap<>();
-    private long bytesInUse, bytesCached, allocations, cacheHits;
+    private final ReferenceQueue<Object> unreachable = new ReferenceQueue<>();
+    private final Set<Block> watched = new HashSet<>();
+    private long bytesInUse, bytesCached, allocations, cacheHits, peakInUse, peakReserved, collections;
+    private long handedOutSinceCollection;
 
     public DeviceAllocator(Memory memory) {
+        this(memory, DEFAULT_HEADROOM);
+    }
+
+    /** With the bytes that may be handed out between two requested garbage collections. */
+    public DeviceAllocator(Memory memory, long gcHeadroom) {
         this.memory = memory;
+        this.gcHeadroom = gcHeadroom;
+    }
+
+    /**
+     * A block of {@code bucketSize(bytes)} bytes that returns to the cache once {@code owner} is
+     * unreachable.
+     */
+    public synchronized long allocate(Object owner, long bytes) {
+        long address = allocate(bytes);
+        watched.add(new Block(owner, address, bytes, unreachable));
+        return address;
     }
 
     /** The bucket a request of this many bytes is served from (at least one granule). */
@@ -49,6 +100,9 @@ public final class DeviceAllocator {
     /** A block of {@code bucketSize(bytes)} bytes: cached if one is free, else new. */
     public synchronized long allocate(long bytes) {
         long size = bucketSize(bytes);
+        reclaim();
+        if (handedOutSinceCollection + size > gcHeadroom) collect();
+        handedOutSinceCollection += size;
         allocations++;
         ArrayDeque<Long> list = free.get(size);
         long address;
@@ -60,6 +114,8 @@ public final class DeviceAllocator {
             address = allocateFresh(size);
         }
         bytesInUse += size;
+        peakInUse = Math.max(peakInUse, bytesInUse);
+        peakReserved = Math.max(peakReserved, bytesInUse + bytesCached);
         return address;
     }
 
@@ -71,15 +127,48 @@ public final class DeviceAllocator {
         bytesCached += size;
     }
 
-    /** Frees every cached block back to the driver. */
+    /** Frees every cached block back to the driver, with those of owners found unreachable by now. */
     public synchronized void trim() {
+        reclaim();
         free.values().forEach(list -> list.forEach(memory::free));
         free.clear();
         bytesCached = 0;
     }
 
     public synchronized Stats stats() {
-        return new Stats(bytesInUse, bytesCached, allocations, cacheHits);
+        return new Stats(bytesInUse, bytesCached, allocations, cacheHits, peakInUse, peakReserved, collections);
+    }
+
+    /** Starts the peaks afresh from what is held now (a benchmark does this per stage). */
+    public synchronized void resetPeaks() {
+        reclaim();
+        peakInUse = bytesInUse;
+        peakReserved = bytesInUse + bytesCached;
+    }
+
+    /** Returns the blocks of owners found unreachable since the last look. */
+    private void reclaim() {
+        for (Reference<?> r; (r = unreachable.poll()) != null; ) {
+            Block b = (Block) r;
+            if (watched.remove(b)) release(b.address, b.bytes);
+        }
+    }
+
+    /** Runs the garbage collector and takes back what it found (the phantom queue fills right after). */
+    private void collect() {
+        collections++;
+        handedOutSinceCollection = 0;
+        System.gc();
+        try {
+            Reference<?> first = unreachable.remove(100);
+            if (first != null) {
+                Block b = (Block) first;
+                if (watched.remove(b)) release(b.address, b.bytes);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        reclaim();
     }
 
     private long allocateFresh(long size) {
@@ -90,23 +179,9 @@ public final class DeviceAllocator {
             try {
                 return memory.allocate(size);
             } catch (OutOfMemoryError second) {
-                // unreachable tensors still hold blocks until their cleaners run
-                System.gc();
-                waitForCleaners();
+                collect(); // unreachable tensors still hold blocks
                 trim();
                 return memory.allocate(size);
-            }
-        }
-    }
-
-    private void waitForCleaners() {
-        long before = bytesCached;
-        for (int i = 0; i < 20 && bytesCached == before; i++) {
-            try {
-                wait(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
         }
     }

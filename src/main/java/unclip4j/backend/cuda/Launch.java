@@ -20,15 +20,19 @@ public final class Launch {
 
     private final CudaContext ctx;
     private final CUfunction function;
+    private final String symbol;
+    private final List<String> signature;
     private int gx = 1, gy = 1, gz = 1, bx = 1, by = 1, bz = 1, shared;
 
-    private Launch(CudaContext ctx, CUfunction function) {
+    private Launch(CudaContext ctx, CUfunction function, String symbol, List<String> signature) {
         this.ctx = ctx;
         this.function = function;
+        this.symbol = symbol;
+        this.signature = signature;
     }
 
     public static Launch kernel(CudaContext ctx, String module, String symbol) {
-        return new Launch(ctx, ctx.modules().function(module, symbol));
+        return new Launch(ctx, ctx.modules().function(module, symbol), symbol, ctx.modules().signature(module, symbol));
     }
 
     public Launch grid(long x, long y, long z) {
@@ -55,8 +59,10 @@ public final class Launch {
         return this;
     }
 
-    /** Enqueues the kernel with these arguments. */
+    /** Enqueues the kernel with these arguments; IllegalArgumentException when they do not fit its parameters. */
     public void run(Object... args) {
+        String mismatch = signature == null ? null : mismatch(signature, args);
+        if (mismatch != null) throw new IllegalArgumentException("kernel " + symbol + ": " + mismatch);
         List<Pointer> params = new ArrayList<>(args.length);
         for (Object a : args) {
             params.add(switch (a) {
@@ -71,5 +77,32 @@ public final class Launch {
         ctx.makeCurrent();
         JCudaDriver.cuLaunchKernel(function, gx, gy, gz, bx, by, bz, shared, ctx.stream(),
                 Pointer.to(params.toArray(Pointer[]::new)), null);
+    }
+
+    /**
+     * Why these arguments do not fit a kernel's PTX parameter types, or null when they do: the count,
+     * then each argument's size (int: 32-bit, long and Ptr: 64-bit, float: f32, long[]: a struct of
+     * 8 bytes per element).
+     */
+    static String mismatch(List<String> signature, Object... args) {
+        if (signature.size() != args.length) {
+            return "takes " + signature.size() + " parameters " + signature + ", the launcher passed " + args.length;
+        }
+        for (int i = 0; i < args.length; i++) {
+            String t = signature.get(i);
+            boolean ok = switch (args[i]) {
+                case Integer x -> t.equals("u32") || t.equals("s32") || t.equals("b32");
+                case Long x -> t.equals("u64") || t.equals("s64") || t.equals("b64");
+                case Ptr x -> t.equals("u64") || t.equals("b64");
+                case Float x -> t.equals("f32");
+                case long[] struct -> t.equals("b8[" + 8 * struct.length + "]");
+                default -> false;
+            };
+            if (!ok) {
+                String given = args[i] instanceof long[] l ? "long[" + l.length + "]" : args[i].getClass().getSimpleName();
+                return "parameter " + i + " is ." + t + " but the launcher passed " + given;
+            }
+        }
+        return null;
     }
 }

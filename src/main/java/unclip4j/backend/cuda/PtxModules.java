@@ -26,6 +26,7 @@ import jcuda.driver.JCudaDriver;
 public final class PtxModules {
     static final String ROOT = "/kernels/";
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+([A-Za-z_$][\\w$]*)\\s*\\(");
+    private static final Pattern PARAM = Pattern.compile("\\.param\\s+(?:\\.align\\s+\\d+\\s+)?\\.(\\w+)\\s+[\\w$]+(?:\\[(\\d+)])?");
 
     /** What tools/build-kernels.sh recorded in manifest.txt. */
     public record Manifest(String nvcc, int driverMin, List<String> cubinArchs, List<String> modules) {}
@@ -33,6 +34,7 @@ public final class PtxModules {
     private final DeviceInfo device;
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
+    private final Map<String, Map<String, List<String>>> signatures = new HashMap<>();
 
     PtxModules(DeviceInfo device) {
         this.device = device;
@@ -69,6 +71,33 @@ public final class PtxModules {
         Matcher m = ENTRY.matcher(ptx);
         while (m.find()) names.add(m.group(1));
         return names;
+    }
+
+    /**
+     * Each kernel's parameter types as PTX spells them ({@code u64}, {@code u32}, {@code f32}, and
+     * {@code b8[136]} for a struct passed by value), by kernel name: what {@link Launch} checks its
+     * arguments against before a launch, since a mismatch would otherwise read garbage silently.
+     */
+    public static Map<String, List<String>> signatures(String ptx) {
+        Map<String, List<String>> out = new HashMap<>();
+        Matcher m = ENTRY.matcher(ptx);
+        while (m.find()) {
+            int close = ptx.indexOf(')', m.end());
+            List<String> types = new ArrayList<>();
+            Matcher p = PARAM.matcher(ptx.substring(m.end(), close < 0 ? ptx.length() : close));
+            while (p.find()) types.add(p.group(2) == null ? p.group(1) : p.group(1) + "[" + p.group(2) + "]");
+            out.put(m.group(1), List.copyOf(types));
+        }
+        return out;
+    }
+
+    /** A kernel's parameter types (see {@link #signatures}), or null when its PTX is not on the classpath. */
+    synchronized List<String> signature(String module, String symbol) {
+        Map<String, List<String>> sigs = signatures.computeIfAbsent(module, name -> {
+            String ptx = ptx(name);
+            return ptx == null ? Map.of() : signatures(ptx);
+        });
+        return sigs.get(symbol);
     }
 
     /** The PTX of a module as text, or null when it was not built. */

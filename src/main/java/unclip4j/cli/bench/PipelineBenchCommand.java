@@ -21,6 +21,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import unclip4j.backend.Backend;
+import unclip4j.backend.cuda.CudaBackend;
+import unclip4j.backend.cuda.DeviceAllocator;
 import unclip4j.checkpoint.KarloKeys;
 import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.checkpoint.RandomModel;
@@ -36,6 +38,7 @@ import unclip4j.model.unet.SuperResDiffusionModel;
 import unclip4j.pipeline.PromptEncoder;
 import unclip4j.pipeline.StageFlops;
 import unclip4j.pipeline.StageLoader;
+import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 
 /**
@@ -63,7 +66,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     /** One stage's measurement: FLOPs are per network evaluation of the whole batch. */
     record Result(Stage stage, int rows, int evaluations, double buildSeconds, double warmupSeconds, double seconds,
-                  double cpuSeconds, double flopPerEvaluation, long peakRss, long peakHeap) {
+                  double cpuSeconds, double flopPerEvaluation, long peakRss, long peakHeap, DeviceAllocator.Stats device) {
         double flopPerSecond() {
             return flopPerEvaluation * evaluations / seconds;
         }
@@ -99,8 +102,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             defaultValue = "default")
     String quality;
 
-    @Option(names = "--dtype", description = "Compute dtype. Default: ${DEFAULT-VALUE}.", defaultValue = "f32")
+    @Option(names = "--dtype", description = "Compute dtype (every backend computes in f32 with f32 accumulation). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "f32")
     String dtype;
+
+    @Option(names = "--weights", description = "Dtype the weights are stored in: f32, f16 or bf16 (widened to f32 as they are used). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "f32")
+    String weights;
 
     @Option(names = "--stages", split = ",", description = "Stages to run, in order (default: text,prior,decoder,sr).",
             defaultValue = "text,prior,decoder,sr")
@@ -127,8 +135,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         List<Stage> order = parseStages();
         if (!randomWeights) throw new ParameterException(spec.commandLine(), "bench pipeline needs --random-weights (it does not time checkpoints)");
         if (!dtype.equalsIgnoreCase("f32")) {
-            throw new IllegalArgumentException("--dtype " + dtype + " is not available on the " + backendOptions.device() + " backend (f32 only)");
+            throw new IllegalArgumentException("--dtype " + dtype + " is not available: every backend computes in f32; "
+                    + "--weights f16 or bf16 stores the weights in half precision");
         }
+        DType storage = switch (weights.toLowerCase(Locale.ROOT)) {
+            case "f32" -> DType.F32;
+            case "f16" -> DType.F16;
+            case "bf16" -> DType.BF16;
+            default -> throw new IllegalArgumentException("--weights is f32, f16 or bf16, got '" + weights + "'");
+        };
         if (!quality.equals("default") && !quality.equals("fast")) throw new ParameterException(spec.commandLine(), "--quality is fast or default, got '" + quality + "'");
         if (batch < 1 || warmup < 0 || (steps != null && steps < 1)) throw new ParameterException(spec.commandLine(), "--batch and --steps must be ≥ 1, --warmup ≥ 0");
         RandomModel model = switch (config) {
@@ -137,21 +152,28 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             default -> throw new ParameterException(spec.commandLine(), "--config is karlo or tiny, got '" + config + "'");
         };
         OpProfile ops = new OpProfile();
-        Backend backend = profile ? ops.wrap(backendOptions.open()) : backendOptions.open();
         requireDirectMemory(model, order);
-        StageLoader loader = new StageLoader(model, backend);
+        Backend raw = backendOptions.open();
+        Backend backend = profile ? ops.wrap(raw) : raw;
+        CudaBackend gpu = raw instanceof CudaBackend c ? c : null;
+        StageLoader loader = new StageLoader(model, backend, storage);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "bench pipeline: config %s, random weights (seed %d), device %s, %s, batch %d, warm-up %d, %d cores, load average %s%n",
-                config, seed, backendOptions.device(), dtype.toLowerCase(Locale.ROOT), batch, warmup,
+        out.printf(Locale.ROOT, "bench pipeline: config %s, random weights (seed %d), device %s, %s compute, %s weights, batch %d, warm-up %d, %d cores, load average %s%n",
+                config, seed, raw.name(), dtype.toLowerCase(Locale.ROOT), storage.name().toLowerCase(Locale.ROOT), batch, warmup,
                 CORES, loadAverage());
+        if (gpu != null) out.println("kernels: " + gpu.kernels().describe());
         PeakMemory memory = new PeakMemory();
         List<Result> results = new ArrayList<>();
         for (Stage stage : order) {
-            Result r = run(stage, loader, backend, model, memory, ops);
+            Result r = run(stage, loader, backend, gpu, model, memory, ops);
             results.add(r);
             out.println(describe(r, memory.rssIsPerInterval()));
             if (profile) ops.print(out);
             System.gc(); // the stage is unreachable now: free its off-heap weights before the next one
+            if (gpu != null) {
+                gpu.synchronize();
+                gpu.context().allocator().trim();
+            }
         }
         double seconds = results.stream().mapToDouble(Result::seconds).sum();
         double flop = results.stream().mapToDouble(r -> r.flopPerEvaluation() * r.evaluations()).sum();
@@ -160,19 +182,24 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Result run(Stage stage, StageLoader loader, Backend backend, RandomModel model, PeakMemory memory, OpProfile ops) {
+    /** A GPU runs asynchronously: each clock reading waits for the queued work first. */
+    private Result run(Stage stage, StageLoader loader, Backend backend, CudaBackend gpu, RandomModel model, PeakMemory memory, OpProfile ops) {
         memory.reset();
+        if (gpu != null) gpu.context().allocator().resetPeaks();
         long t0 = System.nanoTime();
         Built built = build(stage, loader, backend, model);
+        if (gpu != null) gpu.synchronize();
         long t1 = System.nanoTime();
         int n = evaluations(stage);
         for (int i = 0; i < warmup; i++) built.evaluation().run(0, n);
+        if (gpu != null) gpu.synchronize();
         ops.reset();
         long c2 = processCpuNanos(), t2 = System.nanoTime();
         for (int i = 0; i < n; i++) built.evaluation().run(i, n);
+        if (gpu != null) gpu.synchronize();
         long t3 = System.nanoTime(), c3 = processCpuNanos();
         return new Result(stage, built.rows(), n, (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (t3 - t2) * 1e-9, (c3 - c2) * 1e-9,
-                built.flopPerEvaluation(), memory.rssBytes(), memory.heapBytes());
+                built.flopPerEvaluation(), memory.rssBytes(), memory.heapBytes(), gpu == null ? null : gpu.context().allocator().stats());
     }
 
     private Built build(Stage stage, StageLoader loader, Backend backend, RandomModel model) {
@@ -304,11 +331,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     private static String describe(Result r, boolean rssPerStage) {
         double perEval = r.seconds() / r.evaluations();
+        String device = r.device() == null ? "" : String.format(Locale.ROOT, "  device peak %.2f GiB in tensors, %.2f GiB reserved, %d GCs asked",
+                r.device().peakInUse() / GIB, r.device().peakReserved() / GIB, r.device().collections());
         return String.format(Locale.ROOT,
-                "%-7s rows %d  evals %d  %.3f s (%.3f s/eval, %.2f evals/s)  %.2f GFLOP/eval  %.1f GFLOP/s  cpu %.1f s (%.0f%% of %d cores)  build %.1f s  warm-up %.1f s  peak RSS %.2f GiB%s  heap %.2f GiB",
+                "%-7s rows %d  evals %d  %.3f s (%.3f s/eval, %.2f evals/s)  %.2f GFLOP/eval  %.1f GFLOP/s  cpu %.1f s (%.0f%% of %d cores)  build %.1f s  warm-up %.1f s  peak RSS %.2f GiB%s  heap %.2f GiB%s",
                 r.stage().name().toLowerCase(Locale.ROOT), r.rows(), r.evaluations(), r.seconds(), perEval, 1 / perEval,
                 r.flopPerEvaluation() / 1e9, r.flopPerSecond() / 1e9, r.cpuSeconds(), 100 * r.coreShare(), CORES,
                 r.buildSeconds(), r.warmupSeconds(),
-                r.peakRss() / GIB, rssPerStage ? "" : " (process)", r.peakHeap() / GIB);
+                r.peakRss() / GIB, rssPerStage ? "" : " (process)", r.peakHeap() / GIB, device);
     }
 }

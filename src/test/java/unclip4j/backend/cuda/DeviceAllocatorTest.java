@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -98,5 +99,35 @@ class DeviceAllocatorTest {
         assertEquals(4 << 20, a.stats().bytesInUse());
         assertTrue(mem.live.containsKey(c));
         assertThrows(OutOfMemoryError.class, () -> a.allocate(6 << 20));
+    }
+
+    @Test
+    void unreachableOwnersReturnTheirBlocksAtTheNextAllocation() throws InterruptedException {
+        FakeMemory mem = new FakeMemory(1L << 30);
+        DeviceAllocator a = new DeviceAllocator(mem);
+        Object kept = new Object();
+        long k = a.allocate(kept, 4096);
+        long dropped = a.allocate(new Object(), 8192);
+        for (int i = 0; i < 50 && a.stats().cacheHits() == 0; i++) {
+            System.gc();
+            Thread.sleep(10);
+            long again = a.allocate(8192);
+            if (again != dropped) a.release(again, 8192); // not collected yet: give the fresh block back
+        }
+        assertTrue(a.stats().cacheHits() > 0, "the dropped owner's block came back");
+        assertNotEquals(k, a.allocate(4096), "a live owner's block is never handed out again");
+        Reference.reachabilityFence(kept);
+    }
+
+    @Test
+    void theHeadroomTriggersACollectionAndPeaksAreTracked() {
+        FakeMemory mem = new FakeMemory(1L << 30);
+        DeviceAllocator a = new DeviceAllocator(mem, 8 << 20);
+        for (int i = 0; i < 8; i++) a.allocate(new Object(), 2 << 20); // 16 MiB handed out, headroom 8 MiB
+        DeviceAllocator.Stats s = a.stats();
+        assertTrue(s.collections() >= 1, "a collection was requested once the headroom was used");
+        assertTrue(s.peakInUse() >= 8 << 20 && s.peakReserved() >= s.peakInUse());
+        a.resetPeaks();
+        assertEquals(a.stats().bytesInUse(), a.stats().peakInUse());
     }
 }

@@ -64,4 +64,47 @@ class PtxModulesTest {
         assertArrayEquals(new long[] {1, 4, 12}, java.util.Arrays.copyOfRange(l, 8, 11));
         assertEquals(3, l[16]);
     }
+
+    @Test
+    void signaturesAndArgumentChecks() {
+        String ptx = """
+                .visible .entry k1(
+                	.param .u64 k1_param_0,
+                	.param .u32 k1_param_1,
+                	.param .f32 k1_param_2,
+                	.param .align 8 .b8 k1_param_3[136]
+                )
+                {
+                	ld.param.u64 %rd1, [k1_param_0];
+                }
+                .visible .entry k2()
+                {
+                }
+                """;
+        java.util.Map<String, List<String>> sigs = PtxModules.signatures(ptx);
+        assertEquals(List.of("u64", "u32", "f32", "b8[136]"), sigs.get("k1"));
+        assertEquals(List.of(), sigs.get("k2"));
+        List<String> k1 = sigs.get("k1");
+        assertNull(Launch.mismatch(k1, new Launch.Ptr(8), 3, 1f, new long[17]));
+        assertEquals("parameter 1 is .u32 but the launcher passed Long", Launch.mismatch(k1, new Launch.Ptr(8), 3L, 1f, new long[17]));
+        assertEquals("parameter 2 is .f32 but the launcher passed Integer", Launch.mismatch(k1, new Launch.Ptr(8), 3, 1, new long[17]));
+        assertEquals("parameter 3 is .b8[136] but the launcher passed long[16]", Launch.mismatch(k1, new Launch.Ptr(8), 3, 1f, new long[16]));
+        assertEquals("takes 4 parameters [u64, u32, f32, b8[136]], the launcher passed 3", Launch.mismatch(k1, new Launch.Ptr(8), 3, 1f));
+    }
+
+    /** Every kernel the build made: its signature parses, with one entry per parameter in the PTX text. */
+    @Test
+    void everyBuiltKernelHasAParsedSignature() {
+        PtxModules.Manifest m = PtxModules.manifest();
+        org.junit.jupiter.api.Assumptions.assumeTrue(m != null, "kernels not built (no nvcc at build time)");
+        for (String module : m.modules()) {
+            String ptx = PtxModules.ptx(module);
+            java.util.Map<String, List<String>> sigs = PtxModules.signatures(ptx);
+            assertEquals(PtxModules.entryNames(ptx), sigs.keySet().stream().collect(java.util.stream.Collectors.toSet()), module);
+            for (var e : sigs.entrySet()) {
+                long params = ptx.lines().filter(l -> l.trim().startsWith(".param") && l.contains(e.getKey() + "_param_")).count();
+                assertEquals(params, e.getValue().size(), module + ":" + e.getKey() + " " + e.getValue());
+            }
+        }
+    }
 }

@@ -31,8 +31,18 @@ class PipelineBenchCommandTest {
     }
 
     @Test
+    void halfPrecisionWeightsAreNamedInTheHeader() {
+        Result r = run("bench", "pipeline", "--config", "tiny", "--random-weights", "--steps", "1", "--warmup", "0",
+                "--stages", "prior", "--weights", "bf16");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().findFirst().orElseThrow().contains("f32 compute, bf16 weights"), r.out());
+        assertTrue(r.out().lines().toList().getLast().startsWith("pipeline cpu f32 total "), r.out());
+    }
+
+    @Test
     void unavailableDeviceOrDtypeIsOneLine() {
-        for (String[] args : List.of(new String[] {"--device", "cuda"}, new String[] {"--dtype", "f16"}, new String[] {"--dtype", "bf16"})) {
+        for (String[] args : List.of(new String[] {"--device", "cuda"}, new String[] {"--dtype", "f16"}, new String[] {"--dtype", "bf16"},
+                new String[] {"--weights", "f8"}, new String[] {"--kernel", "gemm=v2"})) {
             String[] full = new String[args.length + 5];
             System.arraycopy(new String[] {"bench", "pipeline", "--config", "tiny", "--random-weights"}, 0, full, 0, 5);
             System.arraycopy(args, 0, full, 5, args.length);
