@@ -31,7 +31,7 @@ unclip4j() { "${java[@]}" -cp "$cp" unclip4j.Main "$@" 2>&1 | grep -v '^WARNING:
 # cuBLAS, cuDNN and NVTX are bound through FFM by soname: make the toolkit's and the Python wheels'
 # copies findable when the loader cache does not list them
 libdirs=$(for lib in libcublas.so.13 libcublas.so.12 libcudnn.so.9 libnvtx3interop.so.1 libnvToolsExt.so.1; do
-  ldconfig -p | grep -q " $lib " || timeout 20 find /usr/local /opt /usr/lib -name "$lib" -print -quit 2>/dev/null
+  ldconfig -p | grep -qF "$lib (" || timeout 20 find /usr/local /opt /usr/lib -name "$lib" -print -quit 2>/dev/null
 done | xargs -r -n1 dirname | sort -u | paste -sd:)
 [ -n "$libdirs" ] && export LD_LIBRARY_PATH=$libdirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 note "$(date -u +%FT%TZ) commit $(cat .device/commit 2>/dev/null || echo unknown), parts $parts, extra library dirs: ${libdirs:-none}"
@@ -47,7 +47,7 @@ if has tests; then
   mkdir -p /tmp/tests && rm -f /tmp/tests/*
   run_one() { # $1: a method selector; the java command line comes in JAVA_CMD (no spaces inside its words)
     local log=/tmp/tests/$(echo "$1" | tr -c 'A-Za-z0-9\n' '_')
-    CUDA_LAUNCH_BLOCKING=1 timeout 240 $JAVA_CMD -jar $JUNIT execute -cp "$CP" --select-method "$1" \
+    CUDA_LAUNCH_BLOCKING=1 timeout 150 $JAVA_CMD -jar $JUNIT execute -cp "$CP" --select-method "$1" \
       --details=tree --disable-banner --disable-ansi-colors > "$log.txt" 2>&1
     echo "rc=$? $1" > "$log.rc"
   }
@@ -60,7 +60,19 @@ if has tests; then
   failed=$(grep -vc '^rc=0 ' "$out/tests-rc.txt")
   note "tests: $(wc -l < "$out/tests-rc.txt") methods, $failed failed, $(( $(date +%s) - start )) s"
   grep -v '^rc=0 ' "$out/tests-rc.txt" | tee -a "$summary"
-  grep -h 'tests successful\|tests failed\|tests skipped' /tmp/tests/*.txt | awk '{s[$3" "$4]+=$2} END {for (k in s) print "gpu-check: " s[k], k}' | tee -a "$summary"
+  # a kernel fault: rerun (the first such method) under compute-sanitizer, which names the kernel
+  # and, thanks to -lineinfo, the source line of the bad access
+  if command -v compute-sanitizer > /dev/null; then
+    grep -l 'CUDA_ERROR_ILLEGAL\|CUDA_ERROR_LAUNCH_FAILED\|CUDA_ERROR_MISALIGNED\|CUDA_ERROR_INVALID_VALUE' /tmp/tests/*.txt 2>/dev/null | head -n 1 |
+    while read -r f; do
+      sel=$(cut -d' ' -f2- "${f%.txt}.rc")
+      echo "=== compute-sanitizer $sel" >> "$out/sanitizer.txt"
+      timeout 100 compute-sanitizer --tool memcheck --print-limit 4 $JAVA_CMD -jar $JUNIT execute -cp "$CP" --select-method "$sel" \
+        --details=none --disable-banner >> "$out/sanitizer.txt" 2>&1
+      note "compute-sanitizer on $sel: rc=$?"
+    done
+  fi
+  grep -h 'tests successful\|tests failed\|tests skipped\|tests aborted' /tmp/tests/*.txt | awk '{s[$3" "$4]+=$2} END {for (k in s) print "gpu-check: " s[k], k}' | tee -a "$summary"
 fi
 
 if has kernels; then
@@ -80,7 +92,7 @@ if has pipeline; then
   for config in "${configs[@]}"; do
     start=$(date +%s)
     echo "=== bench pipeline $config" >> "$out/pipeline.txt"
-    timeout 240 "${java[@]}" -cp "$cp" unclip4j.Main bench pipeline --config karlo --random-weights --quality fast --device cuda \
+    timeout 180 "${java[@]}" -cp "$cp" unclip4j.Main bench pipeline --config karlo --random-weights --quality fast --device cuda \
       --steps "${STEPS:-5}" $config > /tmp/p.txt 2>&1
     rc=$?
     grep -v '^WARNING: Using incubator' /tmp/p.txt >> "$out/pipeline.txt"
@@ -93,7 +105,7 @@ if has reference; then
   karlo=${KARLO_PATH:-$root/.karlo}
   if [ -d "$karlo/karlo" ]; then
     start=$(date +%s)
-    PYTHONUNBUFFERED=1 KARLO_PATH=$karlo timeout 300 python3 tools/karlo-reference-bench.py --device cuda --quality fast \
+    PYTHONUNBUFFERED=1 KARLO_PATH=$karlo timeout 200 python3 tools/karlo-reference-bench.py --device cuda --quality fast \
       --steps "${STEPS:-5}" > "$out/reference.txt" 2>&1
     note "karlo reference: rc=$?, $(( $(date +%s) - start )) s"
     tail -n 6 "$out/reference.txt" | tee -a "$summary"
