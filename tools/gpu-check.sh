@@ -10,13 +10,13 @@
 #   4. `bench pipeline` full size on CUDA, and (when $KARLO_PATH or .karlo/ holds kakaobrain/karlo)
 #      tools/karlo-reference-bench.py with PyTorch on the same GPU, for docs/BENCHMARKS.md
 # Reports land in $OUT (or target/gpu-check): summary.txt first, then one file per part.
-# Usage: bash tools/gpu-check.sh [parts]   parts: any of doctor,tests,kernels,pipeline,reference (default all)
+# Usage: bash tools/gpu-check.sh [parts]   parts: any of doctor,tests,cli,kernels,pipeline,reference (default all)
 #   env: RUNS (timed runs per kernel variant, 20), STEPS (pipeline evaluations per stage, 5),
 #        PIPELINES (';'-separated bench pipeline option sets), KERNEL_OPS (families, default all)
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-parts=${1:-doctor,tests,kernels,pipeline,reference}
+parts=${1:-doctor,tests,cli,kernels,pipeline,reference}
 out=${OUT:-$root/target/gpu-check}
 mkdir -p "$out"
 summary=$out/summary.txt
@@ -73,6 +73,20 @@ if has tests; then
     done
   fi
   grep -h 'tests successful\|tests failed\|tests skipped\|tests aborted' /tmp/tests/*.txt | awk '{s[$3" "$4]+=$2} END {for (k in s) print "gpu-check: " s[k], k}' | tee -a "$summary"
+fi
+
+if has cli; then
+  # the user-facing commands on the GPU, embedded model: exit status and the manifest's backend line
+  for cmd in "generate --prompt a-red-cube --out /tmp/cli/t2i.png --device cuda --kernel gemm=library" \
+             "vary --image /tmp/cli/t2i.png --out /tmp/cli/vary.png --device cuda" \
+             "generate --prompt a-red-cube --out /tmp/cli/t2i-f16.png --device cuda --dtype f16"; do
+    mkdir -p /tmp/cli
+    timeout 120 "${java[@]}" -cp "$cp" unclip4j.Main $cmd > /tmp/cli.txt 2>&1
+    rc=$?
+    { echo "=== $cmd: rc=$rc"; grep -v '^WARNING: Using incubator' /tmp/cli.txt | tail -n 5; } >> "$out/cli.txt"
+    note "cli $cmd: rc=$rc"
+  done
+  grep -h '"backend"\|"kernels"' /tmp/cli/*.json 2>/dev/null | tee -a "$summary"
 fi
 
 if has kernels; then

@@ -30,9 +30,10 @@ platform=$(sed -n 's:.*<junit.platform.version>\(.*\)</junit.platform.version>.*
 mvn -B -q -ntp dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$platform" \
   -DoutputDirectory=.device/app/test-lib
 
-# runtime: java.desktop for ImageIO/AWT types the CLI classes name; modules uncompressed, then xz
+# runtime: java.desktop for ImageIO/AWT types the CLI classes name, jdk.management for the process CPU time
+# and memory figures of bench pipeline; modules uncompressed, then xz
 tmp=$(mktemp -d)
-"$JAVA_HOME/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.management,jdk.incubator.vector,jdk.unsupported \
+"$JAVA_HOME/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.management,jdk.management,jdk.incubator.vector,jdk.unsupported \
   --strip-debug --no-man-pages --no-header-files --compress=zip-0 --output "$tmp/jre" 2>/dev/null
 strip --strip-unneeded "$tmp"/jre/lib/*.so "$tmp"/jre/lib/server/*.so 2>/dev/null || true
 tar cJf .device/jre.txz -C "$tmp" jre

@@ -60,12 +60,15 @@ public final class KernelCatalog {
 
     /**
      * The variant of a family named by a token: its full id ({@code v3_regblock}), its number alone
-     * ({@code v3}) or {@code library}; case-insensitive.
+     * ({@code v3}), {@code library} or {@code library_tf32}; case-insensitive.
      */
     public static KernelVariant find(String family, String token) {
         String t = token.trim().toLowerCase(java.util.Locale.ROOT);
         for (KernelVariant v : variants(family)) {
-            if (v.id().equals(t) || v.id().startsWith(t + "_")) return v;
+            if (v.id().equals(t)) return v;
+        }
+        for (KernelVariant v : variants(family)) {
+            if (v.id().startsWith(t + "_")) return v;
         }
         throw new IllegalArgumentException("no variant '" + token + "' of " + family + "; known: "
                 + String.join(", ", variants(family).stream().map(KernelVariant::id).toList()));

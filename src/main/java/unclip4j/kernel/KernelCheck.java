@@ -20,14 +20,17 @@ public final class KernelCheck {
         }
     }
 
-    /** The outcome: failures (worst first, at most 5 kept), their count, and the largest relative error seen. */
-    public record Result(int failures, List<Mismatch> worst, double maxRelErr) {
+    /**
+     * The outcome: failures (worst first, at most 5 kept), their count, the largest absolute error and
+     * the relative L2 error ‖got − want‖ / ‖want‖ over the finite elements (the figure the op tests use).
+     */
+    public record Result(int failures, List<Mismatch> worst, double maxAbsErr, double relL2) {
         public boolean ok() {
             return failures == 0;
         }
 
         public String summary() {
-            return ok() ? String.format("ok  max rel err %.2e", maxRelErr)
+            return ok() ? String.format("ok  rel L2 %.1e, max |err| %.1e", relL2, maxAbsErr)
                     : "FAIL " + failures + " elements, worst: " + worst;
         }
     }
@@ -36,7 +39,7 @@ public final class KernelCheck {
         if (want.length != got.length) throw new IllegalArgumentException("sizes differ: " + want.length + " vs " + got.length);
         List<Mismatch> bad = new ArrayList<>();
         int failures = 0;
-        double maxRel = 0;
+        double maxAbs = 0, errSq = 0, wantSq = 0;
         for (int i = 0; i < want.length; i++) {
             double w = want[i], g = got[i];
             if (Double.isNaN(w) && Double.isNaN(g)) continue;
@@ -47,8 +50,12 @@ public final class KernelCheck {
                 bad.sort(Comparator.comparingDouble((Mismatch m) -> -(Double.isNaN(m.got() - m.want()) ? Double.MAX_VALUE : Math.abs(m.got() - m.want()))));
                 if (bad.size() > 5) bad.removeLast();
             }
-            if (w != 0 && !Double.isNaN(diff)) maxRel = Math.max(maxRel, diff / Math.abs(w));
+            if (Double.isFinite(diff)) {
+                maxAbs = Math.max(maxAbs, diff);
+                errSq += diff * diff;
+                wantSq += w * w;
+            }
         }
-        return new Result(failures, List.copyOf(bad), maxRel);
+        return new Result(failures, List.copyOf(bad), maxAbs, wantSq == 0 ? Math.sqrt(errSq) : Math.sqrt(errSq / wantSq));
     }
 }

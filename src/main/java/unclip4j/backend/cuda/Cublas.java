@@ -21,9 +21,9 @@ import java.util.List;
 @SuppressWarnings("restricted") // FFM downcalls into an optional vendor library: the point of this class
 public final class Cublas implements AutoCloseable {
     static final List<String> LIBRARIES = List.of("libcublas.so.13", "libcublas.so.12", "libcublas.so");
-    private static final int OP_N = 0, OP_T = 1;
+    private static final int OP_N = 0, OP_T = 1, DEFAULT_MATH = 0, TF32_TENSOR_OP_MATH = 3;
 
-    private final MethodHandle sgemmStridedBatched, destroy;
+    private final MethodHandle sgemmStridedBatched, setMathMode, destroy;
     private final MemorySegment handle;
     private final String library;
 
@@ -33,6 +33,7 @@ public final class Cublas implements AutoCloseable {
         MethodHandle create = downcall(lib, linker, "cublasCreate_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         MethodHandle setStream = downcall(lib, linker, "cublasSetStream_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         this.destroy = downcall(lib, linker, "cublasDestroy_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        this.setMathMode = downcall(lib, linker, "cublasSetMathMode", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         this.sgemmStridedBatched = downcall(lib, linker, "cublasSgemmStridedBatched", FunctionDescriptor.of(JAVA_INT,
                 ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG,
                 JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
@@ -69,11 +70,13 @@ public final class Cublas implements AutoCloseable {
      * Row-major {@code C = alpha·op(A)·op(B) + beta·C} for {@code batch} products, C contiguous
      * {@code [batch, M, N]}. Operands have unit inner stride; lda/ldb are their row strides and the
      * batch strides may be 0 (shared operand). Row-major C is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ, so B
-     * goes first.
+     * goes first. With {@code tf32} the operands are rounded to TF32 for the tensor cores (fp32
+     * accumulate); without, the product is plain fp32.
      */
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long strideA,
-               long b, int ldb, long strideB, float beta, long c, long strideC, int batch) {
+               long b, int ldb, long strideB, float beta, long c, long strideC, int batch, boolean tf32) {
         try (Arena ar = Arena.ofConfined()) {
+            check("cublasSetMathMode", (int) setMathMode.invokeExact(handle, tf32 ? TF32_TENSOR_OP_MATH : DEFAULT_MATH));
             MemorySegment al = ar.allocateFrom(JAVA_FLOAT, alpha), be = ar.allocateFrom(JAVA_FLOAT, beta);
             check("cublasSgemmStridedBatched", (int) sgemmStridedBatched.invokeExact(handle, transB ? OP_T : OP_N, transA ? OP_T : OP_N,
                     n, m, k, al, b, ldb, strideB, a, lda, strideA, be, c, n, strideC, batch));

@@ -22,12 +22,20 @@ import unclip4j.tensor.Tensor;
 @SuppressWarnings("restricted") // FFM downcalls into an optional vendor library: the point of this class
 public final class Cudnn implements AutoCloseable {
     static final List<String> LIBRARIES = List.of("libcudnn.so.9", "libcudnn.so.8", "libcudnn.so");
-    private static final int NCHW = 0, FLOAT = 0, CROSS_CORRELATION = 1, FMA_MATH = 3, IMPLICIT_PRECOMP_GEMM = 1;
+    private static final int NCHW = 0, FLOAT = 0, CROSS_CORRELATION = 1, DEFAULT_MATH = 0, FMA_MATH = 3, IMPLICIT_PRECOMP_GEMM = 1;
+    /** cudnnConvolutionFwdAlgoPerf_t: algo, status (int), time (float), memory (size_t at 16), determinism, mathType (int at 28), reserved[3]. */
+    private static final long PERF_BYTES = 48, PERF_STATUS = 4, PERF_MEMORY = 16, PERF_MATH = 28;
+    private static final int HEURISTIC_RESULTS = 8;
+    private static final long MAX_WORKSPACE = 1L << 30;
+
+    /** An algorithm and the math type it runs with, chosen once per problem. */
+    private record Plan(int algo, int mathType) {}
 
     private final CudaContext ctx;
     private final MemorySegment handle;
+    private final java.util.Map<String, Plan> plans = new java.util.concurrent.ConcurrentHashMap<>();
     private final MethodHandle destroy, createTensor, setTensor4d, destroyTensor, createFilter, setFilter4d, destroyFilter,
-            createConv, setConv2d, setMathType, destroyConv, workspaceSize, forward, addTensor;
+            createConv, setConv2d, setMathType, destroyConv, workspaceSize, forward, addTensor, heuristics;
 
     private Cudnn(NativeLibraries.Found lib, CudaContext ctx) {
         this.ctx = ctx;
@@ -49,6 +57,7 @@ public final class Cudnn implements AutoCloseable {
         forward = h(lib, l, "cudnnConvolutionForward", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS,
                 JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
         addTensor = h(lib, l, "cudnnAddTensor", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
+        heuristics = h(lib, l, "cudnnGetConvolutionForwardAlgorithm_v7", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(ADDRESS);
             check("cudnnCreate", (int) create.invokeExact(out));
@@ -73,8 +82,12 @@ public final class Cudnn implements AutoCloseable {
         return new Cudnn(lib, ctx);
     }
 
-    /** out [N, O, Ho, Wo] = conv(x [N, C, H, W], w [O, C, k, k]) + bias, all contiguous F32 on the device. */
-    public void convolution(Tensor out, Tensor x, Tensor w, Tensor bias, int stride, int padding) {
+    /**
+     * out [N, O, Ho, Wo] = conv(x [N, C, H, W], w [O, C, k, k]) + bias, all contiguous F32 on the device.
+     * The algorithm is cuDNN's own heuristic choice for the problem (cached): with {@code tf32} any
+     * math it offers (TF32 tensor cores on Ampere and later), else FMA math only, so results stay fp32.
+     */
+    public void convolution(Tensor out, Tensor x, Tensor w, Tensor bias, int stride, int padding, boolean tf32) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment xd = tensor4d(a, x.dim(0), x.dim(1), x.dim(2), x.dim(3));
             MemorySegment yd = tensor4d(a, out.dim(0), out.dim(1), out.dim(2), out.dim(3));
@@ -82,14 +95,21 @@ public final class Cudnn implements AutoCloseable {
             check("cudnnSetFilter4dDescriptor", (int) setFilter4d.invokeExact(wd, FLOAT, NCHW, w.dim(0), w.dim(1), w.dim(2), w.dim(3)));
             MemorySegment cd = descriptor(a, createConv);
             check("cudnnSetConvolution2dDescriptor", (int) setConv2d.invokeExact(cd, padding, padding, stride, stride, 1, 1, CROSS_CORRELATION, FLOAT));
-            check("cudnnSetConvolutionMathType", (int) setMathType.invokeExact(cd, FMA_MATH));
+            check("cudnnSetConvolutionMathType", (int) setMathType.invokeExact(cd, tf32 ? DEFAULT_MATH : FMA_MATH));
+            String key = x.dim(0) + "," + x.dim(1) + "," + x.dim(2) + "," + x.dim(3) + "," + w.dim(0) + "," + w.dim(2) + "," + stride + "," + padding + "," + tf32;
+            Plan plan = plans.get(key);
+            if (plan == null) {
+                plan = choose(a, xd, wd, cd, yd, tf32);
+                plans.put(key, plan);
+            }
+            check("cudnnSetConvolutionMathType", (int) setMathType.invokeExact(cd, plan.mathType()));
             MemorySegment size = a.allocate(JAVA_LONG);
-            check("cudnnGetConvolutionForwardWorkspaceSize", (int) workspaceSize.invokeExact(handle, xd, wd, cd, yd, IMPLICIT_PRECOMP_GEMM, size));
+            check("cudnnGetConvolutionForwardWorkspaceSize", (int) workspaceSize.invokeExact(handle, xd, wd, cd, yd, plan.algo(), size));
             long wsBytes = size.get(JAVA_LONG, 0);
             CudaStorage ws = wsBytes == 0 ? null : ctx.allocate(wsBytes);
             MemorySegment one = a.allocateFrom(JAVA_FLOAT, 1f), zero = a.allocateFrom(JAVA_FLOAT, 0f);
             check("cudnnConvolutionForward", (int) forward.invokeExact(handle, one, xd, CudaStorage.address(x), wd, CudaStorage.address(w), cd,
-                    IMPLICIT_PRECOMP_GEMM, ws == null ? 0L : ws.address(), wsBytes, zero, yd, CudaStorage.address(out)));
+                    plan.algo(), ws == null ? 0L : ws.address(), wsBytes, zero, yd, CudaStorage.address(out)));
             if (bias != null) {
                 MemorySegment bd = tensor4d(a, 1, bias.dim(0), 1, 1);
                 check("cudnnAddTensor", (int) addTensor.invokeExact(handle, one, bd, CudaStorage.address(bias), one, yd, CudaStorage.address(out)));
@@ -103,6 +123,22 @@ public final class Cudnn implements AutoCloseable {
         } catch (Throwable t) {
             throw rethrow("cuDNN convolution", t);
         }
+    }
+
+    /**
+     * The first algorithm of cuDNN's heuristic ranking that is supported, needs at most 1 GiB of
+     * workspace and (without tf32) runs on FMA math; implicit precomputed GEMM with FMA math if none.
+     */
+    private Plan choose(Arena a, MemorySegment xd, MemorySegment wd, MemorySegment cd, MemorySegment yd, boolean tf32) throws Throwable {
+        MemorySegment count = a.allocate(JAVA_INT), perf = a.allocate(PERF_BYTES * HEURISTIC_RESULTS, 8);
+        check("cudnnGetConvolutionForwardAlgorithm_v7", (int) heuristics.invokeExact(handle, xd, wd, cd, yd, HEURISTIC_RESULTS, count, perf));
+        for (int i = 0; i < count.get(JAVA_INT, 0); i++) {
+            long at = i * PERF_BYTES;
+            int status = perf.get(JAVA_INT, at + PERF_STATUS), math = perf.get(JAVA_INT, at + PERF_MATH);
+            long memory = perf.get(JAVA_LONG, at + PERF_MEMORY);
+            if (status == 0 && memory <= MAX_WORKSPACE && (tf32 || math == FMA_MATH)) return new Plan(perf.get(JAVA_INT, at), math);
+        }
+        return new Plan(IMPLICIT_PRECOMP_GEMM, FMA_MATH);
     }
 
     @Override

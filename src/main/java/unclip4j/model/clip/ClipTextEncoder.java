@@ -47,11 +47,11 @@ public final class ClipTextEncoder {
         Tensor x = backend.add(backend.embedding(tokenEmbedding, backend.upload(tokens)), positionalEmbedding);
         Tensor seq = lnFinal.forward(transformer.forward(x)); // [N, ctx, W]
         // x_seq[arange(N), tok.argmax(-1)]: a row gather from the [N·ctx, W] view of the sequence
-        Tensor eot = backend.embedding(seq.reshape(n * contextLength, -1), backend.upload(eotRows(tokens)));
+        Tensor eot = backend.embedding(seq.reshape(n * contextLength, -1), backend.upload(eotRows(backend.download(tokens))));
         return new Encoded(backend.matmul(eot, textProjection), seq);
     }
 
-    /** n·ctx + argmax_j tok[n, j] for every row (the first maximum, as torch's argmax). */
+    /** n·ctx + argmax_j tok[n, j] for every row (the first maximum, as torch's argmax); tokens on the host. */
     private static Tensor eotRows(Tensor tokens) {
         long n = tokens.size(0), ctx = tokens.size(1);
         long[] rows = new long[Math.toIntExact(n)];

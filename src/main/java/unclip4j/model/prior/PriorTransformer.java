@@ -58,7 +58,7 @@ public final class PriorTransformer {
      * @param timesteps {@code [B]} original timesteps 0..999 (I64 or I32, host)
      * @param textEmb   {@code [B, clip_dim]} CLIP txt_feat
      * @param textEnc   {@code [B, ctx, clip_dim]} CLIP txt_feat_seq
-     * @param mask      {@code [B, ctx]} U8 or BOOL, nonzero for real tokens (SOT..EOT), host
+     * @param mask      {@code [B, ctx]} U8 or BOOL, nonzero for real tokens (SOT..EOT), on the host or the device
      * @return {@code [B, clip_dim]} the x̂0 prediction, still normalised
      */
     public Tensor forward(Tensor xT, Tensor timesteps, Tensor textEmb, Tensor textEnc, Tensor mask) {
@@ -71,7 +71,7 @@ public final class PriorTransformer {
                 clipImgProj.forward(xT).unsqueeze(1),          // ctx + 2
                 prdEmb.expand(b, 1, width));                   // ctx + 3: the learned query whose output is read
         h = backend.add(h, positionalEmbedding);
-        Tensor keyMask = backend.upload(keyMask(mask));
+        Tensor keyMask = backend.upload(keyMask(backend.download(mask))); // a few hundred flags: built on the host
         for (ResidualAttentionBlock block : resblocks) h = block.forward(h, keyMask);
         Tensor last = h.select(1, textCtx + EXT_LEN - 1); // LayerNorm is per token: only the read token needs final_ln
         if (finalLn != null) last = finalLn.forward(last);

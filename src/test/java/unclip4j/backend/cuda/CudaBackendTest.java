@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import unclip4j.backend.Backend;
 import unclip4j.backend.Philox;
 import unclip4j.backend.cpu.ReferenceOps;
+import unclip4j.backend.cuda.kernels.Conv2dKernel;
 import unclip4j.backend.cuda.kernels.GemmKernel;
 import unclip4j.kernel.DevicePeak;
 import unclip4j.kernel.KernelCatalog;
@@ -30,8 +31,8 @@ import unclip4j.tensor.Tensor;
 /**
  * Every op of the CUDA backend, every variant of every kernel family, against {@link ReferenceOps} on
  * fresh random inputs: odd sizes, non-contiguous views, broadcasting, F16/BF16 inputs, masks.
- * Tolerance: relative L2 error 1e-5 for fp32 kernels; 2e-3 (fp16) and 1e-2 (bf16) for the
- * tensor-core GEMMs, whose operands are rounded. Needs a GPU; elsewhere the class is skipped with
+ * Tolerance: relative L2 error 1e-5 for fp32 kernels; 2e-3 (fp16, tf32) and 1e-2 (bf16) for the
+ * tensor-core GEMMs and convolutions, whose operands are rounded. Needs a GPU; elsewhere the class is skipped with
  * the probe's reason.
  */
 class CudaBackendTest {
@@ -62,7 +63,7 @@ class CudaBackendTest {
 
     /** The backend running this variant; library variants are skipped where the library is absent. */
     private static Backend using(KernelVariant v) {
-        if (v == GemmKernel.LIBRARY) Assumptions.assumeTrue(Cublas.provider().library() != null, Cublas.provider().reason());
+        if (v.isLibrary() && v.family().equals("gemm")) Assumptions.assumeTrue(Cublas.provider().library() != null, Cublas.provider().reason());
         if (v.isLibrary() && v.family().equals("conv2d")) Assumptions.assumeTrue(Cudnn.provider().library() != null, Cudnn.provider().reason());
         return gpu.with(KernelChoice.parse(v.family() + "=" + v.id()));
     }
@@ -73,8 +74,13 @@ class CudaBackendTest {
         assertRelL2(want, gpu.download(got), tol);
     }
 
+    /** TF32 rounds operands to 10-bit mantissas, like fp16: the fp16 tolerance. */
+    private static double convTol(KernelVariant v) {
+        return v == Conv2dKernel.LIBRARY_TF32 ? 2e-3 : TOL;
+    }
+
     private static double gemmTol(KernelVariant v) {
-        return v == GemmKernel.V4_WMMA_F16 ? 2e-3 : v == GemmKernel.V5_WMMA_BF16 ? 1e-2 : TOL;
+        return v == GemmKernel.V4_WMMA_F16 || v == GemmKernel.LIBRARY_TF32 ? 2e-3 : v == GemmKernel.V5_WMMA_BF16 ? 1e-2 : TOL;
     }
 
     // ------------------------------------------------------------------ transfers
@@ -141,9 +147,9 @@ class CudaBackendTest {
         long seed = 20;
         for (int[] c : cases) {
             Tensor x = randn(seed++, c[0], c[1], c[2], c[3]), w = randn(seed++, c[4], c[1], c[5], c[5]), bias = randn(seed++, c[4]);
-            check(REF.conv2d(x, w, bias, c[6], c[7]), b.conv2d(x, w, bias, c[6], c[7]), TOL);
+            check(REF.conv2d(x, w, bias, c[6], c[7]), b.conv2d(x, w, bias, c[6], c[7]), convTol(v));
             Tensor wh = w.to(DType.F16);
-            check(REF.conv2d(x, wh, null, c[6], c[7]), b.conv2d(x, wh, null, c[6], c[7]), TOL);
+            check(REF.conv2d(x, wh, null, c[6], c[7]), b.conv2d(x, wh, null, c[6], c[7]), convTol(v));
         }
     }
 

@@ -7,7 +7,8 @@ import unclip4j.tensor.Tensor;
 
 /** Launchers for kernels/conv2d.cu, plus cuDNN as the library baseline. */
 public enum Conv2dKernel implements KernelVariant {
-    LIBRARY(null, "cuDNN convolution forward (implicit precomputed GEMM), the expert baseline"),
+    LIBRARY(null, "cuDNN convolution forward, cuDNN's heuristic algorithm on FMA math (fp32), the expert baseline"),
+    LIBRARY_TF32(null, "cuDNN convolution forward, cuDNN's heuristic algorithm with TF32 tensor-core math allowed"),
     V1_NAIVE("conv2d_v1_naive", "one thread per output element, direct convolution"),
     V2_IMPLICIT_GEMM("conv2d_v2_implicit_gemm", "implicit GEMM: 64x64 tiles, im2col gathered into shared memory");
 
@@ -21,7 +22,7 @@ public enum Conv2dKernel implements KernelVariant {
     }
 
     @Override public String family() { return "conv2d"; }
-    @Override public String id() { return symbol == null ? "library" : KernelVariant.idOf(family(), symbol); }
+    @Override public String id() { return this == LIBRARY ? "library" : this == LIBRARY_TF32 ? "library_tf32" : KernelVariant.idOf(family(), symbol); }
     @Override public String symbol() { return symbol; }
     @Override public String module() { return symbol == null ? null : "conv2d"; }
     @Override public String idea() { return idea; }
@@ -29,8 +30,8 @@ public enum Conv2dKernel implements KernelVariant {
 
     /** x [N, C, H, W] and w [O, C, k, k] contiguous F32, bias [O] contiguous F32 or null; out [N, O, Ho, Wo]. */
     public void launch(CudaBackend be, Tensor out, Tensor x, Tensor w, Tensor bias, int stride, int padding) {
-        if (this == LIBRARY) {
-            be.cudnn().convolution(out, x, w, bias, stride, padding);
+        if (isLibrary()) {
+            be.cudnn().convolution(out, x, w, bias, stride, padding, this == LIBRARY_TF32);
             return;
         }
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3), o = w.dim(0), k = w.dim(2), ho = out.dim(2), wo = out.dim(3);

@@ -10,6 +10,8 @@ import unclip4j.tensor.Tensor;
 public enum GemmKernel implements KernelVariant {
     /** cuBLAS SgemmStridedBatched: the expert upper bound. */
     LIBRARY(null, "cuBLAS sgemm (strided batched), the expert baseline"),
+    /** cuBLAS with TF32 tensor-core math: what fp32 code gets from the library on Ampere and later. */
+    LIBRARY_TF32(null, "cuBLAS sgemm with TF32 tensor-core math (operands rounded to 10-bit mantissas, fp32 accumulate)"),
     V1_NAIVE("gemm_v1_naive", "one thread per C element, K loop from global memory"),
     V2_SMEM("gemm_v2_smem", "32x32 tiles of A and B staged in shared memory"),
     V3_REGBLOCK("gemm_v3_regblock", "128x128 block tile, 8x8 register tile per thread (2-D blocking)"),
@@ -27,7 +29,7 @@ public enum GemmKernel implements KernelVariant {
     }
 
     @Override public String family() { return "gemm"; }
-    @Override public String id() { return symbol == null ? "library" : KernelVariant.idOf(family(), symbol); }
+    @Override public String id() { return this == LIBRARY ? "library" : this == LIBRARY_TF32 ? "library_tf32" : KernelVariant.idOf(family(), symbol); }
     @Override public String symbol() { return symbol; }
     @Override public String module() { return symbol == null ? null : "gemm"; }
     @Override public String idea() { return idea; }
@@ -35,7 +37,7 @@ public enum GemmKernel implements KernelVariant {
 
     /** Whether results carry fp16/bf16 operand rounding (tests use a looser tolerance). */
     public boolean isReducedPrecision() {
-        return this == V4_WMMA_F16 || this == V5_WMMA_BF16;
+        return this == V4_WMMA_F16 || this == V5_WMMA_BF16 || this == LIBRARY_TF32;
     }
 
     /**
@@ -44,8 +46,8 @@ public enum GemmKernel implements KernelVariant {
      */
     public void launch(CudaBackend be, Tensor out, Tensor a, boolean transA, Tensor b, boolean transB, float alpha,
                        Tensor bias, Tensor c0, float beta, OpShapes.Matmul mm) {
-        if (this == LIBRARY) {
-            library(be, out, a, transA, b, transB, alpha, bias, c0, beta, mm);
+        if (isLibrary()) {
+            library(be, out, a, transA, b, transB, alpha, bias, c0, beta, mm, this == LIBRARY_TF32);
             return;
         }
         Strided sa = Strided.of(a), sb = Strided.of(b);
@@ -67,7 +69,7 @@ public enum GemmKernel implements KernelVariant {
 
     /** cuBLAS wants unit stride along one axis of each operand; a view with neither is copied first. */
     private static void library(CudaBackend be, Tensor out, Tensor a, boolean transA, Tensor b, boolean transB, float alpha,
-                                Tensor bias, Tensor c0, float beta, OpShapes.Matmul mm) {
+                                Tensor bias, Tensor c0, float beta, OpShapes.Matmul mm, boolean tf32) {
         if (c0 != null) ElementwiseKernel.copy(be, out, c0.expand(out.shape()));
         Strided sa = Strided.of(a), sb = Strided.of(b);
         if (!sa.rowMajorOrTransposed()) sa = Strided.of(a = be.contiguous(a));
@@ -77,7 +79,7 @@ public enum GemmKernel implements KernelVariant {
         int lda = (int) (sa.col == 1 ? sa.row : sa.col), ldb = (int) (sb.col == 1 ? sb.row : sb.col);
         be.cublas().sgemm(ta, tb, mm.m(), mm.n(), mm.k(), alpha, CudaBackend.ptr(a).address(), Math.max(lda, 1), sa.batch,
                 CudaBackend.ptr(b).address(), Math.max(ldb, 1), sb.batch, c0 == null ? 0f : beta,
-                CudaBackend.ptr(out).address(), (long) mm.m() * mm.n(), mm.batch());
+                CudaBackend.ptr(out).address(), (long) mm.m() * mm.n(), mm.batch(), tf32);
         if (bias != null) ElementwiseKernel.addBias(be, out, bias);
     }
 
