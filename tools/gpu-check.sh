@@ -10,13 +10,15 @@
 #   4. `bench pipeline` full size on CUDA, and (when $KARLO_PATH or .karlo/ holds kakaobrain/karlo)
 #      tools/karlo-reference-bench.py with PyTorch on the same GPU, for docs/BENCHMARKS.md
 # Reports land in $OUT (or target/gpu-check): summary.txt first, then one file per part.
-# Usage: bash tools/gpu-check.sh [parts]   parts: any of doctor,tests,cli,kernels,pipeline,reference (default all)
+# Usage: bash tools/gpu-check.sh [parts]   parts: any of doctor,tests,cli,launch,kernels,pipeline,reference
+#   (default all)
 #   env: RUNS (timed runs per kernel variant, 20), STEPS (pipeline evaluations per stage, 5),
-#        PIPELINES (';'-separated bench pipeline option sets), KERNEL_OPS (families, default all)
+#        PIPELINES (';'-separated bench pipeline option sets), PIPELINE_TIMEOUT (s per run, 180),
+#        KERNEL_OPS (families, default all), JAVA_EXTRA (JVM options, e.g. -Dunclip4j.cuda.launcher=ffm)
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-parts=${1:-doctor,tests,cli,kernels,pipeline,reference}
+parts=${1:-doctor,tests,cli,launch,kernels,pipeline,reference}
 out=${OUT:-$root/target/gpu-check}
 mkdir -p "$out"
 summary=$out/summary.txt
@@ -25,7 +27,7 @@ has() { [[ ",$parts," == *",$1,"* ]]; }
 
 [ -x /tmp/jre/bin/java ] || tar xJf .device/jre.txz -C /tmp || { echo "gpu-check: no .device/jre.txz: run tools/gpu-prepare.sh here and carry .device" >&2; exit 2; }
 app=.device/app
-java=(/tmp/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -XX:MaxDirectMemorySize=96g)
+java=(/tmp/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -XX:MaxDirectMemorySize=96g ${JAVA_EXTRA:-})
 cp="$app/unclip4j.jar:$app/lib/*:$app/device-tests"
 unclip4j() { "${java[@]}" -cp "$cp" unclip4j.Main "$@" 2>&1 | grep -v '^WARNING: Using incubator modules'; }
 # cuBLAS, cuDNN and NVTX are bound through FFM by soname: make the toolkit's and the Python wheels'
@@ -89,6 +91,12 @@ if has cli; then
   grep -h '"backend"\|"kernels"' /tmp/cli/*.json 2>/dev/null | tee -a "$summary"
 fi
 
+if has launch; then
+  timeout 60 "${java[@]}" -cp "$cp" unclip4j.Main bench kernels --op launch 2>&1 | grep -v '^WARNING: Using incubator' > "$out/launch.txt"
+  note "bench kernels --op launch (${JAVA_EXTRA:-default launcher}): rc=${PIPESTATUS[0]}"
+  cat "$out/launch.txt" >> "$summary"
+fi
+
 if has kernels; then
   start=$(date +%s)
   for op in ${KERNEL_OPS:-gemm conv2d attention group_norm layer_norm softmax unary binary}; do
@@ -106,7 +114,7 @@ if has pipeline; then
   for config in "${configs[@]}"; do
     start=$(date +%s)
     echo "=== bench pipeline $config" >> "$out/pipeline.txt"
-    timeout 180 "${java[@]}" -cp "$cp" unclip4j.Main bench pipeline --config karlo --random-weights --quality fast --device cuda \
+    timeout "${PIPELINE_TIMEOUT:-180}" "${java[@]}" -cp "$cp" unclip4j.Main bench pipeline --config karlo --random-weights --quality fast --device cuda \
       --steps "${STEPS:-5}" $config > /tmp/p.txt 2>&1
     rc=$?
     grep -v '^WARNING: Using incubator' /tmp/p.txt >> "$out/pipeline.txt"

@@ -9,10 +9,12 @@ import unclip4j.backend.cuda.CudaBackend;
 import unclip4j.kernel.KernelBench;
 import unclip4j.kernel.KernelCatalog;
 import unclip4j.kernel.KernelVariant;
+import unclip4j.kernel.LaunchOverhead;
 
 /** {@code unclip4j bench kernels}: check and time every CUDA kernel variant of an op at model shapes. */
 @Command(name = "kernels", mixinStandardHelpOptions = true,
         description = {"Check every variant of a CUDA kernel family against ReferenceOps, then time it with CUDA events.",
+                "--op launch instead measures what issuing work costs: an empty kernel through each launcher, tiny backend ops.",
                 "Exit codes: 0 ok, 1 a variant failed its check, 2 no GPU or bad arguments."})
 public final class KernelBenchCommand implements Callable<Integer> {
 
@@ -38,7 +40,9 @@ public final class KernelBenchCommand implements Callable<Integer> {
     static final class Families implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
-            return KernelBench.FAMILIES.iterator();
+            java.util.List<String> all = new java.util.ArrayList<>(KernelBench.FAMILIES);
+            all.add("launch"); // the cost of issuing work (LaunchOverhead), not a kernel family
+            return all.iterator();
         }
     }
 
@@ -60,6 +64,10 @@ public final class KernelBenchCommand implements Callable<Integer> {
         if (runs < 1 || warmup < 0) throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
         boolean ok = true;
         try (CudaBackend gpu = CudaBackend.open()) {
+            if ("launch".equals(op)) {
+                LaunchOverhead.run(gpu, System.out);
+                return 0;
+            }
             for (String f : op == null ? KernelBench.FAMILIES : java.util.List.of(op)) {
                 ok &= KernelBench.run(gpu, f, variant, shape == null ? null : Arrays.copyOf(shape, shape.length), warmup, runs, System.out);
             }

@@ -13,7 +13,7 @@ import unclip4j.tensor.Device;
 public final class ProfileOptions {
     @Option(names = "--profile",
             description = "Time every op and print tables by op, stage and checkpoint module (with GFLOP/s, GB/s; "
-                    + "% of peak with -D" + ProfileReport.PEAK_PROPERTY + "=<measured SGEMM GFLOP/s>).")
+                    + "%% of peak with -D" + ProfileReport.PEAK_PROPERTY + "=<measured SGEMM GFLOP/s>).")
     boolean profile;
 
     private Profiler profiler;

@@ -21,7 +21,7 @@ class KernelChoiceTest {
             for (KernelVariant v : KernelCatalog.variants(f)) {
                 assertEquals(f, v.family());
                 if (v.isLibrary()) {
-                    assertTrue(v.id().equals("library") || v.id().equals("library_tf32"), v.id());
+                    assertTrue(v.id().matches("library(_tf32|_f16|_bf16)?"), v.id());
                 } else {
                     assertEquals(f + "_" + v.id(), v.symbol(), "symbol = <family>_<id>");
                     assertTrue(v.id().matches("v\\d+_[a-z0-9_]+") || v.id().equals("words"), v.id());

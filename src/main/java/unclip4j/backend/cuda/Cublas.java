@@ -22,8 +22,11 @@ import java.util.List;
 public final class Cublas implements AutoCloseable {
     static final List<String> LIBRARIES = List.of("libcublas.so.13", "libcublas.so.12", "libcublas.so");
     private static final int OP_N = 0, OP_T = 1, DEFAULT_MATH = 0, TF32_TENSOR_OP_MATH = 3;
+    /** cudaDataType_t values, cublasComputeType_t CUBLAS_COMPUTE_32F, cublasGemmAlgo_t CUBLAS_GEMM_DEFAULT. */
+    public static final int R_32F = 0, R_16F = 2, R_16BF = 14;
+    private static final int COMPUTE_32F = 68, GEMM_DEFAULT = -1;
 
-    private final MethodHandle sgemmStridedBatched, setMathMode, destroy;
+    private final MethodHandle sgemmStridedBatched, gemmStridedBatchedEx, setMathMode, destroy;
     private final MemorySegment handle;
     private final String library;
 
@@ -33,6 +36,9 @@ public final class Cublas implements AutoCloseable {
         MethodHandle create = downcall(lib, linker, "cublasCreate_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         MethodHandle setStream = downcall(lib, linker, "cublasSetStream_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         this.destroy = downcall(lib, linker, "cublasDestroy_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        this.gemmStridedBatchedEx = downcall(lib, linker, "cublasGemmStridedBatchedEx", FunctionDescriptor.of(JAVA_INT,
+                ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG,
+                JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
         this.setMathMode = downcall(lib, linker, "cublasSetMathMode", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         this.sgemmStridedBatched = downcall(lib, linker, "cublasSgemmStridedBatched", FunctionDescriptor.of(JAVA_INT,
                 ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG,
@@ -80,6 +86,23 @@ public final class Cublas implements AutoCloseable {
             MemorySegment al = ar.allocateFrom(JAVA_FLOAT, alpha), be = ar.allocateFrom(JAVA_FLOAT, beta);
             check("cublasSgemmStridedBatched", (int) sgemmStridedBatched.invokeExact(handle, transB ? OP_T : OP_N, transA ? OP_T : OP_N,
                     n, m, k, al, b, ldb, strideB, a, lda, strideA, be, c, n, strideC, batch));
+        } catch (Throwable t) {
+            throw t instanceof RuntimeException r ? r : new IllegalStateException("cuBLAS call failed", t);
+        }
+    }
+
+    /**
+     * As {@link #sgemm}, with A and B in a 16-bit format ({@link #R_16F} or {@link #R_16BF}) on the
+     * tensor cores, fp32 accumulation, C in fp32 (cublasGemmStridedBatchedEx, CUBLAS_COMPUTE_32F):
+     * what PyTorch's fp16 autocast runs for a linear layer, except that C stays fp32.
+     */
+    public void gemmHalf(int type, boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long strideA,
+                         long b, int ldb, long strideB, float beta, long c, long strideC, int batch) {
+        try (Arena ar = Arena.ofConfined()) {
+            MemorySegment al = ar.allocateFrom(JAVA_FLOAT, alpha), be = ar.allocateFrom(JAVA_FLOAT, beta);
+            check("cublasSetMathMode", (int) setMathMode.invokeExact(handle, DEFAULT_MATH));
+            check("cublasGemmStridedBatchedEx", (int) gemmStridedBatchedEx.invokeExact(handle, transB ? OP_T : OP_N, transA ? OP_T : OP_N,
+                    n, m, k, al, b, type, ldb, strideB, a, type, lda, strideA, be, c, R_32F, n, strideC, batch, COMPUTE_32F, GEMM_DEFAULT));
         } catch (Throwable t) {
             throw t instanceof RuntimeException r ? r : new IllegalStateException("cuBLAS call failed", t);
         }

@@ -155,7 +155,8 @@ public final class CudaBackend implements Backend, OpTimer.Source {
         OpShapes.Matmul mm = OpShapes.matmul(a, transA, b, transB, bias, c0);
         Tensor out = empty(DType.F32, mm.outShape());
         GemmKernel k = (GemmKernel) choice.resolve("gemm");
-        k.launch(this, out, f32(a), transA, f32(b), transB, alpha, f32c(bias), f32c(c0), beta, mm);
+        boolean half = k.halfOperands() != null; // reads 16-bit operands itself: no widening pass
+        k.launch(this, out, half ? upload(a) : f32(a), transA, half ? upload(b) : f32(b), transB, alpha, f32c(bias), f32c(c0), beta, mm);
         return out;
     }
 

@@ -25,6 +25,7 @@ public final class CudaContext implements AutoCloseable {
     private final DevicePointers.Stream stream = new DevicePointers.Stream();
     private final DeviceAllocator allocator;
     private final PtxModules modules;
+    private final KernelLauncher launcher = KernelLauncher.selected();
 
     /** Opens the context; IllegalStateException with the probe's reason when CUDA is unavailable. */
     public static CudaContext open() {
@@ -70,6 +71,11 @@ public final class CudaContext implements AutoCloseable {
 
     public DeviceAllocator allocator() {
         return allocator;
+    }
+
+    /** How kernels reach cuLaunchKernel in this context (-Dunclip4j.cuda.launcher). */
+    public KernelLauncher launcher() {
+        return launcher;
     }
 
     PtxModules modules() {

@@ -26,7 +26,10 @@ import java.util.Set;
  * does for direct buffers, the allocator asks for a collection once the bytes handed out since the
  * last one exceed a headroom ({@code -Dunclip4j.cuda.gcHeadroomMiB}, default 4096). That bounds the
  * device memory a diffusion loop holds to its live tensors plus the headroom, and every step after
- * the first is served from the cache (activation buffers are reused across steps).
+ * the first is served from the cache (activation buffers are reused across steps). The cache itself
+ * is bounded ({@code -Dunclip4j.cuda.cacheMiB}, default 2048): when a request finds no block of its
+ * size while more than that is cached, the cache is returned to the driver before a fresh block is
+ * taken, so blocks of sizes no longer asked for do not pile up.
  */
 public final class DeviceAllocator {
     static final long SMALL_GRANULE = 512;
@@ -47,7 +50,7 @@ public final class DeviceAllocator {
      * driver has handed to this process), and the collections the allocator asked for.
      */
     public record Stats(long bytesInUse, long bytesCached, long allocations, long cacheHits, long peakInUse,
-                        long peakReserved, long collections) {}
+                        long peakReserved, long collections, double collectionSeconds) {}
 
     /** A block whose owner may become unreachable. */
     private static final class Block extends PhantomReference<Object> {
@@ -61,23 +64,25 @@ public final class DeviceAllocator {
     }
 
     private static final long DEFAULT_HEADROOM = Long.getLong("unclip4j.cuda.gcHeadroomMiB", 4096) << 20;
+    private static final long DEFAULT_CACHE_LIMIT = Long.getLong("unclip4j.cuda.cacheMiB", 2048) << 20;
 
     private final Memory memory;
-    private final long gcHeadroom;
+    private final long gcHeadroom, cacheLimit;
     private final Map<Long, ArrayDeque<Long>> free = new HashMap<>();
     private final ReferenceQueue<Object> unreachable = new ReferenceQueue<>();
     private final Set<Block> watched = new HashSet<>();
     private long bytesInUse, bytesCached, allocations, cacheHits, peakInUse, peakReserved, collections;
-    private long handedOutSinceCollection;
+    private long handedOutSinceCollection, collectionNanos;
 
     public DeviceAllocator(Memory memory) {
-        this(memory, DEFAULT_HEADROOM);
+        this(memory, DEFAULT_HEADROOM, DEFAULT_CACHE_LIMIT);
     }
 
-    /** With the bytes that may be handed out between two requested garbage collections. */
-    public DeviceAllocator(Memory memory, long gcHeadroom) {
+    /** With the bytes that may be handed out between two requested garbage collections, and the most bytes cached. */
+    public DeviceAllocator(Memory memory, long gcHeadroom, long cacheLimit) {
         this.memory = memory;
         this.gcHeadroom = gcHeadroom;
+        this.cacheLimit = cacheLimit;
     }
 
     /**
@@ -111,6 +116,7 @@ public final class DeviceAllocator {
             bytesCached -= size;
             cacheHits++;
         } else {
+            if (bytesCached > cacheLimit) trim();
             address = allocateFresh(size);
         }
         bytesInUse += size;
@@ -136,7 +142,7 @@ public final class DeviceAllocator {
     }
 
     public synchronized Stats stats() {
-        return new Stats(bytesInUse, bytesCached, allocations, cacheHits, peakInUse, peakReserved, collections);
+        return new Stats(bytesInUse, bytesCached, allocations, cacheHits, peakInUse, peakReserved, collections, collectionNanos * 1e-9);
     }
 
     /** Starts the peaks afresh from what is held now (a benchmark does this per stage). */
@@ -156,6 +162,7 @@ public final class DeviceAllocator {
 
     /** Runs the garbage collector and takes back what it found (the phantom queue fills right after). */
     private void collect() {
+        long t0 = System.nanoTime();
         collections++;
         handedOutSinceCollection = 0;
         System.gc();
@@ -169,6 +176,7 @@ public final class DeviceAllocator {
             Thread.currentThread().interrupt();
         }
         reclaim();
+        collectionNanos += System.nanoTime() - t0;
     }
 
     private long allocateFresh(long size) {

@@ -1,6 +1,7 @@
 package unclip4j.backend.cuda;
 
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
 import jcuda.driver.CUstream;
 
 /**
@@ -21,6 +22,13 @@ final class DevicePointers {
 
     /** A CUstream whose handle (a {@code cudaStream_t}) can be passed to cuBLAS and cuDNN. */
     static final class Stream extends CUstream {
+        long handle() {
+            return getNativePointer();
+        }
+    }
+
+    /** A CUfunction whose handle can be passed to cuLaunchKernel through FFM. */
+    static final class Function extends CUfunction {
         long handle() {
             return getNativePointer();
         }

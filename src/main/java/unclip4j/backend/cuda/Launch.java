@@ -3,7 +3,6 @@ package unclip4j.backend.cuda;
 import java.util.ArrayList;
 import java.util.List;
 import jcuda.Pointer;
-import jcuda.driver.CUfunction;
 import jcuda.driver.JCudaDriver;
 
 /**
@@ -19,12 +18,12 @@ public final class Launch {
     }
 
     private final CudaContext ctx;
-    private final CUfunction function;
+    private final DevicePointers.Function function;
     private final String symbol;
     private final List<String> signature;
     private int gx = 1, gy = 1, gz = 1, bx = 1, by = 1, bz = 1, shared;
 
-    private Launch(CudaContext ctx, CUfunction function, String symbol, List<String> signature) {
+    private Launch(CudaContext ctx, DevicePointers.Function function, String symbol, List<String> signature) {
         this.ctx = ctx;
         this.function = function;
         this.symbol = symbol;
@@ -61,8 +60,18 @@ public final class Launch {
 
     /** Enqueues the kernel with these arguments; IllegalArgumentException when they do not fit its parameters. */
     public void run(Object... args) {
+        runWith(ctx.launcher(), args);
+    }
+
+    /** As {@link #run}, through the given launcher rather than the context's (the launch bench compares them). */
+    public void runWith(KernelLauncher launcher, Object... args) {
         String mismatch = signature == null ? null : mismatch(signature, args);
         if (mismatch != null) throw new IllegalArgumentException("kernel " + symbol + ": " + mismatch);
+        ctx.makeCurrent();
+        if (launcher == KernelLauncher.FFM) {
+            DriverLaunch.launch(function.handle(), gx, gy, gz, bx, by, bz, shared, ctx.streamHandle(), args);
+            return;
+        }
         List<Pointer> params = new ArrayList<>(args.length);
         for (Object a : args) {
             params.add(switch (a) {
@@ -74,7 +83,6 @@ public final class Launch {
                 default -> throw new IllegalArgumentException("unsupported kernel argument " + a.getClass().getSimpleName());
             });
         }
-        ctx.makeCurrent();
         JCudaDriver.cuLaunchKernel(function, gx, gy, gz, bx, by, bz, shared, ctx.stream(),
                 Pointer.to(params.toArray(Pointer[]::new)), null);
     }

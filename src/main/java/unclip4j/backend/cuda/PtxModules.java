@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
 
@@ -33,7 +32,7 @@ public final class PtxModules {
 
     private final DeviceInfo device;
     private final Map<String, CUmodule> modules = new HashMap<>();
-    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final Map<String, DevicePointers.Function> functions = new HashMap<>();
     private final Map<String, Map<String, List<String>>> signatures = new HashMap<>();
 
     PtxModules(DeviceInfo device) {
@@ -119,11 +118,11 @@ public final class PtxModules {
         return best;
     }
 
-    synchronized CUfunction function(String module, String symbol) {
+    synchronized DevicePointers.Function function(String module, String symbol) {
         String key = module + "/" + symbol;
-        CUfunction f = functions.get(key);
+        DevicePointers.Function f = functions.get(key);
         if (f == null) {
-            f = new CUfunction();
+            f = new DevicePointers.Function();
             JCudaDriver.cuModuleGetFunction(f, module(module), symbol);
             functions.put(key, f);
         }

@@ -331,8 +331,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     private static String describe(Result r, boolean rssPerStage) {
         double perEval = r.seconds() / r.evaluations();
-        String device = r.device() == null ? "" : String.format(Locale.ROOT, "  device peak %.2f GiB in tensors, %.2f GiB reserved, %d GCs asked",
-                r.device().peakInUse() / GIB, r.device().peakReserved() / GIB, r.device().collections());
+        String device = r.device() == null ? "" : String.format(Locale.ROOT, "  device peak %.2f GiB in tensors, %.2f GiB reserved, %d GCs asked (%.2f s, whole process)",
+                r.device().peakInUse() / GIB, r.device().peakReserved() / GIB, r.device().collections(), r.device().collectionSeconds());
         return String.format(Locale.ROOT,
                 "%-7s rows %d  evals %d  %.3f s (%.3f s/eval, %.2f evals/s)  %.2f GFLOP/eval  %.1f GFLOP/s  cpu %.1f s (%.0f%% of %d cores)  build %.1f s  warm-up %.1f s  peak RSS %.2f GiB%s  heap %.2f GiB%s",
                 r.stage().name().toLowerCase(Locale.ROOT), r.rows(), r.evaluations(), r.seconds(), perEval, 1 / perEval,

@@ -80,7 +80,8 @@ class CudaBackendTest {
     }
 
     private static double gemmTol(KernelVariant v) {
-        return v == GemmKernel.V4_WMMA_F16 || v == GemmKernel.LIBRARY_TF32 ? 2e-3 : v == GemmKernel.V5_WMMA_BF16 ? 1e-2 : TOL;
+        if (v == GemmKernel.V4_WMMA_F16 || v == GemmKernel.LIBRARY_TF32 || v == GemmKernel.LIBRARY_F16) return 2e-3;
+        return v == GemmKernel.V5_WMMA_BF16 || v == GemmKernel.LIBRARY_BF16 ? 1e-2 : TOL;
     }
 
     // ------------------------------------------------------------------ transfers

@@ -122,12 +122,27 @@ class DeviceAllocatorTest {
     @Test
     void theHeadroomTriggersACollectionAndPeaksAreTracked() {
         FakeMemory mem = new FakeMemory(1L << 30);
-        DeviceAllocator a = new DeviceAllocator(mem, 8 << 20);
+        DeviceAllocator a = new DeviceAllocator(mem, 8 << 20, 1L << 30);
         for (int i = 0; i < 8; i++) a.allocate(new Object(), 2 << 20); // 16 MiB handed out, headroom 8 MiB
         DeviceAllocator.Stats s = a.stats();
         assertTrue(s.collections() >= 1, "a collection was requested once the headroom was used");
         assertTrue(s.peakInUse() >= 8 << 20 && s.peakReserved() >= s.peakInUse());
         a.resetPeaks();
         assertEquals(a.stats().bytesInUse(), a.stats().peakInUse());
+    }
+
+    @Test
+    void aFullCacheIsReturnedBeforeTheDriverIsAskedForMore() {
+        FakeMemory mem = new FakeMemory(1L << 30);
+        DeviceAllocator a = new DeviceAllocator(mem, 1L << 30, 4 << 20);
+        long x = a.allocate(6 << 20);
+        a.release(x, 6 << 20);                  // 6 MiB cached, over the 4 MiB limit
+        a.allocate(2 << 20);                    // another size: the cache goes back first
+        assertEquals(List.of(x), mem.freed);
+        assertEquals(0, a.stats().bytesCached());
+        long y = a.allocate(1 << 20);
+        a.release(y, 1 << 20);                  // 1 MiB cached, under the limit: kept
+        a.allocate(2 << 20);
+        assertEquals(1 << 20, a.stats().bytesCached());
     }
 }

@@ -2,8 +2,10 @@ package unclip4j.backend.cuda.kernels;
 
 import unclip4j.backend.OpShapes;
 import unclip4j.backend.cuda.CudaBackend;
+import unclip4j.backend.cuda.Cublas;
 import unclip4j.backend.cuda.Launch;
 import unclip4j.kernel.KernelVariant;
+import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 
 /** Launchers for kernels/gemm.cu, plus cuBLAS as the library baseline. */
@@ -12,6 +14,9 @@ public enum GemmKernel implements KernelVariant {
     LIBRARY(null, "cuBLAS sgemm (strided batched), the expert baseline"),
     /** cuBLAS with TF32 tensor-core math: what fp32 code gets from the library on Ampere and later. */
     LIBRARY_TF32(null, "cuBLAS sgemm with TF32 tensor-core math (operands rounded to 10-bit mantissas, fp32 accumulate)"),
+    /** cuBLAS GemmEx on fp16 operands: half-precision weights are read as they are stored, activations rounded to fp16. */
+    LIBRARY_F16(null, "cuBLAS GemmEx, fp16 operands on the tensor cores (f16 weights used as stored), fp32 accumulate and output"),
+    LIBRARY_BF16(null, "cuBLAS GemmEx, bf16 operands on the tensor cores (bf16 weights used as stored), fp32 accumulate and output"),
     V1_NAIVE("gemm_v1_naive", "one thread per C element, K loop from global memory"),
     V2_SMEM("gemm_v2_smem", "32x32 tiles of A and B staged in shared memory"),
     V3_REGBLOCK("gemm_v3_regblock", "128x128 block tile, 8x8 register tile per thread (2-D blocking)"),
@@ -29,7 +34,15 @@ public enum GemmKernel implements KernelVariant {
     }
 
     @Override public String family() { return "gemm"; }
-    @Override public String id() { return this == LIBRARY ? "library" : this == LIBRARY_TF32 ? "library_tf32" : KernelVariant.idOf(family(), symbol); }
+    @Override public String id() {
+        return switch (this) {
+            case LIBRARY -> "library";
+            case LIBRARY_TF32 -> "library_tf32";
+            case LIBRARY_F16 -> "library_f16";
+            case LIBRARY_BF16 -> "library_bf16";
+            default -> KernelVariant.idOf(family(), symbol);
+        };
+    }
     @Override public String symbol() { return symbol; }
     @Override public String module() { return symbol == null ? null : "gemm"; }
     @Override public String idea() { return idea; }
@@ -37,17 +50,27 @@ public enum GemmKernel implements KernelVariant {
 
     /** Whether results carry fp16/bf16 operand rounding (tests use a looser tolerance). */
     public boolean isReducedPrecision() {
-        return this == V4_WMMA_F16 || this == V5_WMMA_BF16 || this == LIBRARY_TF32;
+        return this == V4_WMMA_F16 || this == V5_WMMA_BF16 || this == LIBRARY_TF32 || halfOperands() != null;
+    }
+
+    /** The 16-bit dtype this variant reads its operands in (they are passed to it unwidened), or null for fp32 operands. */
+    public DType halfOperands() {
+        return this == LIBRARY_F16 ? DType.F16 : this == LIBRARY_BF16 ? DType.BF16 : null;
     }
 
     /**
      * {@code out = alpha·op(a)·op(b) + beta·c0 + bias} into a fresh contiguous out. a and b are F32
-     * device views of rank 2 or 3 with any strides; c0 and bias are contiguous F32 or null.
+     * device views of rank 2 or 3 with any strides (any float dtype for the {@link #halfOperands}
+     * variants); c0 and bias are contiguous F32 or null.
      */
     public void launch(CudaBackend be, Tensor out, Tensor a, boolean transA, Tensor b, boolean transB, float alpha,
                        Tensor bias, Tensor c0, float beta, OpShapes.Matmul mm) {
+        if (halfOperands() != null) {
+            a = asHalf(be, a, halfOperands());
+            b = asHalf(be, b, halfOperands());
+        }
         if (isLibrary()) {
-            library(be, out, a, transA, b, transB, alpha, bias, c0, beta, mm, this == LIBRARY_TF32);
+            library(be, out, a, transA, b, transB, alpha, bias, c0, beta, mm, this);
             return;
         }
         Strided sa = Strided.of(a), sb = Strided.of(b);
@@ -67,9 +90,15 @@ public enum GemmKernel implements KernelVariant {
                 m, n, mm.k(), sam, sak, sbk, sbn, sa.batch, sb.batch, batchC0, alpha, beta);
     }
 
+    /** An operand in the 16-bit dtype: as it is when stored so (weights), else rounded on the device (activations). */
+    private static Tensor asHalf(CudaBackend be, Tensor t, DType half) {
+        Tensor d = be.upload(t);
+        return d.dtype() == half ? d : be.convert(d, half);
+    }
+
     /** cuBLAS wants unit stride along one axis of each operand; a view with neither is copied first. */
     private static void library(CudaBackend be, Tensor out, Tensor a, boolean transA, Tensor b, boolean transB, float alpha,
-                                Tensor bias, Tensor c0, float beta, OpShapes.Matmul mm, boolean tf32) {
+                                Tensor bias, Tensor c0, float beta, OpShapes.Matmul mm, GemmKernel variant) {
         if (c0 != null) ElementwiseKernel.copy(be, out, c0.expand(out.shape()));
         Strided sa = Strided.of(a), sb = Strided.of(b);
         if (!sa.rowMajorOrTransposed()) sa = Strided.of(a = be.contiguous(a));
@@ -77,9 +106,16 @@ public enum GemmKernel implements KernelVariant {
         // a matrix with unit row stride is the row-major transpose of itself, leading dimension = column stride
         boolean ta = sa.col == 1 ? transA : !transA, tb = sb.col == 1 ? transB : !transB;
         int lda = (int) (sa.col == 1 ? sa.row : sa.col), ldb = (int) (sb.col == 1 ? sb.row : sb.col);
-        be.cublas().sgemm(ta, tb, mm.m(), mm.n(), mm.k(), alpha, CudaBackend.ptr(a).address(), Math.max(lda, 1), sa.batch,
-                CudaBackend.ptr(b).address(), Math.max(ldb, 1), sb.batch, c0 == null ? 0f : beta,
-                CudaBackend.ptr(out).address(), (long) mm.m() * mm.n(), mm.batch(), tf32);
+        long pa = CudaBackend.ptr(a).address(), pb = CudaBackend.ptr(b).address(), pc = CudaBackend.ptr(out).address();
+        float b0 = c0 == null ? 0f : beta;
+        if (variant.halfOperands() != null) {
+            int type = variant.halfOperands() == DType.F16 ? Cublas.R_16F : Cublas.R_16BF;
+            be.cublas().gemmHalf(type, ta, tb, mm.m(), mm.n(), mm.k(), alpha, pa, Math.max(lda, 1), sa.batch, pb, Math.max(ldb, 1), sb.batch,
+                    b0, pc, (long) mm.m() * mm.n(), mm.batch());
+        } else {
+            be.cublas().sgemm(ta, tb, mm.m(), mm.n(), mm.k(), alpha, pa, Math.max(lda, 1), sa.batch, pb, Math.max(ldb, 1), sb.batch,
+                    b0, pc, (long) mm.m() * mm.n(), mm.batch(), variant == LIBRARY_TF32);
+        }
         if (bias != null) ElementwiseKernel.addBias(be, out, bias);
     }
 
