@@ -110,7 +110,7 @@ fi
 
 if has pipeline; then
   # one run per configuration, ';'-separated options of bench pipeline
-  IFS=';' read -ra configs <<< "${PIPELINES:---kernel gemm=library,conv2d=library --weights f16 --profile;--weights f32}"
+  IFS=';' read -ra configs <<< "${PIPELINES:---kernel gemm=library_tf32,conv2d=library_tf32 --dtype f16 --profile;--dtype f32}"
   for config in "${configs[@]}"; do
     start=$(date +%s)
     echo "=== bench pipeline $config" >> "$out/pipeline.txt"

@@ -51,9 +51,9 @@ rm -rf "$tmp"
 cp -r target/test-classes .device/app/device-tests
 rm -rf .device/app/device-tests/fixtures
 
-# the CUDA test methods, one JUnit selector per line: gpu-check.sh runs each in its own JVM
-for cls in CudaBackendTest CudaPipelineTest; do
-  awk -v cls="unclip4j.backend.cuda.$cls" '
+# the test methods that run on CUDA, one JUnit selector per line: gpu-check.sh runs each in its own JVM
+for src in backend/BackendOpsTest backend/cuda/CudaBackendTest backend/cuda/CudaPipelineTest; do
+  awk -v cls="unclip4j.$(echo "$src" | tr / .)" '
     /@(Test|ParameterizedTest)/ { want = 1; next }
     want && /void [A-Za-z0-9_]+\(/ {
       match($0, /void [A-Za-z0-9_]+\([^)]*\)/); sig = substr($0, RSTART + 5, RLENGTH - 5)
@@ -63,10 +63,11 @@ for cls in CudaBackendTest CudaPipelineTest; do
         if (parts[i] == "") continue
         split(parts[i], tv, " "); t = tv[1]
         if (t == "KernelVariant") t = "unclip4j.kernel.KernelVariant"; else if (t == "DType") t = "unclip4j.tensor.DType"
+        else if (t == "Backend") t = "unclip4j.backend.Backend"
         types = types (types == "" ? "" : ",") t
       }
       print cls "#" name "(" types ")"; want = 0
-    }' "src/test/java/unclip4j/backend/cuda/$cls.java"
+    }' "src/test/java/unclip4j/$src.java"
 done > .device/cuda-tests.txt
 git rev-parse --short HEAD > .device/commit
 git diff --quiet HEAD -- src kernels pom.xml || sed -i 's/$/+uncommitted/' .device/commit

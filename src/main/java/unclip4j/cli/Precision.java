@@ -3,7 +3,7 @@ package unclip4j.cli;
 import unclip4j.tensor.DType;
 
 /** The {@code --dtype} values: the floating-point type weights are stored or kept in. */
-enum Precision {
+public enum Precision {
     f32(DType.F32),
     f16(DType.F16),
     bf16(DType.BF16);
@@ -14,7 +14,7 @@ enum Precision {
         this.storage = storage;
     }
 
-    DType storage() {
+    public DType storage() {
         return storage;
     }
 }

@@ -44,6 +44,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public String toString() {
+        return name();
+    }
+
+    @Override
     public Device device() {
         return Device.CPU;
     }

@@ -28,6 +28,7 @@ import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.checkpoint.RandomModel;
 import unclip4j.cli.BackendOptions;
 import unclip4j.cli.ModelOptions;
+import unclip4j.cli.Precision;
 import unclip4j.diffusion.GaussianDiffusion;
 import unclip4j.model.clip.ClipTokenizer;
 import unclip4j.model.clip.TextConditioning;
@@ -102,13 +103,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             defaultValue = "default")
     String quality;
 
-    @Option(names = "--dtype", description = "Compute dtype (every backend computes in f32 with f32 accumulation). Default: ${DEFAULT-VALUE}.",
-            defaultValue = "f32")
-    String dtype;
-
-    @Option(names = "--weights", description = "Dtype the weights are stored in: f32, f16 or bf16 (widened to f32 as they are used). Default: ${DEFAULT-VALUE}.",
-            defaultValue = "f32")
-    String weights;
+    @Option(names = "--dtype", paramLabel = "f32|f16|bf16", defaultValue = "f32",
+            description = "Precision the weights are kept in, as in the picture commands: f32, or f16/bf16 for half the memory. "
+                    + "The arithmetic is f32 with f32 accumulation, except in the kernels chosen with --kernel that read "
+                    + "16-bit operands (gemm=library_f16, library_bf16) or round to TF32 (library_tf32). Default: ${DEFAULT-VALUE}.")
+    Precision dtype;
 
     @Option(names = "--stages", split = ",", description = "Stages to run, in order (default: text,prior,decoder,sr).",
             defaultValue = "text,prior,decoder,sr")
@@ -134,16 +133,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     public Integer call() {
         List<Stage> order = parseStages();
         if (!randomWeights) throw new ParameterException(spec.commandLine(), "bench pipeline needs --random-weights (it does not time checkpoints)");
-        if (!dtype.equalsIgnoreCase("f32")) {
-            throw new IllegalArgumentException("--dtype " + dtype + " is not available: every backend computes in f32; "
-                    + "--weights f16 or bf16 stores the weights in half precision");
-        }
-        DType storage = switch (weights.toLowerCase(Locale.ROOT)) {
-            case "f32" -> DType.F32;
-            case "f16" -> DType.F16;
-            case "bf16" -> DType.BF16;
-            default -> throw new IllegalArgumentException("--weights is f32, f16 or bf16, got '" + weights + "'");
-        };
+        DType storage = dtype.storage();
         if (!quality.equals("default") && !quality.equals("fast")) throw new ParameterException(spec.commandLine(), "--quality is fast or default, got '" + quality + "'");
         if (batch < 1 || warmup < 0 || (steps != null && steps < 1)) throw new ParameterException(spec.commandLine(), "--batch and --steps must be ≥ 1, --warmup ≥ 0");
         RandomModel model = switch (config) {
@@ -158,8 +148,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         CudaBackend gpu = raw instanceof CudaBackend c ? c : null;
         StageLoader loader = new StageLoader(model, backend, storage);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "bench pipeline: config %s, random weights (seed %d), device %s, %s compute, %s weights, batch %d, warm-up %d, %d cores, load average %s%n",
-                config, seed, raw.name(), dtype.toLowerCase(Locale.ROOT), storage.name().toLowerCase(Locale.ROOT), batch, warmup,
+        out.printf(Locale.ROOT, "bench pipeline: config %s, random weights (seed %d), device %s, %s weights, f32 arithmetic, batch %d, warm-up %d, %d cores, load average %s%n",
+                config, seed, raw.name(), dtype, batch, warmup,
                 CORES, loadAverage());
         if (gpu != null) out.println("kernels: " + gpu.kernels().describe());
         PeakMemory memory = new PeakMemory();
@@ -178,7 +168,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         double seconds = results.stream().mapToDouble(Result::seconds).sum();
         double flop = results.stream().mapToDouble(r -> r.flopPerEvaluation() * r.evaluations()).sum();
         out.printf(Locale.ROOT, "pipeline %s %s total %.2f s %.4f TFLOP/s%n", backendOptions.device(),
-                dtype.toLowerCase(Locale.ROOT), seconds, flop / seconds / 1e12);
+                dtype, seconds, flop / seconds / 1e12);
         return 0;
     }
 

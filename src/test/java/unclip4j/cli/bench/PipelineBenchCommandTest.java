@@ -33,16 +33,15 @@ class PipelineBenchCommandTest {
     @Test
     void halfPrecisionWeightsAreNamedInTheHeader() {
         Result r = run("bench", "pipeline", "--config", "tiny", "--random-weights", "--steps", "1", "--warmup", "0",
-                "--stages", "prior", "--weights", "bf16");
+                "--stages", "prior", "--dtype", "bf16");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().lines().findFirst().orElseThrow().contains("f32 compute, bf16 weights"), r.out());
-        assertTrue(r.out().lines().toList().getLast().startsWith("pipeline cpu f32 total "), r.out());
+        assertTrue(r.out().lines().findFirst().orElseThrow().contains("bf16 weights, f32 arithmetic"), r.out());
+        assertTrue(r.out().lines().toList().getLast().startsWith("pipeline cpu bf16 total "), r.out());
     }
 
     @Test
-    void unavailableDeviceOrDtypeIsOneLine() {
-        for (String[] args : List.of(new String[] {"--device", "cuda"}, new String[] {"--dtype", "f16"}, new String[] {"--dtype", "bf16"},
-                new String[] {"--weights", "f8"}, new String[] {"--kernel", "gemm=v2"})) {
+    void unavailableDeviceOrKernelChoiceIsOneLine() {
+        for (String[] args : List.of(new String[] {"--device", "cuda"}, new String[] {"--kernel", "gemm=v2"})) {
             String[] full = new String[args.length + 5];
             System.arraycopy(new String[] {"bench", "pipeline", "--config", "tiny", "--random-weights"}, 0, full, 0, 5);
             System.arraycopy(args, 0, full, 5, args.length);
@@ -51,5 +50,12 @@ class PipelineBenchCommandTest {
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().startsWith("error: "), r.err());
         }
+    }
+
+    @Test
+    void anUnknownDtypeIsAUsageError() {
+        Result r = run("bench", "pipeline", "--config", "tiny", "--random-weights", "--dtype", "f8");
+        assertEquals(Cli.USAGE_ERROR, r.code());
+        assertTrue(r.err().startsWith("error: ") && r.err().contains("f8"), r.err());
     }
 }
