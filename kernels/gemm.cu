@@ -17,23 +17,9 @@ v4 wmma_f16   tensor cores (WMMA m16n16k16, sm_80+): operands rounded to fp16 wh
               Looser accuracy: fp16 operand rounding (~1e-3 relative).
 v5 wmma_bf16  v4 with bf16 operands (fp32 range, 8-bit mantissa: ~4e-3 relative).
 */
-#include "common.cuh"
+#include "gemm.cuh"
 #include <mma.h>
 
-#define GEMM_PARAMS                                                                                  \
-    float *C, const float *A, const float *B, const float *C0, const float *bias, int M, int N, int K, \
-        long long sam, long long sak, long long sbk, long long sbn, long long batchA, long long batchB, \
-        long long batchC0, float alpha, float beta
-
-__device__ inline void gemm_store(float* C, const float* C0, const float* bias, int M, int N, long long batchC0,
-                                  float alpha, float beta, int i, int j, float acc) {
-    if (i >= M || j >= N) return;
-    long long b = blockIdx.z;
-    float y = alpha * acc;
-    if (C0) y += beta * C0[b * batchC0 + (long long)i * N + j];
-    if (bias) y += bias[j];
-    C[(b * M + i) * (long long)N + j] = y;
-}
 
 extern "C" __global__ void gemm_v1_naive(GEMM_PARAMS) {
     int j = blockIdx.x * blockDim.x + threadIdx.x, i = blockIdx.y * blockDim.y + threadIdx.y;

@@ -24,18 +24,23 @@ mkdir -p "$out"
 archs="80 86 89 90"
 flags=(-std=c++17 -O3 -I "$src" -lineinfo)
 
-# One .cu file -> its PTX and cubins, skipped when every output is newer than its inputs.
+# One .cu file -> its PTX and cubins, skipped when every output is newer than its inputs. A file whose
+# first line is "// archs: 90a" uses arch-specific instructions (wgmma): it is built for sm_90a only,
+# PTX compute_90a and a cubin stored under the name the loader looks for on compute 9.0 (sm_90).
 build_one() {
-  local cu=$1 name stale=0
+  local cu=$1 name stale=0 ptx_arch=compute_80 file_archs=$archs special
   name=$(basename "$cu" .cu)
-  for f in "$out/$name.ptx" $(for a in $archs; do echo "$out/$name.sm_$a.cubin"; done); do
-    if [ ! -f "$f" ] || [ "$cu" -nt "$f" ] || [ "$src/common.cuh" -nt "$f" ] || [ "$0" -nt "$f" ]; then stale=1; fi
+  special=$(sed -n '1s|^// archs: *\([0-9a-z]*\)$|\1|p' "$cu")
+  if [ -n "$special" ]; then ptx_arch=compute_$special; file_archs=${special%a}; fi
+  for f in "$out/$name.ptx" $(for a in $file_archs; do echo "$out/$name.sm_$a.cubin"; done); do
+    if [ ! -f "$f" ] || [ "$cu" -nt "$f" ] || [ "$0" -nt "$f" ]; then stale=1; fi
+    for h in "$src"/*.cuh; do [ "$h" -nt "$f" ] && stale=1; done
   done
   [ "$stale" = 0 ] && return 0
   echo "build-kernels: $name.cu"
-  "$nvcc" "${flags[@]}" -ptx -arch=compute_80 -o "$out/$name.ptx" "$cu"
-  for a in $archs; do
-    "$nvcc" "${flags[@]}" -cubin -arch=sm_$a -o "$out/$name.sm_$a.cubin" "$cu"
+  "$nvcc" "${flags[@]}" -ptx -arch=$ptx_arch -o "$out/$name.ptx" "$cu"
+  for a in $file_archs; do
+    "$nvcc" "${flags[@]}" -cubin -arch=sm_${special:-$a} -o "$out/$name.sm_$a.cubin" "$cu"
   done
 }
 status=0

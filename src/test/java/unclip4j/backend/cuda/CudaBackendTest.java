@@ -64,6 +64,10 @@ class CudaBackendTest {
     /** The backend running this variant; library variants are skipped where the library is absent. */
     private static Backend using(KernelVariant v) {
         if (v.isLibrary() && v.family().equals("gemm")) Assumptions.assumeTrue(Cublas.provider().library() != null, Cublas.provider().reason());
+        if (v == GemmKernel.V6_WGMMA_F16) {
+            var d = gpu.context().device();
+            Assumptions.assumeTrue(d.ccMajor() == 9 && d.ccMinor() == 0, "wgmma needs compute 9.0; this GPU is " + d.computeCapability());
+        }
         if (v.isLibrary() && v.family().equals("conv2d")) Assumptions.assumeTrue(Cudnn.provider().library() != null, Cudnn.provider().reason());
         return gpu.with(KernelChoice.parse(v.family() + "=" + v.id()));
     }
@@ -80,7 +84,7 @@ class CudaBackendTest {
     }
 
     private static double gemmTol(KernelVariant v) {
-        if (v == GemmKernel.V4_WMMA_F16 || v == GemmKernel.LIBRARY_TF32 || v == GemmKernel.LIBRARY_F16) return 2e-3;
+        if (v == GemmKernel.V4_WMMA_F16 || v == GemmKernel.V6_WGMMA_F16 || v == GemmKernel.LIBRARY_TF32 || v == GemmKernel.LIBRARY_F16) return 2e-3;
         return v == GemmKernel.V5_WMMA_BF16 || v == GemmKernel.LIBRARY_BF16 ? 1e-2 : TOL;
     }
 

@@ -21,7 +21,9 @@ public enum GemmKernel implements KernelVariant {
     V2_SMEM("gemm_v2_smem", "32x32 tiles of A and B staged in shared memory"),
     V3_REGBLOCK("gemm_v3_regblock", "128x128 block tile, 8x8 register tile per thread (2-D blocking)"),
     V4_WMMA_F16("gemm_v4_wmma_f16", "tensor cores (WMMA), fp16 operands, fp32 accumulate"),
-    V5_WMMA_BF16("gemm_v5_wmma_bf16", "tensor cores (WMMA), bf16 operands, fp32 accumulate");
+    V5_WMMA_BF16("gemm_v5_wmma_bf16", "tensor cores (WMMA), bf16 operands, fp32 accumulate"),
+    /** kernels/gemm_sm90.cu: Hopper only (sm_90a). */
+    V6_WGMMA_F16("gemm_v6_wgmma_f16", "Hopper wgmma.m64n64k16 from shared memory (no-swizzle core-matrix layout), fp16 operands, fp32 accumulate");
 
     /** Until `unclip4j bench kernels --op gemm` has run on a GPU, the best fp32-exact hand kernel by design. */
     public static final GemmKernel DEFAULT = V3_REGBLOCK;
@@ -44,13 +46,13 @@ public enum GemmKernel implements KernelVariant {
         };
     }
     @Override public String symbol() { return symbol; }
-    @Override public String module() { return symbol == null ? null : "gemm"; }
+    @Override public String module() { return symbol == null ? null : this == V6_WGMMA_F16 ? "gemm_sm90" : "gemm"; }
     @Override public String idea() { return idea; }
     @Override public boolean isDefault() { return this == DEFAULT; }
 
     /** Whether results carry fp16/bf16 operand rounding (tests use a looser tolerance). */
     public boolean isReducedPrecision() {
-        return this == V4_WMMA_F16 || this == V5_WMMA_BF16 || this == LIBRARY_TF32 || halfOperands() != null;
+        return this == V4_WMMA_F16 || this == V5_WMMA_BF16 || this == V6_WGMMA_F16 || this == LIBRARY_TF32 || halfOperands() != null;
     }
 
     /** The 16-bit dtype this variant reads its operands in (they are passed to it unwidened), or null for fp32 operands. */
@@ -73,6 +75,7 @@ public enum GemmKernel implements KernelVariant {
             library(be, out, a, transA, b, transB, alpha, bias, c0, beta, mm, this);
             return;
         }
+        if (this == V6_WGMMA_F16) requireHopper(be);
         Strided sa = Strided.of(a), sb = Strided.of(b);
         // op(A)(i, p) and op(B)(p, j) as (row, column) strides of the stored matrices
         long sam = transA ? sa.col : sa.row, sak = transA ? sa.row : sa.col;
@@ -84,10 +87,21 @@ public enum GemmKernel implements KernelVariant {
             case V1_NAIVE -> l.grid(Math.ceilDiv(n, 32), Math.ceilDiv(m, 8), mm.batch()).block(32, 8, 1);
             case V2_SMEM -> l.grid(Math.ceilDiv(n, 32), Math.ceilDiv(m, 32), mm.batch()).block(32, 32, 1);
             case V3_REGBLOCK -> l.grid(Math.ceilDiv(n, 128), Math.ceilDiv(m, 128), mm.batch()).block(256, 1, 1);
-            default -> l.grid(Math.ceilDiv(n, 64), Math.ceilDiv(m, 64), mm.batch()).block(128, 1, 1);
+            default -> l.grid(Math.ceilDiv(n, 64), Math.ceilDiv(m, 64), mm.batch()).block(128, 1, 1); // v4–v6: 64×64 tiles, 4 warps
         }
         l.run(CudaBackend.ptr(out), CudaBackend.ptr(a), CudaBackend.ptr(b), CudaBackend.ptrOrNull(c0), CudaBackend.ptrOrNull(bias),
                 m, n, mm.k(), sam, sak, sbk, sbn, sa.batch, sb.batch, batchC0, alpha, beta);
+    }
+
+    /**
+     * wgmma is an sm_90a instruction: its module is built for compute 9.0 only and runs nowhere else
+     * (neither on Ampere/Ada nor, arch-specific code not being forward compatible, on Blackwell).
+     */
+    public static void requireHopper(CudaBackend be) {
+        var d = be.context().device();
+        if (d.ccMajor() != 9 || d.ccMinor() != 0) {
+            throw new IllegalStateException("gemm v6_wgmma_f16 needs a compute 9.0 GPU (wgmma, sm_90a); " + d.name() + " is " + d.computeCapability());
+        }
     }
 
     /** An operand in the 16-bit dtype: as it is when stored so (weights), else rounded on the device (activations). */
