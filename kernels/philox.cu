@@ -3,16 +3,16 @@ philox: standard normals from Philox4x32-10 + Box-Muller, the exact definition i
 backend/Philox.java: element i of a draw (seed, offset) has global index g = offset + i, block
 b = g/4 with counter (lo32 b, hi32 b, 0, 0) and key (lo32 seed, hi32 seed), lane g%4; uniforms
 (u + 1)·2^-32 in double; Box-Muller in double on (u0, u1) and (u2, u3); rounded to float.
-The Philox words are bit-identical to the Java ones; the floats are too except where CUDA's
-double log/cos/sin (≤ 1-2 ulp in double, Java uses fdlibm) land on the other side of a float
-rounding boundary: rare, and then 1 float ulp apart.
+log, sin and cos are portable_math.cuh's, the same operations as PortableMath.java in the same order
+with every rounding explicit, so the normals are bit-identical to the Java ones, not only the words.
 Reference: ReferenceOps.randn / Philox.normal. Launcher: PhiloxKernel.java.
-Bytes: 4·n written; compute-bound on the double-precision transcendentals.
+Bytes: 4·n written; compute-bound on the double-precision log, sin and cos.
 
 v1 naive  one thread per Philox block (four outputs).
 words     raw Philox words of blocks [b0, b0 + count): the bit-exact check against Philox.block.
 */
 #include "common.cuh"
+#include "portable_math.cuh"
 
 #define PHILOX_M0 0xD2511F53u
 #define PHILOX_M1 0xCD9E8D57u
@@ -46,9 +46,12 @@ extern "C" __global__ void randn_v1_naive(float* out, unsigned long long seed, u
     for (unsigned long long b = b0 + blockIdx.x * (unsigned long long)blockDim.x + threadIdx.x; b < bEnd;
          b += (unsigned long long)gridDim.x * blockDim.x) {
         uint4 u = philox_block(seed, b);
-        double r0 = sqrt(-2 * log(philox_uniform(u.x))), t0 = twoPi * philox_uniform(u.y);
-        double r1 = sqrt(-2 * log(philox_uniform(u.z))), t1 = twoPi * philox_uniform(u.w);
-        float z[4] = {(float)(r0 * cos(t0)), (float)(r0 * sin(t0)), (float)(r1 * cos(t1)), (float)(r1 * sin(t1))};
+        double r0 = __dsqrt_rn(PM_MUL(-2.0, pm_log(philox_uniform(u.x)))), t0 = PM_MUL(twoPi, philox_uniform(u.y));
+        double r1 = __dsqrt_rn(PM_MUL(-2.0, pm_log(philox_uniform(u.z)))), t1 = PM_MUL(twoPi, philox_uniform(u.w));
+        double s0, c0, s1, c1;
+        pm_sincos(t0, &s0, &c0);
+        pm_sincos(t1, &s1, &c1);
+        float z[4] = {(float)PM_MUL(r0, c0), (float)PM_MUL(r0, s0), (float)PM_MUL(r1, c1), (float)PM_MUL(r1, s1)};
         #pragma unroll
         for (int lane = 0; lane < 4; lane++) {
             long long i = (long long)(4 * b + lane - offset);

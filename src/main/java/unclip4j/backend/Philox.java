@@ -23,7 +23,8 @@ import java.lang.foreign.ValueLayout;
  *   <li>Box-Muller in double on the pairs (u0', u1') and (u2', u3'):
  *       {@code r = sqrt(-2·ln u0')}, {@code θ = (2π)·u1'}, {@code z0 = r·cos θ}, {@code z1 = r·sin θ};
  *       likewise z2, z3 from (u2', u3'). {@code 2π} is the double nearest to it; log, cos and sin
- *       are fdlibm's ({@link StrictMath}) so every JVM gives the same bits.</li>
+ *       are {@link PortableMath}'s, written the same way for CUDA, so every JVM and every GPU gives
+ *       the same bits.</li>
  *   <li>The element is {@code (float) z[g % 4]} (round to nearest even).</li>
  * </ol>
  *
@@ -100,9 +101,9 @@ public final class Philox {
     }
 
     private static void boxMuller(double u0, double u1, double[] z, int at) {
-        double r = StrictMath.sqrt(-2 * StrictMath.log(u0));
-        double theta = TWO_PI * u1;
-        z[at] = r * StrictMath.cos(theta);
-        z[at + 1] = r * StrictMath.sin(theta);
+        double r = Math.sqrt(-2 * PortableMath.log(u0)); // sqrt is correctly rounded everywhere
+        double[] sinCos = PortableMath.sinCos(TWO_PI * u1);
+        z[at] = r * sinCos[1];
+        z[at + 1] = r * sinCos[0];
     }
 }

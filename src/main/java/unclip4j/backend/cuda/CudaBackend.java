@@ -29,8 +29,7 @@ import unclip4j.tensor.Tensor;
  * <p>A fully masked softmax row, or a query that sees no key, throws like ReferenceOps: the kernels
  * raise a device flag that is read back after the launch (one synchronisation: always for softmax,
  * for attention only when a key mask is given, since otherwise only the shapes can hide every key).
- * One deviation: Philox normals may differ from the Java ones by one float ulp in rare cases (see
- * kernels/philox.cu).
+ * Philox normals are bit-identical to the CPU's (kernels/portable_math.cuh).
  */
 public final class CudaBackend implements Backend, OpTimer.Source {
     /** The context and the library handles, shared by backends that differ only in kernel choice. */
