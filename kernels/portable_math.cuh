@@ -27,6 +27,13 @@
 #define PM_PIO2_2 0x1.0b4611a600000p-34
 #define PM_PIO2_3 0x1.3198a2e037073p-69
 
+// series coefficients, highest power first, as LOG_SERIES, SIN_SERIES, COS_SERIES in PortableMath.java
+__host__ __device__ inline double pm_horner(double z, const double* c, int n) {
+    double p = c[0];
+    for (int i = 1; i < n; i++) p = PM_ADD(PM_MUL(p, z), c[i]);
+    return p;
+}
+
 __host__ __device__ inline double pm_log(double x) {
     uint64_t bits;
     memcpy(&bits, &x, 8);
@@ -41,16 +48,10 @@ __host__ __device__ inline double pm_log(double x) {
     double f = PM_SUB(m, 1.0);
     double s = PM_DIV(f, PM_ADD(2.0, f));
     double z = PM_MUL(s, s);
-    double p = 0x1.af286bca1af28p-5;                 // 1/19
-    p = PM_ADD(PM_MUL(p, z), 0x1.e1e1e1e1e1e1ep-5);  // 1/17
-    p = PM_ADD(PM_MUL(p, z), 0x1.1111111111111p-4);  // 1/15
-    p = PM_ADD(PM_MUL(p, z), 0x1.3b13b13b13b14p-4);  // 1/13
-    p = PM_ADD(PM_MUL(p, z), 0x1.745d1745d1746p-4);  // 1/11
-    p = PM_ADD(PM_MUL(p, z), 0x1.c71c71c71c71cp-4);  // 1/9
-    p = PM_ADD(PM_MUL(p, z), 0x1.2492492492492p-3);  // 1/7
-    p = PM_ADD(PM_MUL(p, z), 0x1.999999999999ap-3);  // 1/5
-    p = PM_ADD(PM_MUL(p, z), 0x1.5555555555555p-2);  // 1/3
-    double logm = PM_ADD(PM_MUL(2.0, s), PM_MUL(PM_MUL(2.0, s), PM_MUL(z, p)));
+    const double series[9] = {0x1.af286bca1af28p-5, 0x1.e1e1e1e1e1e1ep-5, 0x1.1111111111111p-4, 0x1.3b13b13b13b14p-4,
+                              0x1.745d1745d1746p-4, 0x1.c71c71c71c71cp-4, 0x1.2492492492492p-3, 0x1.999999999999ap-3,
+                              0x1.5555555555555p-2};  // 1/19, 1/17, ..., 1/3
+    double logm = PM_ADD(PM_MUL(2.0, s), PM_MUL(PM_MUL(2.0, s), PM_MUL(z, pm_horner(z, series, 9))));
     double ed = (double)e;
     return PM_ADD(PM_MUL(ed, PM_LN2_HI), PM_ADD(PM_MUL(ed, PM_LN2_LO), logm));
 }
@@ -61,23 +62,14 @@ __host__ __device__ inline void pm_sincos(double theta, double* sin_out, double*
     r = PM_SUB(r, PM_MUL(kd, PM_PIO2_2));
     r = PM_SUB(r, PM_MUL(kd, PM_PIO2_3));
     double z = PM_MUL(r, r);
-    double ps = 0x1.952c77030ad4ap-49;                  //  1/17!
-    ps = PM_ADD(PM_MUL(ps, z), -0x1.ae7f3e733b81fp-41); // -1/15!
-    ps = PM_ADD(PM_MUL(ps, z), 0x1.6124613a86d09p-33);  //  1/13!
-    ps = PM_ADD(PM_MUL(ps, z), -0x1.ae64567f544e4p-26); // -1/11!
-    ps = PM_ADD(PM_MUL(ps, z), 0x1.71de3a556c734p-19);  //  1/9!
-    ps = PM_ADD(PM_MUL(ps, z), -0x1.a01a01a01a01ap-13); // -1/7!
-    ps = PM_ADD(PM_MUL(ps, z), 0x1.1111111111111p-7);   //  1/5!
-    ps = PM_ADD(PM_MUL(ps, z), -0x1.5555555555555p-3);  // -1/3!
-    double s = PM_ADD(r, PM_MUL(r, PM_MUL(z, ps)));
-    double pc = 0x1.ae7f3e733b81fp-45;                  //  1/16!
-    pc = PM_ADD(PM_MUL(pc, z), -0x1.93974a8c07c9dp-37); // -1/14!
-    pc = PM_ADD(PM_MUL(pc, z), 0x1.1eed8eff8d898p-29);  //  1/12!
-    pc = PM_ADD(PM_MUL(pc, z), -0x1.27e4fb7789f5cp-22); // -1/10!
-    pc = PM_ADD(PM_MUL(pc, z), 0x1.a01a01a01a01ap-16);  //  1/8!
-    pc = PM_ADD(PM_MUL(pc, z), -0x1.6c16c16c16c17p-10); // -1/6!
-    pc = PM_ADD(PM_MUL(pc, z), 0x1.5555555555555p-5);   //  1/4!
-    double c = PM_ADD(PM_SUB(1.0, PM_MUL(0.5, z)), PM_MUL(PM_MUL(z, z), pc));
+    const double sin_series[8] = {0x1.952c77030ad4ap-49, -0x1.ae7f3e733b81fp-41, 0x1.6124613a86d09p-33,
+                                  -0x1.ae64567f544e4p-26, 0x1.71de3a556c734p-19, -0x1.a01a01a01a01ap-13,
+                                  0x1.1111111111111p-7, -0x1.5555555555555p-3};  // 1/17!, -1/15!, ..., -1/3!
+    const double cos_series[7] = {0x1.ae7f3e733b81fp-45, -0x1.93974a8c07c9dp-37, 0x1.1eed8eff8d898p-29,
+                                  -0x1.27e4fb7789f5cp-22, 0x1.a01a01a01a01ap-16, -0x1.6c16c16c16c17p-10,
+                                  0x1.5555555555555p-5};  // 1/16!, -1/14!, ..., 1/4!
+    double s = PM_ADD(r, PM_MUL(r, PM_MUL(z, pm_horner(z, sin_series, 8))));
+    double c = PM_ADD(PM_SUB(1.0, PM_MUL(0.5, z)), PM_MUL(PM_MUL(z, z), pm_horner(z, cos_series, 7)));
     switch ((int)kd & 3) {
         case 0: *sin_out = s; *cos_out = c; break;
         case 1: *sin_out = c; *cos_out = -s; break;
