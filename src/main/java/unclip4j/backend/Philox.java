@@ -102,8 +102,8 @@ public final class Philox {
 
     private static void boxMuller(double u0, double u1, double[] z, int at) {
         double r = Math.sqrt(-2 * PortableMath.log(u0)); // sqrt is correctly rounded everywhere
-        double[] sinCos = PortableMath.sinCos(TWO_PI * u1);
-        z[at] = r * sinCos[1];
-        z[at + 1] = r * sinCos[0];
+        PortableMath.cosSin(TWO_PI * u1, z, at);
+        z[at] = r * z[at];
+        z[at + 1] = r * z[at + 1];
     }
 }

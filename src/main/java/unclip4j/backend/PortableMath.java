@@ -49,8 +49,8 @@ public final class PortableMath {
         return ed * LN2_HI + (ed * LN2_LO + logm);
     }
 
-    /** sin θ (index 0) and cos θ (index 1). */
-    public static double[] sinCos(double theta) {
+    /** Writes cos θ to {@code out[at]} and sin θ to {@code out[at + 1]} (Box–Muller's order; no allocation per call). */
+    public static void cosSin(double theta, double[] out, int at) {
         double kd = Math.rint(theta * TWO_OVER_PI);
         double r = theta - kd * PIO2_1;
         r = r - kd * PIO2_2;
@@ -58,12 +58,12 @@ public final class PortableMath {
         double z = r * r;
         double sin = r + r * (z * horner(z, SIN_SERIES));
         double cos = (1.0 - 0.5 * z) + (z * z) * horner(z, COS_SERIES);
-        return switch ((int) kd & 3) {
-            case 0 -> new double[] {sin, cos};
-            case 1 -> new double[] {cos, -sin};
-            case 2 -> new double[] {-sin, -cos};
-            default -> new double[] {-cos, sin};
-        };
+        switch ((int) kd & 3) {
+            case 0 -> { out[at] = cos; out[at + 1] = sin; }
+            case 1 -> { out[at] = -sin; out[at + 1] = cos; }
+            case 2 -> { out[at] = -cos; out[at + 1] = -sin; }
+            default -> { out[at] = sin; out[at + 1] = -cos; }
+        }
     }
 
     /** c[0]·z^(n−1) + … + c[n−1], as ((c[0]·z + c[1])·z + …): the order the CUDA header keeps too. */

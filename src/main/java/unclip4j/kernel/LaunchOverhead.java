@@ -35,7 +35,7 @@ public final class LaunchOverhead {
             }, LAUNCHES);
             out.printf("%-34s %14.2f %16.2f%n", "empty kernel, " + l.id(), t[0], t[1]);
         }
-        Backend b = gpu;
+        Backend b = gpu; // whole ops, through the Backend interface the pipeline uses
         Tensor x = b.upload(Tensor.of(new float[1024], 1024)), y = b.upload(Tensor.of(new float[1024], 1024));
         double[] add = best(ctx, () -> {
             for (int i = 0; i < OPS; i++) b.add(x, y);

@@ -30,6 +30,8 @@ public final class PriorTransformer {
     private final Linear outProj;             // out_proj: W → clip_dim
     private final int textCtx;
     private final int width;
+    /** The last mask seen and its additive key mask: a sampling loop passes the same mask every step. */
+    private Tensor lastMask, lastKeyMask;
 
     public PriorTransformer(Backend backend, Weights w, int textCtx, int width, int layers, int heads, int clipDim,
             boolean finalLn) {
@@ -71,7 +73,11 @@ public final class PriorTransformer {
                 clipImgProj.forward(xT).unsqueeze(1),          // ctx + 2
                 prdEmb.expand(b, 1, width));                   // ctx + 3: the learned query whose output is read
         h = backend.add(h, positionalEmbedding);
-        Tensor keyMask = backend.upload(keyMask(backend.download(mask))); // a few hundred flags: built on the host
+        if (mask != lastMask) { // built on the host (a few hundred flags) once per mask, not once per step
+            lastKeyMask = backend.upload(keyMask(backend.download(mask)));
+            lastMask = mask;
+        }
+        Tensor keyMask = lastKeyMask;
         for (ResidualAttentionBlock block : resblocks) h = block.forward(h, keyMask);
         Tensor last = h.select(1, textCtx + EXT_LEN - 1); // LayerNorm is per token: only the read token needs final_ln
         if (finalLn != null) last = finalLn.forward(last);

@@ -50,11 +50,6 @@ public enum GemmKernel implements KernelVariant {
     @Override public String idea() { return idea; }
     @Override public boolean isDefault() { return this == DEFAULT; }
 
-    /** Whether results carry fp16/bf16 operand rounding (tests use a looser tolerance). */
-    public boolean isReducedPrecision() {
-        return this == V4_WMMA_F16 || this == V5_WMMA_BF16 || this == V6_WGMMA_F16 || this == LIBRARY_TF32 || halfOperands() != null;
-    }
-
     /** The 16-bit dtype this variant reads its operands in (they are passed to it unwidened), or null for fp32 operands. */
     public DType halfOperands() {
         return this == LIBRARY_F16 ? DType.F16 : this == LIBRARY_BF16 ? DType.BF16 : null;
@@ -104,10 +99,9 @@ public enum GemmKernel implements KernelVariant {
         }
     }
 
-    /** An operand in the 16-bit dtype: as it is when stored so (weights), else rounded on the device (activations). */
+    /** A device operand in the 16-bit dtype: as it is when stored so (weights), else rounded on the device (activations). */
     private static Tensor asHalf(CudaBackend be, Tensor t, DType half) {
-        Tensor d = be.upload(t);
-        return d.dtype() == half ? d : be.convert(d, half);
+        return t.dtype() == half ? t : be.convert(t, half);
     }
 
     /** cuBLAS wants unit stride along one axis of each operand; a view with neither is copied first. */
