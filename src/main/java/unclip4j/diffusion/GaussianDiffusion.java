@@ -2,6 +2,7 @@ package unclip4j.diffusion;
 
 import unclip4j.backend.Backend;
 import unclip4j.tensor.Tensor;
+import unclip4j.tensor.TensorScope;
 
 /**
  * The reverse diffusion process of guided-diffusion / Karlo ({@code gaussian_diffusion.py}) on a
@@ -73,6 +74,8 @@ public final class GaussianDiffusion {
     /**
      * Runs the whole reverse process: {@code x_T = noise}, then one step per respaced timestep, each
      * drawing fresh noise of x's full shape (also at the last step, where it is multiplied by 0).
+     * Each network evaluation runs in its own {@link TensorScope}: its intermediates are freed as it
+     * returns, so every step reuses the memory of the one before.
      *
      * @param shape    state shape (Karlo's guided loops carry 2B rows; only the first B matter)
      * @param networks picks the network for respaced index i (the improved SR switches at i = 0); usually one
@@ -84,7 +87,10 @@ public final class GaussianDiffusion {
         for (int k = 0; k < n; k++) {
             int i = n - 1 - k;
             long t = map[i];
-            Tensor out = networks.forIndex(i).predict(x, t);
+            Tensor out;
+            try (TensorScope evaluation = TensorScope.open()) {
+                out = evaluation.keep(networks.forIndex(i).predict(x, t));
+            }
             Tensor z = noise.next(stage, shape);
             x = ddim ? ddimStep(stage, k, i, t, x, out, z, listener) : ancestralStep(stage, k, i, t, x, out, z, listener);
         }

@@ -1,8 +1,11 @@
 package unclip4j.parity;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import unclip4j.backend.Backend;
@@ -13,6 +16,7 @@ import unclip4j.checkpoint.TorchCheckpoint;
 import unclip4j.checkpoint.Weights;
 import unclip4j.model.unet.PLMImUNet;
 import unclip4j.tensor.Tensor;
+import unclip4j.tensor.TensorScope;
 import unclip4j.testing.Fixtures;
 import unclip4j.testing.TensorAssertions;
 
@@ -59,5 +63,29 @@ class DecoderForwardParityTest {
         System.out.printf("decoder_forward.output [%s] relL2 %.3g%n", backend.name(), err);
         // the unconditional row's image embedding is the checkpoint's cf_param (MANIFEST.md convention 1)
         TensorAssertions.assertRelL2(f.get("y").select(0, 1), backend.download(decoder.cfParam()), 0, "y[1] vs cf_param");
+    }
+
+    /**
+     * The U-Net runs each layer in its own TensorScope: a forward in a scope gives the same output
+     * while the scope ends up holding a small part of what the forward allocated (the layer outputs
+     * and skip concatenations, not the layers' intermediates).
+     */
+    @Test
+    void aScopedForwardHoldsOnlyItsLayerOutputs() {
+        Backend backend = new CpuBackend();
+        Weights w = new Weights(TorchCheckpoint.read(Fixtures.file("decoder-tiny.ckpt")));
+        PLMImUNet decoder = tinyDecoder(backend, w);
+        SafetensorsFile f = SafetensorsFile.open(Fixtures.file("decoder_forward.safetensors"));
+        Tensor out;
+        long held, allocated;
+        try (TensorScope evaluation = TensorScope.open()) {
+            out = evaluation.keep(decoder.forward(f.get("x_t"), f.get("timesteps"), f.get("y"), f.get("txt_feat"),
+                    f.get("txt_feat_seq"), f.get("mask")));
+            held = evaluation.heldBytes();
+            allocated = evaluation.allocatedBytes();
+        }
+        TensorAssertions.assertRelL2(f.get("output"), out, 1e-4, "decoder_forward.output in a scope");
+        System.out.printf("scoped decoder forward: allocated %d bytes, held %d (%.0f %%)%n", allocated, held, 100.0 * held / allocated);
+        assertTrue(held < allocated / 4, "held " + held + " of " + allocated + " bytes allocated");
     }
 }

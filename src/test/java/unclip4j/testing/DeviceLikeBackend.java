@@ -8,6 +8,7 @@ import unclip4j.tensor.Device;
 import unclip4j.tensor.HostStorage;
 import unclip4j.tensor.Storage;
 import unclip4j.tensor.Tensor;
+import unclip4j.tensor.TensorScope;
 
 /**
  * The CPU backend with its tensors held in a storage that the rest of the code must treat as device
@@ -18,10 +19,15 @@ import unclip4j.tensor.Tensor;
  */
 public final class DeviceLikeBackend {
     /** Host memory that does not say so: {@link Tensor}'s host accessors refuse it. */
-    record DeviceLikeStorage(HostStorage host) implements Storage {
+    record DeviceLikeStorage(HostStorage host) implements TensorScope.HostBacked {
         @Override
         public Device device() {
             return Device.CUDA;
+        }
+
+        @Override
+        public Storage rehost(HostStorage moved) {
+            return new DeviceLikeStorage(moved);
         }
 
         @Override

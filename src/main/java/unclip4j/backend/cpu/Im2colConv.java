@@ -7,6 +7,7 @@ import unclip4j.backend.OpShapes;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.HostStorage;
 import unclip4j.tensor.Tensor;
+import unclip4j.tensor.TensorScope;
 
 /**
  * conv2d as GEMM: per sample, {@code out[O, Ho·Wo] = W[O, C·k·k] · col[C·k·k, Ho·Wo]} where column
@@ -77,7 +78,7 @@ final class Im2colConv {
     private static MemorySegment columnBuffer(long bytes) {
         MemorySegment col = COLUMNS.get();
         if (col.byteSize() < bytes) {
-            col = HostStorage.allocate(bytes).segment();
+            col = TensorScope.outside(() -> HostStorage.allocate(bytes)).segment(); // outlives the caller's scope
             COLUMNS.set(col);
         }
         return col;

@@ -3,30 +3,46 @@ package unclip4j.backend.cuda;
 import unclip4j.tensor.Device;
 import unclip4j.tensor.Storage;
 import unclip4j.tensor.Tensor;
+import unclip4j.tensor.TensorScope;
 
 /**
  * Device memory behind tensors of the CUDA backend: a block of the backend's {@link DeviceAllocator}.
- * Tensors have no close(), so the block returns to the allocator's cache when this storage becomes
+ * The block returns to the allocator's cache when the {@link TensorScope} it was allocated in closes
+ * (a released storage refuses to give its address) or, outside scopes, when this storage becomes
  * unreachable (the allocator watches it).
  */
-public final class CudaStorage implements Storage {
+public final class CudaStorage implements Storage, TensorScope.Owned {
+    private final DeviceAllocator allocator;
     private final long address;
     private final long byteSize;
+    private volatile boolean released;
 
     CudaStorage(DeviceAllocator allocator, long byteSize) {
+        this.allocator = allocator;
         this.byteSize = byteSize;
         this.address = allocator.allocate(this, byteSize);
+        TensorScope scope = TensorScope.current();
+        if (scope != null) scope.adopt(this);
     }
 
     /** Device address of a CUDA tensor's first element (its storage plus its view offset). */
     public static long address(Tensor t) {
         if (!(t.storage() instanceof CudaStorage s)) throw new IllegalArgumentException("tensor " + t + " is not on the GPU");
-        return s.address + t.offset() * t.dtype().byteSize();
+        return s.address() + t.offset() * t.dtype().byteSize();
     }
 
     /** Device address of the first byte. */
     public long address() {
+        if (released) throw new IllegalStateException("a GPU tensor was used after the TensorScope that allocated it closed");
         return address;
+    }
+
+    /** Gives the block back to the allocator now: work enqueued before still reads it first (one stream). */
+    @Override
+    public void release() {
+        if (released) return;
+        released = true;
+        allocator.giveBack(address);
     }
 
     @Override

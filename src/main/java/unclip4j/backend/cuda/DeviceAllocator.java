@@ -5,9 +5,7 @@ import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A caching device allocator (the idea of PyTorch's): freed blocks go to a free list per size
@@ -19,7 +17,8 @@ import java.util.Set;
  * of 2 MiB above (few large ones, bounded waste). The driver calls sit behind {@link Memory} so that
  * the logic is tested without a GPU.
  *
- * <p>Tensors have no close(): a block comes back when its owner (the tensor's storage) becomes
+ * <p>A block comes back when its owner (the tensor's storage) gives it back ({@link #giveBack}:
+ * the {@link unclip4j.tensor.TensorScope} it was allocated in closed) or else when the owner becomes
  * unreachable. Owners are watched through phantom references that the allocating thread polls, so
  * blocks return in allocation order without a cleaner thread. The Java heap barely notices a tensor
  * (its bytes are on the device), so the garbage collector would rarely run on its own: like the JDK
@@ -70,7 +69,7 @@ public final class DeviceAllocator {
     private final long gcHeadroom, cacheLimit;
     private final Map<Long, ArrayDeque<Long>> free = new HashMap<>();
     private final ReferenceQueue<Object> unreachable = new ReferenceQueue<>();
-    private final Set<Block> watched = new HashSet<>();
+    private final Map<Long, Block> watched = new HashMap<>(); // by address
     private long bytesInUse, bytesCached, allocations, cacheHits, peakInUse, peakReserved, collections;
     private long handedOutSinceCollection, collectionNanos;
 
@@ -91,8 +90,21 @@ public final class DeviceAllocator {
      */
     public synchronized long allocate(Object owner, long bytes) {
         long address = allocate(bytes);
-        watched.add(new Block(owner, address, bytes, unreachable));
+        watched.put(address, new Block(owner, address, bytes, unreachable));
         return address;
+    }
+
+    /**
+     * Returns the block at {@code address} (from {@link #allocate(Object, long)}) before its owner is
+     * unreachable; the owner must not use it again. It no longer counts toward the collection
+     * headroom: memory given back needs no garbage collection to find it.
+     */
+    public synchronized void giveBack(long address) {
+        Block b = watched.remove(address);
+        if (b == null) throw new IllegalStateException("no owned block at 0x" + Long.toHexString(address));
+        b.clear(); // never enqueued now
+        release(b.address, b.bytes);
+        handedOutSinceCollection = Math.max(0, handedOutSinceCollection - bucketSize(b.bytes));
     }
 
     /** The bucket a request of this many bytes is served from (at least one granule). */
@@ -156,7 +168,7 @@ public final class DeviceAllocator {
     private void reclaim() {
         for (Reference<?> r; (r = unreachable.poll()) != null; ) {
             Block b = (Block) r;
-            if (watched.remove(b)) release(b.address, b.bytes);
+            if (watched.remove(b.address, b)) release(b.address, b.bytes);
         }
     }
 
@@ -170,7 +182,7 @@ public final class DeviceAllocator {
             Reference<?> first = unreachable.remove(100);
             if (first != null) {
                 Block b = (Block) first;
-                if (watched.remove(b)) release(b.address, b.bytes);
+                if (watched.remove(b.address, b)) release(b.address, b.bytes);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

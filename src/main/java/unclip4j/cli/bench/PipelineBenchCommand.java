@@ -41,6 +41,7 @@ import unclip4j.pipeline.StageFlops;
 import unclip4j.pipeline.StageLoader;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
+import unclip4j.tensor.TensorScope;
 
 /**
  * {@code unclip4j bench pipeline}: builds each stage at full size with random weights (no files),
@@ -129,6 +130,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the random weights and inputs. Default: ${DEFAULT-VALUE}.", defaultValue = "0")
     long seed;
 
+    @Option(names = "--no-scopes", description = "Leave every intermediate to the garbage collector instead of freeing it "
+            + "when its layer or evaluation returns (TensorScopes, as the samplers use), for comparison.")
+    boolean noScopes;
+
     @Override
     public Integer call() {
         List<Stage> order = parseStages();
@@ -181,15 +186,28 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         if (gpu != null) gpu.synchronize();
         long t1 = System.nanoTime();
         int n = evaluations(stage);
-        for (int i = 0; i < warmup; i++) built.evaluation().run(0, n);
+        for (int i = 0; i < warmup; i++) evaluate(built, 0, n);
         if (gpu != null) gpu.synchronize();
         ops.reset();
         long c2 = processCpuNanos(), t2 = System.nanoTime();
-        for (int i = 0; i < n; i++) built.evaluation().run(i, n);
+        for (int i = 0; i < n; i++) evaluate(built, i, n);
         if (gpu != null) gpu.synchronize();
         long t3 = System.nanoTime(), c3 = processCpuNanos();
         return new Result(stage, built.rows(), n, (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (t3 - t2) * 1e-9, (c3 - c2) * 1e-9,
                 built.flopPerEvaluation(), memory.rssBytes(), memory.heapBytes(), gpu == null ? null : gpu.context().allocator().stats());
+    }
+
+    private void evaluate(Built built, int i, int n) {
+        if (noScopes) {
+            TensorScope.outside(() -> {
+                built.evaluation().run(i, n);
+                return null;
+            });
+            return;
+        }
+        try (TensorScope evaluation = TensorScope.open()) {
+            built.evaluation().run(i, n);
+        }
     }
 
     private Built build(Stage stage, StageLoader loader, Backend backend, RandomModel model) {

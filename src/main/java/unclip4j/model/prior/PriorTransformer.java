@@ -7,6 +7,7 @@ import unclip4j.nn.Linear;
 import unclip4j.nn.Params;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
+import unclip4j.tensor.TensorScope;
 
 /**
  * Karlo {@code karlo/modules/xf.py PriorTransformer} (spec §5), forward only: a causal transformer over
@@ -74,7 +75,7 @@ public final class PriorTransformer {
                 prdEmb.expand(b, 1, width));                   // ctx + 3: the learned query whose output is read
         h = backend.add(h, positionalEmbedding);
         if (mask != lastMask) { // built on the host (a few hundred flags) once per mask, not once per step
-            lastKeyMask = backend.upload(keyMask(backend.download(mask)));
+            lastKeyMask = TensorScope.outside(() -> backend.upload(keyMask(backend.download(mask)))); // outlives the step
             lastMask = mask;
         }
         Tensor keyMask = lastKeyMask;

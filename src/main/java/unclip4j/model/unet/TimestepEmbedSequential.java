@@ -2,6 +2,7 @@ package unclip4j.model.unet;
 
 import java.util.List;
 import unclip4j.tensor.Tensor;
+import unclip4j.tensor.TensorScope;
 
 /**
  * One entry of {@code input_blocks}, {@code middle_block} or {@code output_blocks}: karlo/modules/unet.py
@@ -18,13 +19,19 @@ final class TimestepEmbedSequential {
         this.layers = List.copyOf(layers);
     }
 
-    /** encoderOut and mask are null in a U-Net without attention (the SR). */
+    /**
+     * encoderOut and mask are null in a U-Net without attention (the SR). Each layer runs in its own
+     * {@link TensorScope}, so its intermediates are freed as it returns: a network evaluation then
+     * holds its layer outputs (the skips) rather than everything it ever computed.
+     */
     Tensor forward(Tensor h, Tensor emb, Tensor encoderOut, Tensor mask) {
         for (Layer layer : layers) {
-            h = switch (layer) {
-                case ResBlock r -> r.forward(h, emb);
-                case AttentionBlock a -> a.forward(h, encoderOut, mask);
-            };
+            try (TensorScope scope = TensorScope.open()) {
+                h = scope.keep(switch (layer) {
+                    case ResBlock r -> r.forward(h, emb);
+                    case AttentionBlock a -> a.forward(h, encoderOut, mask);
+                });
+            }
         }
         return h;
     }

@@ -145,4 +145,42 @@ class DeviceAllocatorTest {
         a.allocate(2 << 20);
         assertEquals(1 << 20, a.stats().bytesCached());
     }
+
+    @Test
+    void givenBackBlocksAreReusedAtOnceAndNeedNoCollection() {
+        FakeMemory mem = new FakeMemory(1L << 30);
+        DeviceAllocator a = new DeviceAllocator(mem, 8 << 20, 1L << 30);
+        Object owner = new Object();
+        for (int i = 0; i < 20; i++) {         // 40 MiB handed out over a headroom of 8, all given back
+            long x = a.allocate(owner, 2 << 20);
+            a.giveBack(x);
+        }
+        DeviceAllocator.Stats s = a.stats();
+        assertEquals(0, s.collections(), "memory given back is not waited for");
+        assertEquals(1, mem.allocations, "every request after the first is served from the cache");
+        assertEquals(0, s.bytesInUse());
+        assertEquals(2 << 20, s.bytesCached());
+        long x = a.allocate(owner, 4096);
+        a.giveBack(x);
+        assertThrows(IllegalStateException.class, () -> a.giveBack(x), "a block is given back once");
+        Reference.reachabilityFence(owner);
+    }
+
+    @Test
+    void aBlockGivenBackIsNotReturnedAgainWhenItsFirstOwnerDies() throws InterruptedException {
+        FakeMemory mem = new FakeMemory(1L << 30);
+        DeviceAllocator a = new DeviceAllocator(mem);
+        long x = a.allocate(new Object(), 8192); // an owner that dies at once
+        a.giveBack(x);
+        Object second = new Object();
+        assertEquals(x, a.allocate(second, 8192), "the block was cached when given back");
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(10);
+            a.allocate(512);                     // polls for unreachable owners
+        }
+        assertEquals(8192 + 5 * 512, a.stats().bytesInUse(), "the first owner's death did not release the second owner's block");
+        assertEquals(0, a.stats().bytesCached());
+        Reference.reachabilityFence(second);
+    }
 }
