@@ -27,6 +27,7 @@ import unclip4j.kernel.KernelChoice;
 import unclip4j.kernel.KernelVariant;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
+import unclip4j.tensor.TensorScope;
 
 /**
  * Every op of the CUDA backend, every variant of every kernel family, against {@link ReferenceOps} on
@@ -364,5 +365,25 @@ class CudaBackendTest {
         Tensor again = gpu.upload(randn(151, 1000));
         assertEquals(hits + 1, alloc.stats().cacheHits());
         assertArrayEquals(randn(151, 1000).toFloatArray(), gpu.download(again).toFloatArray());
+    }
+
+    @Test
+    void scopedTensorsGiveTheirBlocksBackWhenTheScopeCloses() {
+        DeviceAllocator alloc = gpu.context().allocator();
+        Tensor x = gpu.upload(randn(152, 64, 1000)), kept, dropped;
+        try (TensorScope scope = TensorScope.open()) {
+            dropped = gpu.silu(x);
+            kept = scope.keep(gpu.affine(x, 2f, 0f));
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> gpu.download(dropped));
+        assertTrue(e.getMessage().contains("TensorScope"), e.getMessage());
+        assertArrayEquals(REF.affine(randn(152, 64, 1000), 2f, 0f).toFloatArray(), gpu.download(kept).toFloatArray());
+        long hits = alloc.stats().cacheHits();
+        for (int i = 0; i < 2; i++) {
+            try (TensorScope scope = TensorScope.open()) {
+                gpu.download(gpu.silu(x)); // the dropped tensor's block, back in the cache, serves this one
+            }
+        }
+        assertEquals(hits + 2, alloc.stats().cacheHits(), "each scope gave the block back for the next");
     }
 }
