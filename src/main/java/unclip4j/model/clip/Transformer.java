@@ -3,6 +3,7 @@ package unclip4j.model.clip;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.Weights;
 import unclip4j.tensor.Tensor;
+import unclip4j.tensor.TensorScope;
 
 /** openai/CLIP {@code clip/model.py Transformer}: a stack of {@link ResidualAttentionBlock}s at {@code resblocks.{i}}. */
 public final class Transformer {
@@ -15,9 +16,13 @@ public final class Transformer {
         }
     }
 
-    /** x {@code [N, T, W]} → {@code [N, T, W]}. */
+    /** x {@code [N, T, W]} → {@code [N, T, W]}; each block's intermediates are freed as it returns. */
     public Tensor forward(Tensor x) {
-        for (ResidualAttentionBlock block : resblocks) x = block.forward(x);
+        for (ResidualAttentionBlock block : resblocks) {
+            try (TensorScope scope = TensorScope.open()) {
+                x = scope.keep(block.forward(x));
+            }
+        }
         return x;
     }
 }

@@ -79,7 +79,11 @@ public final class PriorTransformer {
             lastMask = mask;
         }
         Tensor keyMask = lastKeyMask;
-        for (ResidualAttentionBlock block : resblocks) h = block.forward(h, keyMask);
+        for (ResidualAttentionBlock block : resblocks) {
+            try (TensorScope scope = TensorScope.open()) { // the block's intermediates are freed as it returns
+                h = scope.keep(block.forward(h, keyMask));
+            }
+        }
         Tensor last = h.select(1, textCtx + EXT_LEN - 1); // LayerNorm is per token: only the read token needs final_ln
         if (finalLn != null) last = finalLn.forward(last);
         return outProj.forward(backend.contiguous(last));
