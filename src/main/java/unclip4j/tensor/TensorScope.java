@@ -22,9 +22,10 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
- * <p>Host memory comes from one shared {@link Arena} per scope, so a tensor used after its scope
+ * <p>Host memory is seen through one shared {@link Arena} per scope, so a tensor used after its scope
  * closed fails at once ({@code IllegalStateException: Already closed}) instead of reading memory that
- * was handed on; device memory ({@link Owned}, e.g. a CUDA block) is released to its allocator and
+ * was handed on. Large host blocks come from, and go back to, a {@link HostBlockPool}, so a loop's
+ * steps reuse mapped memory instead of faulting in fresh pages; device memory ({@link Owned}, e.g. a CUDA block) is released to its allocator and
  * refuses the same way. Long-lived values that code inside a scope builds on purpose (a cache, a
  * per-thread buffer) are made in {@link #outside}, where no scope captures anything (which is also
  * how a benchmark compares against garbage-collected memory). Allocations on other threads (the CPU
@@ -57,6 +58,7 @@ public final class TensorScope implements AutoCloseable {
     private final Thread thread = Thread.currentThread();
     private final Arena arena;
     private final List<Owned> owned = new ArrayList<>();
+    private final List<MemorySegment> borrowed = new ArrayList<>(); // pool blocks behind this scope's large tensors
     private long heldBytes, allocatedBytes;
     private boolean closed;
 
@@ -108,7 +110,10 @@ public final class TensorScope implements AutoCloseable {
         if (closed) throw new IllegalStateException("TensorScope is closed");
         heldBytes += bytes;
         for (TensorScope s = this; s != null; s = s.parent) s.allocatedBytes += bytes;
-        return arena.allocate(bytes, alignment);
+        if (bytes < HostBlockPool.MIN_BYTES || alignment > HostStorage.ALIGNMENT) return arena.allocate(bytes, alignment);
+        MemorySegment block = HostBlockPool.SHARED.take(bytes);
+        borrowed.add(block);
+        return block.reinterpret(bytes, arena, null); // a view that dies with this scope; the block itself returns to the pool
     }
 
     /** Registers device memory allocated while this scope is current. */
@@ -159,6 +164,8 @@ public final class TensorScope implements AutoCloseable {
         set(parent);
         owned.forEach(Owned::release);
         owned.clear();
-        arena.close();
+        arena.close(); // first: no view of a borrowed block is usable once it is handed on
+        borrowed.forEach(HostBlockPool.SHARED::give);
+        borrowed.clear();
     }
 }

@@ -40,6 +40,7 @@ import unclip4j.pipeline.PromptEncoder;
 import unclip4j.pipeline.StageFlops;
 import unclip4j.pipeline.StageLoader;
 import unclip4j.tensor.DType;
+import unclip4j.tensor.HostBlockPool;
 import unclip4j.tensor.Tensor;
 import unclip4j.tensor.TensorScope;
 
@@ -68,7 +69,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     /** One stage's measurement: FLOPs are per network evaluation of the whole batch. */
     record Result(Stage stage, int rows, int evaluations, double buildSeconds, double warmupSeconds, double seconds,
-                  double cpuSeconds, double flopPerEvaluation, long peakRss, long peakHeap, DeviceAllocator.Stats device) {
+                  double cpuSeconds, double flopPerEvaluation, long peakRss, long peakHeap, DeviceAllocator.Stats device,
+                  HostPool hostPool) {
         double flopPerSecond() {
             return flopPerEvaluation * evaluations / seconds;
         }
@@ -76,6 +78,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         /** The fraction of all cores' time this process got while timed: below 1 when other work shares the machine. */
         double coreShare() {
             return cpuSeconds / (seconds * CORES);
+        }
+    }
+
+    /** The host block pool over the timed evaluations: bytes cached at the end, blocks asked for and reused. */
+    record HostPool(long cachedBytes, long blocksTaken, long blocksReused) {
+        static HostPool between(HostBlockPool.Stats before, HostBlockPool.Stats after) {
+            return new HostPool(after.cachedBytes(), after.blocksTaken() - before.blocksTaken(), after.blocksReused() - before.blocksReused());
         }
     }
 
@@ -189,12 +198,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         for (int i = 0; i < warmup; i++) evaluate(built, 0, n);
         if (gpu != null) gpu.synchronize();
         ops.reset();
+        HostBlockPool.Stats pool0 = HostBlockPool.shared().stats();
         long c2 = processCpuNanos(), t2 = System.nanoTime();
         for (int i = 0; i < n; i++) evaluate(built, i, n);
         if (gpu != null) gpu.synchronize();
         long t3 = System.nanoTime(), c3 = processCpuNanos();
         return new Result(stage, built.rows(), n, (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (t3 - t2) * 1e-9, (c3 - c2) * 1e-9,
-                built.flopPerEvaluation(), memory.rssBytes(), memory.heapBytes(), gpu == null ? null : gpu.context().allocator().stats());
+                built.flopPerEvaluation(), memory.rssBytes(), memory.heapBytes(), gpu == null ? null : gpu.context().allocator().stats(),
+                HostPool.between(pool0, HostBlockPool.shared().stats()));
     }
 
     private void evaluate(Built built, int i, int n) {
@@ -341,11 +352,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         double perEval = r.seconds() / r.evaluations();
         String device = r.device() == null ? "" : String.format(Locale.ROOT, "  device peak %.2f GiB in tensors, %.2f GiB reserved, %d GCs asked (%.2f s, whole process)",
                 r.device().peakInUse() / GIB, r.device().peakReserved() / GIB, r.device().collections(), r.device().collectionSeconds());
+        HostPool pool = r.hostPool();
+        String host = pool.blocksTaken() == 0 ? "" : String.format(Locale.ROOT, "  host pool %.2f GiB, %d of %d blocks reused",
+                pool.cachedBytes() / GIB, pool.blocksReused(), pool.blocksTaken());
         return String.format(Locale.ROOT,
-                "%-7s rows %d  evals %d  %.3f s (%.3f s/eval, %.2f evals/s)  %.2f GFLOP/eval  %.1f GFLOP/s  cpu %.1f s (%.0f%% of %d cores)  build %.1f s  warm-up %.1f s  peak RSS %.2f GiB%s  heap %.2f GiB%s",
+                "%-7s rows %d  evals %d  %.3f s (%.3f s/eval, %.2f evals/s)  %.2f GFLOP/eval  %.1f GFLOP/s  cpu %.1f s (%.0f%% of %d cores)  build %.1f s  warm-up %.1f s  peak RSS %.2f GiB%s  heap %.2f GiB%s%s",
                 r.stage().name().toLowerCase(Locale.ROOT), r.rows(), r.evaluations(), r.seconds(), perEval, 1 / perEval,
                 r.flopPerEvaluation() / 1e9, r.flopPerSecond() / 1e9, r.cpuSeconds(), 100 * r.coreShare(), CORES,
                 r.buildSeconds(), r.warmupSeconds(),
-                r.peakRss() / GIB, rssPerStage ? "" : " (process)", r.peakHeap() / GIB, device);
+                r.peakRss() / GIB, rssPerStage ? "" : " (process)", r.peakHeap() / GIB, host, device);
     }
 }
