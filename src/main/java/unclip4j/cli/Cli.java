@@ -6,6 +6,8 @@ import picocli.CommandLine;
 /**
  * Runs a picocli command with the project's error contract: a user error prints one line on stderr
  * and exits 2; the stack trace only with {@code --verbose} (or {@code -Dunclip4j.verbose=true}).
+ * Running out of memory (a batch or size too large for the JVM's limits) is reported the same way,
+ * with the settings that raise the limits.
  */
 public final class Cli {
     public static final int USAGE_ERROR = 2;
@@ -34,7 +36,14 @@ public final class Cli {
             ex.getCommandLine().getErr().println("(see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return USAGE_ERROR;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) { // an Error: picocli's handlers see only exceptions
+            if (showTrace) e.printStackTrace();
+            cl.getErr().println("error: out of memory: " + message(e) + "; give the JVM more with UNCLIP4J_JAVA_OPTS=\"-Xmx<heap> "
+                    + "-XX:MaxDirectMemorySize=<tensors>\" or ask for less (--batch, image sizes)");
+            return USAGE_ERROR;
+        }
     }
 
     /** The most informative single line for an exception: its own message, else its cause's, else its type. */
