@@ -52,26 +52,25 @@ public final class TensorScope implements AutoCloseable {
 
     private static final ThreadLocal<TensorScope> CURRENT = new ThreadLocal<>();
     /** The scope of code run {@link #outside} scopes: captures nothing, keeps everything as it is. */
-    private static final TensorScope OFF = new TensorScope(null, null);
+    private static final TensorScope OFF = new TensorScope(null);
 
     private final TensorScope parent;
     private final Thread thread = Thread.currentThread();
-    private final Arena arena;
+    private Arena arena; // made at the first host allocation: closing a shared arena costs ~50 µs, and GPU layers rarely need one
     private final List<Owned> owned = new ArrayList<>();
     private final List<MemorySegment> borrowed = new ArrayList<>(); // pool blocks behind this scope's large tensors
     private long heldBytes, allocatedBytes;
     private boolean closed;
 
-    private TensorScope(TensorScope parent, Arena arena) {
+    private TensorScope(TensorScope parent) {
         this.parent = parent;
-        this.arena = arena;
     }
 
     /** Opens a scope on this thread, nested in the current one if any ({@link #outside}: one that captures nothing). */
     public static TensorScope open() {
         TensorScope current = CURRENT.get();
         if (current == OFF) return OFF;
-        TensorScope s = new TensorScope(current, Arena.ofShared());
+        TensorScope s = new TensorScope(current);
         CURRENT.set(s);
         return s;
     }
@@ -110,6 +109,7 @@ public final class TensorScope implements AutoCloseable {
         if (closed) throw new IllegalStateException("TensorScope is closed");
         heldBytes += bytes;
         for (TensorScope s = this; s != null; s = s.parent) s.allocatedBytes += bytes;
+        if (arena == null) arena = Arena.ofShared();
         if (bytes < HostBlockPool.MIN_BYTES || alignment > HostStorage.ALIGNMENT) return arena.allocate(bytes, alignment);
         MemorySegment block = HostBlockPool.SHARED.take(bytes);
         borrowed.add(block);
@@ -135,7 +135,7 @@ public final class TensorScope implements AutoCloseable {
             if (parent != null) parent.adopt(o);
             return t;
         }
-        if (s instanceof HostBacked hb && hb.host().segment().scope().equals(arena.scope())) {
+        if (s instanceof HostBacked hb && arena != null && hb.host().segment().scope().equals(arena.scope())) {
             HostStorage moved = within(parent, () -> HostStorage.allocate(hb.byteSize()));
             MemorySegment.copy(hb.host().segment(), 0, moved.segment(), 0, hb.byteSize());
             return new Tensor(hb.rehost(moved), t.dtype(), t.offset(), t.shape(), t.strides());
@@ -164,7 +164,7 @@ public final class TensorScope implements AutoCloseable {
         set(parent);
         owned.forEach(Owned::release);
         owned.clear();
-        arena.close(); // first: no view of a borrowed block is usable once it is handed on
+        if (arena != null) arena.close(); // first: no view of a borrowed block is usable once it is handed on
         borrowed.forEach(HostBlockPool.SHARED::give);
         borrowed.clear();
     }

@@ -1,6 +1,8 @@
 package unclip4j.backend.cuda;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import unclip4j.backend.Backend;
 import unclip4j.backend.OpShapes;
 import unclip4j.backend.cuda.kernels.AttentionKernel;
@@ -417,10 +419,14 @@ public final class CudaBackend implements Backend, OpTimer.Source {
         return flag;
     }
 
-    /** Waits for the queued work and reads the flag. */
+    /** Waits for the queued work and reads the flag (into a per-thread word: no host tensor per check). */
     private boolean isSet(Tensor flag) {
-        return download(flag).getLong(0) != 0;
+        MemorySegment word = FLAG_WORD.get();
+        ctx.copyToHost(CudaStorage.address(flag), word);
+        return word.get(ValueLayout.JAVA_INT, 0) != 0;
     }
+
+    private static final ThreadLocal<MemorySegment> FLAG_WORD = ThreadLocal.withInitial(() -> Arena.global().allocate(4, 4));
 
     /** On the device and F32 (widened on the device when F16/BF16); views stay views when already F32. */
     private Tensor f32(Tensor t) {
