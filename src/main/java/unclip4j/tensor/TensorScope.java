@@ -25,12 +25,13 @@ import java.util.function.Supplier;
  * <p>Host memory is seen through one shared {@link Arena} per scope, so a tensor used after its scope
  * closed fails at once ({@code IllegalStateException: Already closed}) instead of reading memory that
  * was handed on. Large host blocks come from, and go back to, a {@link HostBlockPool}, so a loop's
- * steps reuse mapped memory instead of faulting in fresh pages; device memory ({@link Owned}, e.g. a CUDA block) is released to its allocator and
- * refuses the same way. Long-lived values that code inside a scope builds on purpose (a cache, a
- * per-thread buffer) are made in {@link #outside}, where no scope captures anything (which is also
- * how a benchmark compares against garbage-collected memory). Allocations on other threads (the CPU
- * backend's workers) are not scoped. Scopes nest; they close in reverse order, on the thread that
- * opened them.
+ * steps reuse mapped memory instead of faulting in fresh pages. Device memory ({@link Owned}, e.g. a
+ * CUDA block) is released to its allocator and refuses the same way.
+ *
+ * <p>Long-lived values that code inside a scope builds on purpose (a cache, a per-thread buffer) are
+ * made in {@link #outside}, where no scope captures anything (which is also how a benchmark compares
+ * against garbage-collected memory). Allocations on other threads (the CPU backend's workers) are not
+ * scoped. Scopes nest; they close in reverse order, on the thread that opened them.
  */
 public final class TensorScope implements AutoCloseable {
     /** Memory other than host memory that a scope gives back when it closes (a device block). */
