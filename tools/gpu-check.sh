@@ -25,7 +25,9 @@ summary=$out/summary.txt
 note() { echo "gpu-check: $*" | tee -a "$summary"; }
 has() { [[ ",$parts," == *",$1,"* ]]; }
 
-[ -x /tmp/jre/bin/java ] || tar xJf .device/jre.txz -C /tmp || { echo "gpu-check: no .device/jre.txz: run tools/gpu-prepare.sh here and carry .device" >&2; exit 2; }
+[ -f .device/jre.txz ] || { echo "gpu-check: no .device/jre.txz: run tools/gpu-prepare.sh here and carry .device" >&2; exit 2; }
+# unpack the runtime unless this very runtime is unpacked already (a stale one may lack modules)
+[ -x /tmp/jre/bin/java ] && [ /tmp/jre/release -nt .device/jre.txz ] || { rm -rf /tmp/jre && tar xJf .device/jre.txz -C /tmp && touch /tmp/jre/release; } || exit 2
 app=.device/app
 java=(/tmp/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -XX:MaxDirectMemorySize=96g ${JAVA_EXTRA:-})
 cp="$app/unclip4j.jar:$app/lib/*:$app/device-tests"
