@@ -15,7 +15,7 @@ import java.util.function.LongFunction;
  * gigabytes of fresh pages per step. Reused blocks are already mapped, so they only need zeroing.
  *
  * <p>Only blocks of at least {@link #MIN_BYTES} are pooled (smaller ones are cheap for malloc), in
- * buckets of 2 MiB. The pool keeps at most {@code -Dunclip4j.cpu.poolMiB} (default 2048) cached; over
+ * buckets of 2 MiB. The pool keeps at most {@code -Dunclip4j.cpu.poolMiB} (default 4096) cached; over
  * that, the sizes asked for least recently go first, so a stage's blocks make way for the next
  * stage's. Blocks let go are freed by the garbage collector (they come from automatic arenas), and
  * the whole cache is let go when a fresh block would exceed the JVM's direct-memory limit.
@@ -23,7 +23,7 @@ import java.util.function.LongFunction;
 public final class HostBlockPool {
     static final long MIN_BYTES = 1L << 20;
     static final long GRANULE = 2L << 20;
-    static final HostBlockPool SHARED = new HostBlockPool(Long.getLong("unclip4j.cpu.poolMiB", 2048) << 20,
+    static final HostBlockPool SHARED = new HostBlockPool(Long.getLong("unclip4j.cpu.poolMiB", 4096) << 20,
             size -> Arena.ofAuto().allocate(size, HostStorage.ALIGNMENT)); // zeroed, freed once unreachable
 
     /** Bytes cached now; blocks asked for and how many of them came from the cache, since the start. */

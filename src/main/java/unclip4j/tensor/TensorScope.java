@@ -110,11 +110,19 @@ public final class TensorScope implements AutoCloseable {
         if (closed) throw new IllegalStateException("TensorScope is closed");
         heldBytes += bytes;
         for (TensorScope s = this; s != null; s = s.parent) s.allocatedBytes += bytes;
+        if (bytes < HostBlockPool.MIN_BYTES || alignment > HostStorage.ALIGNMENT) return arena().allocate(bytes, alignment);
+        return view(HostBlockPool.SHARED.take(bytes), bytes);
+    }
+
+    private Arena arena() {
         if (arena == null) arena = Arena.ofShared();
-        if (bytes < HostBlockPool.MIN_BYTES || alignment > HostStorage.ALIGNMENT) return arena.allocate(bytes, alignment);
-        MemorySegment block = HostBlockPool.SHARED.take(bytes);
+        return arena;
+    }
+
+    /** This scope's view of the first {@code bytes} of a pool block: it dies with the scope; the block returns to the pool. */
+    private MemorySegment view(MemorySegment block, long bytes) {
         borrowed.add(block);
-        return block.reinterpret(bytes, arena, null); // a view that dies with this scope; the block itself returns to the pool
+        return block.reinterpret(bytes, arena(), null);
     }
 
     /** Registers device memory allocated while this scope is current. */
@@ -126,8 +134,9 @@ public final class TensorScope implements AutoCloseable {
 
     /**
      * A tensor with t's values that survives this scope: t itself when its memory was not allocated
-     * here or can move to the enclosing scope (device memory), else a copy of its storage made
-     * outside this scope (host memory).
+     * here or is device memory (which moves to the enclosing scope); a tensor over the same pool block
+     * seen from the enclosing scope (large host memory: no copy); else a copy of its storage made
+     * outside this scope.
      */
     public Tensor keep(Tensor t) {
         if (this == OFF) return t;
@@ -136,12 +145,26 @@ public final class TensorScope implements AutoCloseable {
             if (parent != null) parent.adopt(o);
             return t;
         }
-        if (s instanceof HostBacked hb && arena != null && hb.host().segment().scope().equals(arena.scope())) {
-            HostStorage moved = within(parent, () -> HostStorage.allocate(hb.byteSize()));
-            MemorySegment.copy(hb.host().segment(), 0, moved.segment(), 0, hb.byteSize());
-            return new Tensor(hb.rehost(moved), t.dtype(), t.offset(), t.shape(), t.strides());
+        if (!(s instanceof HostBacked hb) || arena == null || !hb.host().segment().scope().equals(arena.scope())) return t;
+        MemorySegment mine = hb.host().segment();
+        MemorySegment block = parent == null ? null : borrowedAt(mine.address());
+        HostStorage moved;
+        if (block != null) {
+            borrowed.remove(block);
+            heldBytes -= mine.byteSize();
+            parent.heldBytes += mine.byteSize();
+            moved = new HostStorage(parent.view(block, mine.byteSize()));
+        } else {
+            moved = within(parent, () -> HostStorage.allocate(mine.byteSize()));
+            MemorySegment.copy(mine, 0, moved.segment(), 0, mine.byteSize());
         }
-        return t;
+        return new Tensor(hb.rehost(moved), t.dtype(), t.offset(), t.shape(), t.strides());
+    }
+
+    /** The borrowed pool block starting at this address, or null. */
+    private MemorySegment borrowedAt(long address) {
+        for (MemorySegment b : borrowed) if (b.address() == address) return b;
+        return null;
     }
 
     /** Host bytes this scope holds: allocated while it was the innermost scope, or kept from scopes nested in it. */

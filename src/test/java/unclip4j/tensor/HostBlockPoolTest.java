@@ -85,4 +85,24 @@ class HostBlockPoolTest {
             assertEquals(0f, next.getFloat(10), "and zeroed");
         }
     }
+
+    @Test
+    void keepingALargeTensorHandsItsBlockToTheEnclosingScopeWithoutACopy() {
+        long n = (2 * MIB) / 4;
+        Tensor kept, original;
+        try (TensorScope outer = TensorScope.open()) {
+            try (TensorScope inner = TensorScope.open()) {
+                original = Tensor.zeros(DType.F32, n);
+                original.setDouble(3, n - 1);
+                kept = inner.keep(original);
+                assertEquals(0, inner.heldBytes());
+            }
+            assertThrows(IllegalStateException.class, () -> original.getFloat(0), "the inner scope's view died with it...");
+            assertEquals(original.segment().address(), kept.segment().address(), "same block, no copy");
+            assertEquals(3f, kept.getFloat(n - 1));
+            assertEquals(2 * MIB, outer.heldBytes());
+            assertEquals(2 * MIB, outer.allocatedBytes(), "nothing allocated for the move");
+        }
+        assertThrows(IllegalStateException.class, () -> kept.getFloat(0), "...and the outer one with its scope");
+    }
 }

@@ -11,6 +11,7 @@ import unclip4j.nn.Conv2d;
 import unclip4j.nn.GroupNorm32;
 import unclip4j.nn.Linear;
 import unclip4j.tensor.Tensor;
+import unclip4j.tensor.TensorScope;
 
 /**
  * The U-Net skeleton shared by the decoder and the SR networks: karlo/modules/unet.py {@code UNetModel}
@@ -145,8 +146,10 @@ public final class UNetModel {
         }
         h = middleBlock.forward(h, emb, encoderOut, mask);
         for (TimestepEmbedSequential block : outputBlocks) {
-            h = backend.concat(1, h, hs.pop());                             // cat([h, skip]): current h first
-            h = block.forward(h, emb, encoderOut, mask);
+            try (TensorScope scope = TensorScope.open()) {                  // the concatenation dies with the block
+                Tensor hCat = backend.concat(1, h, hs.pop());               // cat([h, skip]): current h first
+                h = scope.keep(block.forward(hCat, emb, encoderOut, mask));
+            }
         }
         return outConv.forward(outNorm.forwardSilu(h));
     }
