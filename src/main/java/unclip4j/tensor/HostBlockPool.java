@@ -11,8 +11,9 @@ import java.util.function.LongFunction;
 /**
  * Large host blocks that closed {@link TensorScope}s hand on to the next ones. Fresh memory costs a
  * page fault (and the kernel's zeroing) per 4 KiB page on first touch, and the C allocator maps and
- * unmaps blocks above 32 MiB on every malloc/free: a full-size SR evaluation would touch about ten
- * gigabytes of fresh pages per step. Reused blocks are already mapped, so they only need zeroing.
+ * unmaps blocks above 32 MiB on every malloc/free: without the pool, a full-size decoder+SR run took
+ * 10.8 million page faults (docs/BENCHMARKS.md). Reused blocks are already mapped, so they only need
+ * zeroing.
  *
  * <p>Only blocks of at least {@link #MIN_BYTES} are pooled (smaller ones are cheap for malloc), in
  * buckets of 2 MiB. The pool keeps at most {@code -Dunclip4j.cpu.poolMiB} (default 4096) cached; over

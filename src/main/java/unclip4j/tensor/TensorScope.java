@@ -11,8 +11,8 @@ import java.util.function.Supplier;
  * while the scope is open goes back when it closes, except what it {@link #keep keeps}.
  *
  * <p>Why: tensors have no close(), so without a scope their memory returns only after a garbage
- * collection notices them. One network evaluation allocates gigabytes (an SR U-Net at 256 px, about
- * ten) that the Java heap hardly sees, so a diffusion loop piles up garbage until a collection runs:
+ * collection notices them. One network evaluation allocates gigabytes (an SR U-Net at 256 px) that
+ * the Java heap hardly sees, so a diffusion loop piles up garbage until a collection runs:
  * on the CPU that is peak RSS, on the GPU fresh {@code cuMemAlloc}s that stall the stream. A sampler
  * opens one scope per evaluation and keeps only the output:
  *
