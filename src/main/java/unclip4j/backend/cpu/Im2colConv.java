@@ -5,9 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import unclip4j.backend.OpShapes;
 import unclip4j.tensor.DType;
-import unclip4j.tensor.HostStorage;
 import unclip4j.tensor.Tensor;
-import unclip4j.tensor.TensorScope;
 
 /**
  * conv2d as GEMM: per sample, {@code out[O, Ho·Wo] = W[O, C·k·k] · col[C·k·k, Ho·Wo]} where column
@@ -18,7 +16,8 @@ import unclip4j.tensor.TensorScope;
 final class Im2colConv {
     static final long COL_BYTES = 64L << 20;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final ThreadLocal<MemorySegment> COLUMNS = ThreadLocal.withInitial(() -> MemorySegment.NULL);
+    /** Reused across calls: a fresh 64 MiB buffer per conv costs as much zeroing as a small conv's GEMM. */
+    private static final ScratchBuffer COLUMNS = new ScratchBuffer();
 
     private Im2colConv() {}
 
@@ -46,7 +45,7 @@ final class Im2colConv {
             return out;
         }
         int band = (int) Math.max(1, Math.min(ho, colBytes / Float.BYTES / ((long) ckk * wo)));
-        MemorySegment col = columnBuffer((long) ckk * band * wo * Float.BYTES);
+        MemorySegment col = COLUMNS.get((long) ckk * band * wo * Float.BYTES); // fillColumns writes every element
         for (int n = 0; n < nb; n++) {
             long xBase = (long) n * c * h * wd;
             for (int i0 = 0; i0 < ho; i0 += band) {
@@ -68,20 +67,6 @@ final class Im2colConv {
                 MemorySegment.copy(row, 0, ys, F, (long) item * plane * Float.BYTES, plane);
             }
         });
-    }
-
-    /**
-     * This thread's col buffer, grown to at least {@code bytes}: reused across calls because a fresh
-     * 64 MiB buffer per conv costs as much zeroing as a small conv's GEMM. Not zeroed: fillColumns
-     * writes every element.
-     */
-    private static MemorySegment columnBuffer(long bytes) {
-        MemorySegment col = COLUMNS.get();
-        if (col.byteSize() < bytes) {
-            col = TensorScope.outside(() -> HostStorage.allocate(bytes)).segment(); // outlives the caller's scope
-            COLUMNS.set(col);
-        }
-        return col;
     }
 
     /**
