@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import unclip4j.backend.Backend;
+import unclip4j.backend.cpu.ConvAlgorithm;
 import unclip4j.backend.cpu.CpuBackend;
 import unclip4j.backend.cpu.ReferenceOps;
 import unclip4j.checkpoint.SafetensorsFile;
@@ -23,8 +24,11 @@ import unclip4j.testing.TensorAssertions;
  */
 class SrForwardParityTest {
 
+    /** The oracle, the CPU backend as configured, and each of its 3×3 conv algorithms forced everywhere. */
     static Stream<Named<Backend>> backends() {
-        return Stream.of(new ReferenceOps(), new CpuBackend()).map(b -> Named.of(b.name(), b));
+        return Stream.of(new ReferenceOps(), new CpuBackend(), new CpuBackend(true, ConvAlgorithm.IM2COL),
+                new CpuBackend(true, ConvAlgorithm.WINOGRAD_F2), new CpuBackend(true, ConvAlgorithm.WINOGRAD_F4))
+                .map(b -> Named.of(b.name(), b));
     }
 
     /** The tiny SR of MANIFEST.md's Configuration table (sr.yaml): channels 32, depth 1, channels_multiple [1, 1]. */

@@ -15,7 +15,8 @@ import unclip4j.tensor.Tensor;
 
 /**
  * The fast CPU backend: Vector API loops ({@link VectorKernels}, scalar when
- * {@code -Dunclip4j.cpu.vector=false}), GEMM-based matmul, conv2d ({@link Im2colConv}) and attention
+ * {@code -Dunclip4j.cpu.vector=false}), GEMM-based matmul, conv2d ({@link Im2colConv}, or {@link WinogradConv}
+ * for large 3×3 convolutions: {@link ConvAlgorithm}) and attention
  * ({@link BlockedAttention}), all spread over the {@link Parallel} pool. Inputs of any layout and of
  * F16/BF16 type are first made contiguous F32 (weights are widened once per call, not cached: a
  * cache would double the resident model). Layout ops keep the dtype; all others return F32.
@@ -28,19 +29,36 @@ public final class CpuBackend implements Backend {
     private static final int GRAIN = 1 << 14;
 
     private final VectorKernels kernels;
+    private final ConvAlgorithm conv;
 
-    /** Vector API on unless {@code -Dunclip4j.cpu.vector=false}. */
+    /** Vector API on unless {@code -Dunclip4j.cpu.vector=false}; 3×3 convolutions as {@code -Dunclip4j.cpu.conv} says. */
     public CpuBackend() {
-        this(!"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY, "true")));
+        this(ConvAlgorithm.fromProperty());
+    }
+
+    /** Vector API on unless {@code -Dunclip4j.cpu.vector=false}, with this conv algorithm. */
+    public CpuBackend(ConvAlgorithm conv) {
+        this(!"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY, "true")), conv);
     }
 
     public CpuBackend(boolean vector) {
-        this.kernels = new VectorKernels(vector);
+        this(vector, ConvAlgorithm.AUTO);
     }
 
+    public CpuBackend(boolean vector, ConvAlgorithm conv) {
+        this.kernels = new VectorKernels(vector);
+        this.conv = conv;
+    }
+
+    /** "cpu-vector" or "cpu-scalar", and the conv algorithm when it is not the default. */
     @Override
     public String name() {
-        return kernels.vector() ? "cpu-vector" : "cpu-scalar";
+        String loops = kernels.vector() ? "cpu-vector" : "cpu-scalar";
+        return conv == ConvAlgorithm.AUTO ? loops : loops + " conv=" + conv.label();
+    }
+
+    public ConvAlgorithm convAlgorithm() {
+        return conv;
     }
 
     @Override
@@ -107,7 +125,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int padding) {
-        return Im2colConv.conv2d(x, w, bias, stride, padding);
+        OpShapes.conv2d(x, w, bias, stride, padding);
+        WinogradConv.Tiling tiling = conv.tiling(x, w, stride, padding);
+        return tiling == null ? Im2colConv.conv2d(x, w, bias, stride, padding) : WinogradConv.conv2d(x, w, bias, tiling, kernels.vector());
     }
 
     // ------------------------------------------------------------------ normalisation

@@ -3,6 +3,8 @@ package unclip4j.backend.cpu;
 import static unclip4j.testing.TensorAssertions.assertRelL2;
 import static unclip4j.testing.TestTensors.randn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.commons.math3.special.Erf;
@@ -11,7 +13,8 @@ import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 
 /**
- * What only the CPU backend has: Im2colConv's row bands and reused column buffer, and its float erf.
+ * What only the CPU backend has: Im2colConv's row bands and reused column buffer, the choice of conv
+ * algorithm, and its float erf (WinogradConv has its own test).
  * The ops themselves are tested on every backend by {@code unclip4j.backend.BackendOpsTest}.
  */
 class CpuBackendTest {
@@ -53,5 +56,28 @@ class CpuBackendTest {
     void namesSayWhichPathRuns() {
         assertEquals("cpu-vector", new CpuBackend(true).name());
         assertTrue(new CpuBackend(false).name().startsWith("cpu"), new CpuBackend(false).name());
+        assertEquals("cpu-vector conv=winograd_f2", new CpuBackend(true, ConvAlgorithm.WINOGRAD_F2).name());
+    }
+
+    /** AUTO at the decoder's and SR's levels (batch 2 and 1): F(4×4), F(2×2) or im2col by the count of output tiles. */
+    @Test
+    void autoPicksTheConvAlgorithmByTileCount() {
+        Tensor w = Tensor.zeros(DType.F32, 8, 8, 3, 3);
+        assertEquals(WinogradConv.F4, ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 2, 8, 64, 64), w, 1, 1));  // 512 4×4 tiles
+        assertEquals(WinogradConv.F4, ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 1, 8, 64, 64), w, 1, 1));  // 256
+        assertEquals(WinogradConv.F2, ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 2, 8, 32, 32), w, 1, 1));  // 128, 512 2×2
+        assertEquals(WinogradConv.F2, ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 1, 8, 32, 32), w, 1, 1));  // 64, 256 2×2
+        assertNull(ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 2, 8, 16, 16), w, 1, 1));                     // 128 2×2 tiles
+        assertNull(ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 1, 8, 256, 256), w, 2, 1));                    // strided
+        assertNull(ConvAlgorithm.WINOGRAD_F4.tiling(Tensor.zeros(DType.F32, 1, 8, 64, 64), Tensor.zeros(DType.F32, 8, 8, 1, 1), 1, 0));
+        assertNull(ConvAlgorithm.IM2COL.tiling(Tensor.zeros(DType.F32, 1, 8, 256, 256), w, 1, 1));
+        assertEquals(WinogradConv.F2, ConvAlgorithm.WINOGRAD_F2.tiling(Tensor.zeros(DType.F32, 1, 8, 4, 4), w, 1, 1));
+    }
+
+    @Test
+    void convAlgorithmNamesParse() {
+        assertEquals(ConvAlgorithm.WINOGRAD_F4, ConvAlgorithm.parse(" Winograd_F4"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvAlgorithm.parse("fft"));
+        assertEquals("unknown CPU conv algorithm 'fft' (expected one of [auto, im2col, winograd_f2, winograd_f4])", e.getMessage());
     }
 }
