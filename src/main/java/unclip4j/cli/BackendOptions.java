@@ -4,9 +4,14 @@ import java.util.Locale;
 import picocli.CommandLine.Option;
 import unclip4j.backend.Backend;
 import unclip4j.backend.Backends;
+import unclip4j.backend.cpu.ConvAlgorithm;
+import unclip4j.backend.cpu.CpuBackend;
 import unclip4j.kernel.KernelChoice;
 
-/** {@code --device cpu|cuda|reference} and {@code --kernel family=variant,...}, shared by every command that computes. */
+/**
+ * {@code --device cpu|cuda|reference}, {@code --kernel family=variant,...} (CUDA) and {@code --cpu-conv}
+ * (CPU), shared by every command that computes.
+ */
 public final class BackendOptions {
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
             description = "cpu (Vector API, all cores), cuda, or reference (the slow double-precision oracle). Default: ${DEFAULT-VALUE}.")
@@ -17,9 +22,17 @@ public final class BackendOptions {
                     + "families not named run their default. Recorded in the run manifest.")
     String kernel;
 
+    @Option(names = "--cpu-conv", paramLabel = "ALGORITHM",
+            description = "how the CPU computes 3×3 convolutions: auto (Winograd F(4×4) or F(2×2) where measured faster, "
+                    + "else im2col), im2col, winograd_f2 or winograd_f4. Default: -Dunclip4j.cpu.conv, else auto. "
+                    + "Recorded in the run manifest (in the backend's name).")
+    String cpuConv;
+
     public Backend open() {
         if (kernel != null && !isCuda()) throw new IllegalArgumentException("--kernel chooses CUDA kernels; it needs --device cuda");
-        return Backends.open(device, kernels());
+        if (cpuConv == null) return Backends.open(device, kernels());
+        if (!device.equalsIgnoreCase("cpu")) throw new IllegalArgumentException("--cpu-conv chooses the CPU's convolutions; it needs --device cpu");
+        return new CpuBackend(ConvAlgorithm.parse(cpuConv));
     }
 
     public String device() {

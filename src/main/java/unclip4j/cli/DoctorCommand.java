@@ -2,6 +2,7 @@ package unclip4j.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import unclip4j.backend.cpu.ConvAlgorithm;
 import unclip4j.backend.cuda.Cublas;
 import unclip4j.backend.cuda.Cuda;
 import unclip4j.backend.cuda.Cudnn;
@@ -30,6 +31,7 @@ public final class DoctorCommand implements Callable<Integer> {
                 + rt.maxMemory() / (1 << 20) + " MiB"));
         out.add(row("CPU", rt.availableProcessors() + " cores, " + System.getProperty("os.arch") + ", " + System.getProperty("os.name")
                 + "; Vector API: " + vectorApi()));
+        out.add(row("", "3×3 convolutions: " + cpuConv()));
         Cuda.Probe p = Cuda.probe();
         DeviceInfo d = p.device();
         if (d == null) {
@@ -53,6 +55,14 @@ public final class DoctorCommand implements Callable<Integer> {
 
     private static String provider(LibraryProvider lp) {
         return lp.library() == null ? lp.reason() : lp.library() + " via FFM (loaded on first use)";
+    }
+
+    private static String cpuConv() {
+        try {
+            return ConvAlgorithm.fromProperty().label() + " (--cpu-conv, -D" + ConvAlgorithm.PROPERTY + ")";
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     private static String vectorApi() {

@@ -143,6 +143,19 @@ class PictureCommandsTest {
         for (float v : bf16) assertTrue(v >= 0 && v <= 1, "pixel outside [0, 1]: " + v);
     }
 
+    /** --cpu-conv reaches the backend (recorded in the manifest) and every algorithm draws the same picture. */
+    @Test
+    void cpuConvAlgorithmIsChosenPerRunAndRecorded() throws Exception {
+        Result im2col = run(fast("generate", "--prompt", "a red cube", "--seed", "5", "--cpu-conv", "im2col",
+                "--save-tensor", path("im2col.safetensors"), "--out", path("im2col.png")));
+        assertEquals(0, im2col.code(), im2col.err());
+        assertEquals("cpu-vector conv=im2col", manifest(tmp.resolve("im2col.json")).at("/backend").asText());
+        Result f4 = run(fast("generate", "--prompt", "a red cube", "--seed", "5", "--cpu-conv", "winograd_f4",
+                "--save-tensor", path("f4.safetensors")));
+        assertEquals(0, f4.code(), f4.err());
+        unclip4j.testing.TensorAssertions.assertRelL2(image(path("im2col.safetensors")), image(path("f4.safetensors")), 1e-4, "winograd_f4 vs im2col");
+    }
+
     @Test
     void savedNoiseReplaysToTheSamePictures() throws Exception {
         Result first = run(fast("generate", "--prompt", "a red cube", "--seed", "42", "--save-noise", path("n.safetensors"),
@@ -200,6 +213,9 @@ class PictureCommandsTest {
         assertUserError("give two endpoints", "interpolate", "--image", fixture("input.png"), "--prompt", "x", "--out", path("o.png"));
         assertUserError("--sr-steps must be 7", "generate", "--prompt", "x", "--sr-steps", "5", "--out", path("o.png"));
         assertUserError("nothing to write", "generate", "--prompt", "x");
+        assertUserError("unknown CPU conv algorithm 'fft'", "generate", "--prompt", "x", "--cpu-conv", "fft", "--out", path("o.png"));
+        assertUserError("--cpu-conv chooses the CPU's convolutions; it needs --device cpu",
+                "generate", "--prompt", "x", "--device", "reference", "--cpu-conv", "im2col", "--out", path("o.png"));
         Files.writeString(tmp.resolve("taken.png"), "keep me");
         assertUserError("exists; use --force", "generate", "--prompt", "x", "--out", path("taken.png"));
         assertEquals("keep me", Files.readString(tmp.resolve("taken.png")));
