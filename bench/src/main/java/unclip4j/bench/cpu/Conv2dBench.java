@@ -13,13 +13,15 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import unclip4j.backend.cpu.ConvAlgorithm;
 import unclip4j.backend.cpu.CpuBackend;
 import unclip4j.tensor.Tensor;
 
 /**
- * {@code CpuBackend.conv2d}, 3×3 stride 1 padding 1, at the decoder's levels with the CFG batch of 2:
- * N×C×H×W → C output channels (the ResBlock convs of each level, spec §6.4). The {@code gflops}
- * column is GFLOP/s: 2·N·H·W·C·C·9 per call.
+ * {@code CpuBackend.conv2d}, 3×3 stride 1 padding 1, N×C×H×W → C output channels (the ResBlock convs
+ * of each level, spec §6.4 and §7): the decoder's levels with the CFG batch of 2, and SR's with batch 1,
+ * for each {@code ConvAlgorithm}. The {@code gflops} column is the direct convolution's GFLOP/s
+ * (2·N·H·W·C·C·9 per call) whatever the algorithm, so Winograd shows as its effective rate.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -28,11 +30,15 @@ import unclip4j.tensor.Tensor;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {BenchJvm.ADD_VECTOR, BenchJvm.NATIVE_ACCESS, BenchJvm.GC, BenchJvm.HEAP})
 public class Conv2dBench {
-    /** N x C x H(=W): decoder levels 64², 32², 16², 8². */
-    @Param({"2x320x64", "2x640x32", "2x960x16", "2x1280x8"})
+    /** N x C x H(=W): decoder levels 64², 32², 16², 8²; SR levels 256², 128², 64², 32². */
+    @Param({"2x320x64", "2x640x32", "2x960x16", "2x1280x8", "1x320x256", "1x640x128", "1x960x64", "1x1280x32"})
     public String shape;
 
-    private final CpuBackend backend = new CpuBackend();
+    /** A {@code ConvAlgorithm} label. */
+    @Param({"auto", "im2col", "winograd_f2", "winograd_f4"})
+    public String algorithm;
+
+    private CpuBackend backend;
     private Tensor x, w, bias;
     private double gflopPerCall;
 
@@ -44,6 +50,7 @@ public class Conv2dBench {
         w = BenchTensors.uniform(2, c, c, 3, 3);
         bias = BenchTensors.uniform(3, c);
         gflopPerCall = 2e-9 * n * hw * hw * (double) c * c * 9;
+        backend = new CpuBackend(ConvAlgorithm.parse(algorithm));
     }
 
     @Benchmark
