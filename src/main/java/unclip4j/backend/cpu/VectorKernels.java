@@ -96,17 +96,18 @@ final class VectorKernels {
      */
     void binary(Binary op, MemorySegment a, long ao, int as, MemorySegment b, long bo, int bs, MemorySegment y, long yo, int n) {
         int i = 0;
-        if (vector) {
-            FloatVector ca = as == 0 ? FloatVector.broadcast(S, a.getAtIndex(F, ao)) : null;
-            FloatVector cb = bs == 0 ? FloatVector.broadcast(S, b.getAtIndex(F, bo)) : null;
-            for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-                FloatVector va = ca != null ? ca : load(a, ao + i), vb = cb != null ? cb : load(b, bo + i);
-                FloatVector r = switch (op) {
-                    case ADD -> va.add(vb);
-                    case SUB -> va.sub(vb);
-                    case MUL -> va.mul(vb);
-                };
-                store(r, y, yo + i);
+        // one loop per operand pattern, so no vector value is ever null or a merge of a broadcast and a
+        // load: that construct was in the C2-compiled frame of a JVM crash (a Halt node reached, JDK 25.0.3)
+        if (vector && (as != 0 || bs != 0)) {
+            int bound = S.loopBound(n);
+            if (as == 0) {
+                FloatVector va = FloatVector.broadcast(S, a.getAtIndex(F, ao));
+                for (; i < bound; i += S.length()) store(apply(op, va, load(b, bo + i)), y, yo + i);
+            } else if (bs == 0) {
+                FloatVector vb = FloatVector.broadcast(S, b.getAtIndex(F, bo));
+                for (; i < bound; i += S.length()) store(apply(op, load(a, ao + i), vb), y, yo + i);
+            } else {
+                for (; i < bound; i += S.length()) store(apply(op, load(a, ao + i), load(b, bo + i)), y, yo + i);
             }
         }
         for (; i < n; i++) {
@@ -118,6 +119,14 @@ final class VectorKernels {
             };
             y.setAtIndex(F, yo + i, r);
         }
+    }
+
+    private static FloatVector apply(Binary op, FloatVector va, FloatVector vb) {
+        return switch (op) {
+            case ADD -> va.add(vb);
+            case SUB -> va.sub(vb);
+            case MUL -> va.mul(vb);
+        };
     }
 
     /**
