@@ -130,6 +130,12 @@ public final class CpuBackend implements Backend {
         return tiling == null ? Im2colConv.conv2d(x, w, bias, stride, padding) : WinogradConv.conv2d(x, w, bias, tiling, kernels.vector());
     }
 
+    /** The algorithm {@link #conv2d} runs for these arguments: im2col, winograd_f2 or winograd_f4 (for profiles). */
+    public String conv2dAlgorithm(Tensor x, Tensor w, int stride, int padding) {
+        WinogradConv.Tiling tiling = conv.tiling(x, w, stride, padding);
+        return tiling == null ? "im2col" : tiling.name();
+    }
+
     // ------------------------------------------------------------------ normalisation
 
     /**

@@ -8,12 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import unclip4j.backend.Backend;
+import unclip4j.backend.cpu.CpuBackend;
 import unclip4j.tensor.Tensor;
 
 /**
  * Wall time per backend op family, for finding where a stage spends its time: {@link #wrap} returns
  * a backend that forwards every call and adds its duration under the method's name (conv2d split by
- * kernel size). Calls the wrapped backend makes to itself are not seen, so nothing is counted twice.
+ * kernel size and, on the CPU, algorithm). Calls the wrapped backend makes to itself are not seen, so nothing is counted twice.
  */
 final class OpProfile {
     private record Total(long nanos, long calls) {}
@@ -29,11 +30,17 @@ final class OpProfile {
                 throw e.getCause();
             } finally {
                 String name = method.getName();
-                if (name.equals("conv2d")) name += " " + ((Tensor) args[1]).size(2) + "x" + ((Tensor) args[1]).size(3);
+                if (name.equals("conv2d")) name += " " + ((Tensor) args[1]).size(2) + "x" + ((Tensor) args[1]).size(3) + algorithm(backend, args);
                 long dt = System.nanoTime() - t0;
                 totals.merge(name, new Total(dt, 1), (a, b) -> new Total(a.nanos + b.nanos, a.calls + b.calls));
             }
         });
+    }
+
+    /** On the CPU, which conv algorithm ran (a suffix such as " winograd_f4"); nothing elsewhere. */
+    private static String algorithm(Backend backend, Object[] args) {
+        return backend instanceof CpuBackend cpu
+                ? " " + cpu.conv2dAlgorithm((Tensor) args[0], (Tensor) args[1], (Integer) args[3], (Integer) args[4]) : "";
     }
 
     void reset() {

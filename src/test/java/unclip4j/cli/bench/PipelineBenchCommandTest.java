@@ -39,6 +39,17 @@ class PipelineBenchCommandTest {
         assertTrue(r.out().lines().toList().getLast().startsWith("pipeline cpu bf16 total "), r.out());
     }
 
+    /** --profile splits the CPU's convolutions by kernel size and algorithm; --cpu-conv names the backend. */
+    @Test
+    void profileNamesTheCpuConvAlgorithm() {
+        Result r = run("bench", "pipeline", "--config", "tiny", "--random-weights", "--steps", "1", "--warmup", "0",
+                "--stages", "sr", "--profile", "--cpu-conv", "winograd_f2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().findFirst().orElseThrow().contains("device cpu-vector conv=winograd_f2"), r.out());
+        assertTrue(r.out().contains("conv2d 3x3 winograd_f2 "), r.out());
+        assertTrue(r.out().contains("conv2d 1x1 im2col "), r.out());
+    }
+
     @Test
     void unavailableDeviceOrKernelChoiceIsOneLine() {
         for (String[] args : List.of(new String[] {"--device", "cuda"}, new String[] {"--kernel", "gemm=v2"})) {
