@@ -125,7 +125,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int padding) {
-        OpShapes.conv2d(x, w, bias, stride, padding);
+        OpShapes.conv2d(x, w, bias, stride, padding); // first, so that choosing the algorithm never meets a bad rank
         WinogradConv.Tiling tiling = conv.tiling(x, w, stride, padding);
         return tiling == null ? Im2colConv.conv2d(x, w, bias, stride, padding) : WinogradConv.conv2d(x, w, bias, tiling, kernels.vector());
     }

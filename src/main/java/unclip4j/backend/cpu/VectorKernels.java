@@ -97,7 +97,8 @@ final class VectorKernels {
     void binary(Binary op, MemorySegment a, long ao, int as, MemorySegment b, long bo, int bs, MemorySegment y, long yo, int n) {
         int i = 0;
         // one loop per operand pattern, so no vector value is ever null or a merge of a broadcast and a
-        // load: that construct was in the C2-compiled frame of a JVM crash (a Halt node reached, JDK 25.0.3)
+        // load: that construct was in the C2-compiled frame of a JVM crash (a Halt node reached, JDK 25.0.3).
+        // Two broadcast operands (one value each, so a constant output) take the scalar loop.
         if (vector && (as != 0 || bs != 0)) {
             int bound = S.loopBound(n);
             if (as == 0) {

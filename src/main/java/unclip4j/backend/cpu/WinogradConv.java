@@ -23,8 +23,8 @@ import unclip4j.tensor.Tensor;
  * rows. Each is computed for a whole row of tiles at once, the tiles being the vector lanes: an input
  * row is first split into its m phases ({@code x[t·m + q]}, q < m), so that every vector load is
  * contiguous. The weight transform runs on every call, the (output, input) channel pairs as lanes:
- * caching it would hold (m+2)²/9 times the model. Images too large for {@link #BAND_BYTES} go in bands
- * of tile rows.
+ * caching it would hold (m+2)²/9 times the weights of every 3×3 convolution. Images too large for
+ * {@link #BAND_BYTES} go in bands of tile rows.
  */
 final class WinogradConv {
     /** One tiling: output tile m×m, input tile a×a with a = m + 2, and the matrices Bᵀ (a×a), G (a×3), Aᵀ (m×a). */
@@ -58,8 +58,13 @@ final class WinogradConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final ScratchBuffer WEIGHTS = new ScratchBuffer(), INPUTS = new ScratchBuffer(),
-            PRODUCTS = new ScratchBuffer(), TILES = new ScratchBuffer();
+    /** The calling thread's transformed weights, transformed inputs (V) and GEMM products (M). */
+    private static final ScratchBuffer WEIGHTS = new ScratchBuffer(), INPUTS = new ScratchBuffer(), PRODUCTS = new ScratchBuffer();
+    /**
+     * Each parallel worker's small work area for one tile row. A separate instance from the three above:
+     * {@link Parallel#forRange} may run its body on the calling thread, which also holds those.
+     */
+    private static final ScratchBuffer TILES = new ScratchBuffer();
 
     private WinogradConv() {}
 
@@ -81,10 +86,10 @@ final class WinogradConv {
         int m = f.m(), aa = f.a() * f.a(), th = Math.ceilDiv(h, m), tw = Math.ceilDiv(wd, m);
         Tensor out = Tensor.zeros(DType.F32, os);
         float[] b = bias == null ? new float[o] : bias.toFloatArray();
-        Rows rows = new Rows(vector);
+        Rows mix = new Rows(vector);
 
         MemorySegment u = WEIGHTS.get((long) aa * o * c * Float.BYTES);
-        transformWeights(rows, f, w.segment(), u, (long) o * c);
+        transformWeights(mix, f, w.segment(), u, (long) o * c);
         // the tile rows of all samples, one after the other, are the columns of the GEMMs, in bands
         int tileRows = nb * th;
         int band = (int) Math.clamp(bandBytes / Float.BYTES / ((long) aa * Math.max(c, o) * tw), 1, tileRows);
@@ -92,12 +97,12 @@ final class WinogradConv {
         MemorySegment p = PRODUCTS.get((long) aa * o * band * tw * Float.BYTES);
         for (int r0 = 0; r0 < tileRows; r0 += band) {
             Band bd = new Band(r0, Math.min(band, tileRows - r0), th, tw);
-            transformInput(rows, f, x.segment(), c, h, wd, bd, v);
+            transformInput(mix, f, x.segment(), c, h, wd, bd, v);
             for (int xi = 0; xi < aa; xi++) {
                 Sgemm.sgemm(false, false, o, bd.tiles(), c, 1f, u, (long) xi * o * c, c,
                         v, (long) xi * c * bd.tiles(), bd.tiles(), 0f, p, (long) xi * o * bd.tiles(), bd.tiles());
             }
-            transformOutput(rows, f, p, o, bd, out.segment(), h, wd, b);
+            transformOutput(mix, f, p, o, bd, out.segment(), h, wd, b);
         }
         return out;
     }
@@ -124,8 +129,9 @@ final class WinogradConv {
      * {@code U_ξ[oc, ic] = (G g Gᵀ)[i, j]}, ξ = i·a + j, for every kernel g = w[oc, ic]: the pairs are
      * first gathered into nine rows (one per kernel tap), then transformed 512 at a time.
      */
-    private static void transformWeights(Rows rows, Tiling f, MemorySegment ws, MemorySegment u, long pairs) {
+    private static void transformWeights(Rows mix, Tiling f, MemorySegment ws, MemorySegment u, long pairs) {
         int a = f.a(), aa = a * a;
+        // work area, rows of PAIRS floats: g (9 rows, tap u·3+v), t = G·g (a·3 rows), U = t·Gᵀ (a² rows)
         long g0 = 0, t0 = 9L * PAIRS, u0 = t0 + 3L * a * PAIRS;
         Parallel.forRange((int) Math.ceilDiv(pairs, PAIRS), 1, (lo, hi) -> {
             MemorySegment s = TILES.get((u0 + (long) aa * PAIRS) * Float.BYTES);
@@ -136,9 +142,9 @@ final class WinogradConv {
                     for (int tap = 0; tap < 9; tap++) s.setAtIndex(F, g0 + tap * PAIRS + k, ws.getAtIndex(F, (first + k) * 9 + tap));
                 }
                 // t[i, v] = Σ_u G[i, u] g[u, v]: down the columns
-                for (int col = 0; col < 3; col++) rows.apply(f.g(), s, g0 + col * PAIRS, 3L * PAIRS, s, t0 + col * PAIRS, 3L * PAIRS, len);
+                for (int col = 0; col < 3; col++) mix.apply(f.g(), s, g0 + col * PAIRS, 3L * PAIRS, s, t0 + col * PAIRS, 3L * PAIRS, len);
                 // U[i, j] = Σ_v G[j, v] t[i, v]: along the rows
-                for (int i = 0; i < a; i++) rows.apply(f.g(), s, t0 + 3L * i * PAIRS, PAIRS, s, u0 + (long) i * a * PAIRS, PAIRS, len);
+                for (int i = 0; i < a; i++) mix.apply(f.g(), s, t0 + 3L * i * PAIRS, PAIRS, s, u0 + (long) i * a * PAIRS, PAIRS, len);
                 for (int xi = 0; xi < aa; xi++) {
                     MemorySegment.copy(s, (u0 + (long) xi * PAIRS) * Float.BYTES, u, (xi * pairs + first) * Float.BYTES, (long) len * Float.BYTES);
                 }
@@ -151,8 +157,9 @@ final class WinogradConv {
      * the a input rows under it (image row ty·m − 1 + r, zero outside the image) split into phases,
      * then Bᵀ down the columns and along the rows, the tiles of the row as lanes.
      */
-    private static void transformInput(Rows rows, Tiling f, MemorySegment xs, int c, int h, int wd, Band bd, MemorySegment v) {
+    private static void transformInput(Rows mix, Tiling f, MemorySegment xs, int c, int h, int wd, Band bd, MemorySegment v) {
         int m = f.m(), a = f.a(), tw = bd.tw(), ph = tw + 1;
+        // work area: one padded input row ((tw+1)·m floats), its phases (a rows × m phases × tw+1), e = Bᵀ·d (a·a rows of tw)
         long padded = (long) ph * m, phases0 = padded, e0 = phases0 + (long) a * m * ph, tiles = bd.tiles();
         Parallel.forRange(c * bd.rows(), 4, (lo, hi) -> {
             MemorySegment s = TILES.get((e0 + (long) a * a * tw) * Float.BYTES);
@@ -171,11 +178,11 @@ final class WinogradConv {
                 }
                 // e[i, col] = Σ_row Bᵀ[i, row] d[row, col]; column col of every tile is phase col % m, col / m tiles on
                 for (int col = 0; col < a; col++) {
-                    rows.apply(f.bt(), s, phases0 + (long) (col % m) * ph + col / m, (long) m * ph, s, e0 + (long) col * tw, (long) a * tw, tw);
+                    mix.apply(f.bt(), s, phases0 + (long) (col % m) * ph + col / m, (long) m * ph, s, e0 + (long) col * tw, (long) a * tw, tw);
                 }
                 // V[i, j] = Σ_col Bᵀ[j, col] e[i, col], written to V_(i·a+j)[ic, r·tw ..]
                 for (int i = 0; i < a; i++) {
-                    rows.apply(f.bt(), s, e0 + (long) i * a * tw, tw, v, ((long) i * a * c + ic) * tiles + (long) r * tw, c * tiles, tw);
+                    mix.apply(f.bt(), s, e0 + (long) i * a * tw, tw, v, ((long) i * a * c + ic) * tiles + (long) r * tw, c * tiles, tw);
                 }
             }
         });
@@ -185,21 +192,22 @@ final class WinogradConv {
      * {@code y = Aᵀ M A + bias} for every output tile of this band, per (channel, tile row) with the
      * tiles as lanes; then the m phases of each output row are interleaved and cropped to the image.
      */
-    private static void transformOutput(Rows rows, Tiling f, MemorySegment p, int o, Band bd,
+    private static void transformOutput(Rows mix, Tiling f, MemorySegment products, int o, Band bd,
                                         MemorySegment ys, int h, int wd, float[] bias) {
         int m = f.m(), a = f.a(), tw = bd.tw();
-        long tiles = bd.tiles(), f0 = (long) tw * m, y0 = f0 + (long) m * a * tw;
+        // work area: one output row being interleaved (tw·m floats), mid = Aᵀ·M (m·a rows of tw), y = mid·A (m·m rows of tw)
+        long tiles = bd.tiles(), mid0 = (long) tw * m, y0 = mid0 + (long) m * a * tw;
         Parallel.forRange(o * bd.rows(), 4, (lo, hi) -> {
             MemorySegment s = TILES.get((y0 + (long) m * m * tw) * Float.BYTES);
             for (int item = lo; item < hi; item++) {
                 int oc = item / bd.rows(), r = item % bd.rows(), ty = bd.tileRow(r);
                 long yBase = (long) bd.sample(r) * o * h * wd;
-                // g[p, j] = Σ_i Aᵀ[p, i] M_(i·a+j)[oc, tile]: down the columns
+                // mid[row, j] = Σ_i Aᵀ[row, i] M_(i·a+j)[oc, tile]: down the columns
                 for (int j = 0; j < a; j++) {
-                    rows.apply(f.at(), p, ((long) j * o + oc) * tiles + (long) r * tw, a * o * tiles, s, f0 + (long) j * tw, (long) a * tw, tw);
+                    mix.apply(f.at(), products, ((long) j * o + oc) * tiles + (long) r * tw, a * o * tiles, s, mid0 + (long) j * tw, (long) a * tw, tw);
                 }
-                // y[p, q] = Σ_j Aᵀ[q, j] g[p, j]: along the rows
-                for (int row = 0; row < m; row++) rows.apply(f.at(), s, f0 + (long) row * a * tw, tw, s, y0 + (long) row * m * tw, tw, tw);
+                // y[row, q] = Σ_j Aᵀ[q, j] mid[row, j]: along the rows
+                for (int row = 0; row < m; row++) mix.apply(f.at(), s, mid0 + (long) row * a * tw, tw, s, y0 + (long) row * m * tw, tw, tw);
                 for (int row = 0; row < m && ty * m + row < h; row++) {
                     for (int q = 0; q < m; q++) {
                         long src = y0 + (long) (row * m + q) * tw;
