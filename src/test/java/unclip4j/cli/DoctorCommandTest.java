@@ -37,6 +37,7 @@ class DoctorCommandTest {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(label)), label + " missing in:\n" + r.out());
         }
         assertTrue(r.out().contains(Runtime.version().toString()));
+        assertTrue(r.out().contains("3×3 convolutions: " + unclip4j.backend.cpu.ConvAlgorithm.fromProperty().label()), r.out());
         if (!Cuda.available()) {
             assertTrue(r.out().contains("no GPU: ") || r.out().contains("cuda unavailable: " + Cuda.unavailableReason()), r.out());
         }

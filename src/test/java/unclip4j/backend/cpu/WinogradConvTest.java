@@ -18,7 +18,8 @@ import unclip4j.tensor.Tensor;
 class WinogradConvTest {
     /**
      * The op tolerance of every CPU kernel. Both tilings meet it; F(4×4), whose transforms multiply by
-     * up to 8 and divide by 24, with the smaller margin (about 4e-6 at 320 to 1280 channels, measured).
+     * up to 8 and divide by 24, with the smaller margin (about 4e-6 at 320 to 1280 channels in a
+     * throwaway harness; 640 channels here).
      */
     private static final double TOL = 1e-5;
     private static final ReferenceOps REF = new ReferenceOps();
@@ -26,6 +27,10 @@ class WinogradConvTest {
     static Stream<Arguments> tilings() {
         return Stream.of(Arguments.of(WinogradConv.F2, true), Arguments.of(WinogradConv.F2, false),
                 Arguments.of(WinogradConv.F4, true), Arguments.of(WinogradConv.F4, false));
+    }
+
+    static Stream<WinogradConv.Tiling> vectorTilings() {
+        return Stream.of(WinogradConv.F2, WinogradConv.F4);
     }
 
     /** Sizes that are and are not multiples of the tile, a 1×1 image, batches, with and without bias. */
@@ -41,13 +46,25 @@ class WinogradConvTest {
         }
     }
 
-    /** Many channels, where rounding in the transforms adds up. */
+    /** Many channels, where rounding in the transforms adds up (vector loops only: the scalar ones are slow at this size). */
     @ParameterizedTest
-    @MethodSource("tilings")
-    void manyChannels(WinogradConv.Tiling f, boolean vector) {
-        if (!vector) return; // the scalar loops are covered above; this size is slow without vectors
+    @MethodSource("vectorTilings")
+    void manyChannels(WinogradConv.Tiling f) {
         Tensor x = randn(5, 1, 640, 12, 12), w = randn(6, 64, 640, 3, 3), b = randn(7, 64);
         assertRelL2(REF.conv2d(x, w, b, 1, 1), WinogradConv.conv2d(x, w, b, f, true), TOL);
+    }
+
+    /** Views as inputs: a permuted (channels-last) input, a slice of a batch, BF16 weights with an F16 bias, batch 3. */
+    @ParameterizedTest
+    @MethodSource("tilings")
+    void viewsAndHalfPrecision(WinogradConv.Tiling f, boolean vector) {
+        Tensor nhwc = randn(100, 3, 11, 13, 5), w = randn(101, 4, 5, 3, 3), b = randn(102, 4);
+        Tensor x = nhwc.permute(0, 3, 1, 2); // (3, 5, 11, 13), not contiguous
+        assertRelL2(REF.conv2d(x, w, b, 1, 1), WinogradConv.conv2d(x, w, b, f, vector), TOL);
+        Tensor slice = randn(103, 5, 5, 9, 7).slice(0, 1, 4); // samples 1..3 of 5: an offset view
+        assertRelL2(REF.conv2d(slice, w, b, 1, 1), WinogradConv.conv2d(slice, w, b, f, vector), TOL);
+        Tensor wbf = w.to(DType.BF16), bf = b.to(DType.F16);
+        assertRelL2(REF.conv2d(x, wbf, bf, 1, 1), WinogradConv.conv2d(x, wbf, bf, f, vector), TOL);
     }
 
     /**
@@ -69,12 +86,13 @@ class WinogradConvTest {
     }
 
     /** The scratch buffers are reused without clearing: a small call after a big one must not see old values. */
-    @Test
-    void scratchIsRewrittenOnEveryCall() {
-        Tensor big = randn(90, 1, 8, 40, 40), wBig = randn(91, 8, 8, 3, 3);
+    @ParameterizedTest
+    @MethodSource("vectorTilings")
+    void scratchIsRewrittenOnEveryCall(WinogradConv.Tiling f) {
+        Tensor big = randn(90, 2, 8, 40, 40), wBig = randn(91, 8, 8, 3, 3);
         Tensor small = randn(92, 1, 3, 5, 7), wSmall = randn(93, 2, 3, 3, 3);
-        WinogradConv.conv2d(big, wBig, null, WinogradConv.F2, true);
-        assertRelL2(REF.conv2d(small, wSmall, null, 1, 1), WinogradConv.conv2d(small, wSmall, null, WinogradConv.F2, true), TOL);
+        WinogradConv.conv2d(big, wBig, null, f, true);
+        assertRelL2(REF.conv2d(small, wSmall, null, 1, 1), WinogradConv.conv2d(small, wSmall, null, f, true), TOL);
     }
 
     @Test
