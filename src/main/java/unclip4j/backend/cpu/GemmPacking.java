@@ -2,7 +2,10 @@ package unclip4j.backend.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies blocks of op(A) and op(B) into the contiguous layouts the micro-kernel streams through.
@@ -18,6 +21,8 @@ import java.util.Arrays;
  */
 final class GemmPacking {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private GemmPacking() {}
 
@@ -44,17 +49,34 @@ final class GemmPacking {
         }
     }
 
-    /** Packs rows [p0, p0+kb) × columns [j0, j0+nb) of op(B) into dst. */
+    /** {0, nr, 2·nr, ...}: where consecutive k steps of one column go in a B panel. */
+    private static int[] strideMap(int nr) {
+        int[] map = new int[S.length()];
+        for (int i = 0; i < map.length; i++) map[i] = i * nr;
+        return map;
+    }
+
+    /**
+     * Packs rows [p0, p0+kb) × columns [j0, j0+nb) of op(B) into dst; with {@code vector}, a transposed
+     * B is read a vector at a time and scattered into the panel.
+     */
     static void packB(boolean transB, MemorySegment b, long bOff, int ldb, int p0, int kb, int j0, int nb,
-                      int nr, float[] dst) {
+                      int nr, float[] dst, boolean vector) {
+        int[] stride = transB && vector ? strideMap(nr) : null;
         for (int j = 0, panel = 0; j < nb; j += nr, panel += kb * nr) {
             int cols = Math.min(nr, nb - j);
             if (cols < nr) Arrays.fill(dst, panel, panel + kb * nr, 0f);
             if (transB) {
+                // op(B) column c is row c of the stored n×k matrix: kb contiguous values, nr apart in the panel
                 for (int c = 0; c < cols; c++) {
                     long src = bOff + (long) (j0 + j + c) * ldb + p0;
-                    int d = panel + c;
-                    for (int p = 0; p < kb; p++) dst[d + p * nr] = b.getAtIndex(F, src + p);
+                    int d = panel + c, p = 0;
+                    if (vector) {
+                        for (int bound = S.loopBound(kb); p < bound; p += S.length()) {
+                            FloatVector.fromMemorySegment(S, b, (src + p) * Float.BYTES, ORDER).intoArray(dst, d + p * nr, stride, 0);
+                        }
+                    }
+                    for (; p < kb; p++) dst[d + p * nr] = b.getAtIndex(F, src + p);
                 }
             } else {
                 // one k step of the panel is a contiguous run of a row of B: a bulk copy

@@ -21,8 +21,8 @@ public final class Sgemm {
     /** At or below this many multiply-adds (e.g. 16×16×16) the direct loop beats packing. */
     private static final long TINY_MACS = 4096;
 
-    static final GemmDriver VECTOR = new GemmDriver(new VectorMicroKernel());
-    static final GemmDriver SCALAR = new GemmDriver(new ScalarMicroKernel());
+    static final GemmDriver VECTOR = new GemmDriver(new VectorMicroKernel(), true);
+    static final GemmDriver SCALAR = new GemmDriver(new ScalarMicroKernel(), false);
     private static final GemmDriver DEFAULT =
             Boolean.parseBoolean(System.getProperty("unclip4j.cpu.vector", "true")) ? VECTOR : SCALAR;
 
