@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import unclip4j.backend.cpu.Sgemm;
 
 /**
- * {@link Sgemm} (C = A·B, row-major, no transposes, all cores) on square sizes and on the shapes the
- * model runs, m×n×k:
+ * {@link Sgemm} (C = A·op(B), row-major, all cores) on square sizes and on the shapes the model runs,
+ * m×n×k, with B stored k×n or, with {@code transB}, n×k as a linear layer's weight is (y = x·Wᵀ):
  * <ul>
  *   <li>162x6144x2048: prior MLP up-projection, 2·81 tokens (CFG batch) × 4·2048 → the widest linear;</li>
  *   <li>4096x320x2880, 1024x640x5760, 64x1280x11520: decoder 3×3 convs as GEMM (im2col) at the 64², 32²
@@ -40,6 +40,10 @@ public class GemmBench {
     @Param({"256x256x256", "512x512x512", "1024x1024x1024", "2048x2048x2048",
             "162x6144x2048", "4096x320x2880", "1024x640x5760", "64x1280x11520"})
     public String shape;
+
+    /** B stored n×k (a [out, in] weight) instead of k×n. */
+    @Param({"false", "true"})
+    public boolean transB;
 
     private int m, n, k;
     private Arena arena;
@@ -64,7 +68,7 @@ public class GemmBench {
 
     @Benchmark
     public void sgemm(Gflops flops) {
-        Sgemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        Sgemm.sgemm(false, transB, m, n, k, 1f, a, 0, k, b, 0, transB ? k : n, 0f, c, 0, n);
         flops.gflops += 2e-9 * m * n * k;
     }
 
