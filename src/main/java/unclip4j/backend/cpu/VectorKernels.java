@@ -63,21 +63,18 @@ final class VectorKernels {
         return vector;
     }
 
-    /** {@code y[i] = op(x[i])} for n floats. */
+    /**
+     * {@code y[i] = op(x[i])} for n floats. Each op has its own vector loop in its own method: with all
+     * four inlined into one loop, C2 ran out of its node budget (NodeCountInliningCutoff) and left
+     * {@code erf} and {@code store} as calls that box a vector per 16 floats (see softmaxInPlace).
+     */
     void unary(Unary op, MemorySegment x, long xo, MemorySegment y, long yo, int n) {
-        int i = 0;
-        if (vector) {
-            for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-                FloatVector v = load(x, xo + i);
-                FloatVector r = switch (op) {
-                    case GELU -> v.mul(0.5f).mul(erf(v.mul(SQRT1_2)).add(1f));
-                    case QUICK_GELU -> v.div(exp(v.mul(-QUICK_GELU_K)).add(1f));
-                    case SILU -> v.div(exp(v.neg()).add(1f));
-                    case EXP -> exp(v);
-                };
-                store(r, y, yo + i);
-            }
-        }
+        int i = !vector ? 0 : switch (op) {
+            case GELU -> geluVectors(x, xo, y, yo, n);
+            case QUICK_GELU -> quickGeluVectors(x, xo, y, yo, n);
+            case SILU -> siluVectors(x, xo, y, yo, n);
+            case EXP -> expVectors(x, xo, y, yo, n);
+        };
         for (; i < n; i++) {
             float v = x.getAtIndex(F, xo + i);
             float r = switch (op) {
@@ -88,6 +85,40 @@ final class VectorKernels {
             };
             y.setAtIndex(F, yo + i, r);
         }
+    }
+
+    /** The vector part of {@link #unary} for GELU; returns where the scalar tail starts (as do the three below). */
+    private static int geluVectors(MemorySegment x, long xo, MemorySegment y, long yo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector v = load(x, xo + i);
+            store(v.mul(0.5f).mul(erf(v.mul(SQRT1_2)).add(1f)), y, yo + i);
+        }
+        return i;
+    }
+
+    private static int quickGeluVectors(MemorySegment x, long xo, MemorySegment y, long yo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector v = load(x, xo + i);
+            store(v.div(exp(v.mul(-QUICK_GELU_K)).add(1f)), y, yo + i);
+        }
+        return i;
+    }
+
+    private static int siluVectors(MemorySegment x, long xo, MemorySegment y, long yo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector v = load(x, xo + i);
+            store(v.div(exp(v.neg()).add(1f)), y, yo + i);
+        }
+        return i;
+    }
+
+    private static int expVectors(MemorySegment x, long xo, MemorySegment y, long yo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) store(exp(load(x, xo + i)), y, yo + i);
+        return i;
     }
 
     /**
@@ -233,8 +264,21 @@ final class VectorKernels {
     /**
      * In-place softmax of a row of n floats: {@code exp(x − max) / Σ}. A fully masked row (max = −inf)
      * throws IllegalArgumentException instead of turning into NaN.
+     *
+     * <p>The three passes are separate methods whose arguments and results are scalars: C2 parses one
+     * method into at most NodeCountInliningCutoff nodes, and with the exp polynomial inlined the third
+     * loop of a single-method softmax went past it, so its {@code load}/{@code store} were left as calls
+     * that box a FloatVector per 16 floats (that loop then took most of the attention time, more or less
+     * depending on the warm-up). A pass that is not inlined here is compiled on its own, whole.
      */
     void softmaxInPlace(MemorySegment x, long xo, int n) {
+        float max = rowMax(x, xo, n);
+        if (max == Float.NEGATIVE_INFINITY) throw new IllegalArgumentException("softmax row fully masked (all -inf): no distribution");
+        double sum = expShiftedInPlace(x, xo, n, max);
+        scaleInPlace(x, xo, n, (float) (1 / sum));
+    }
+
+    private float rowMax(MemorySegment x, long xo, int n) {
         float max = Float.NEGATIVE_INFINITY;
         int i = 0;
         if (vector) {
@@ -243,10 +287,13 @@ final class VectorKernels {
             max = acc.reduceLanes(VectorOperators.MAX);
         }
         for (; i < n; i++) max = Math.max(max, x.getAtIndex(F, xo + i));
-        if (max == Float.NEGATIVE_INFINITY) throw new IllegalArgumentException("softmax row fully masked (all -inf): no distribution");
+        return max;
+    }
 
+    /** {@code x[i] = exp(x[i] − max)}, returning {@code Σ x[i]}. */
+    private double expShiftedInPlace(MemorySegment x, long xo, int n, float max) {
         double sum = 0;
-        i = 0;
+        int i = 0;
         if (vector) {
             FloatVector acc = FloatVector.zero(S);
             for (int bound = S.loopBound(n); i < bound; i += S.length()) {
@@ -261,13 +308,15 @@ final class VectorKernels {
             x.setAtIndex(F, xo + i, e);
             sum += e;
         }
+        return sum;
+    }
 
-        float inv = (float) (1 / sum);
-        i = 0;
+    private void scaleInPlace(MemorySegment x, long xo, int n, float a) {
+        int i = 0;
         if (vector) {
-            for (int bound = S.loopBound(n); i < bound; i += S.length()) store(load(x, xo + i).mul(inv), x, xo + i);
+            for (int bound = S.loopBound(n); i < bound; i += S.length()) store(load(x, xo + i).mul(a), x, xo + i);
         }
-        for (; i < n; i++) x.setAtIndex(F, xo + i, x.getAtIndex(F, xo + i) * inv);
+        for (; i < n; i++) x.setAtIndex(F, xo + i, x.getAtIndex(F, xo + i) * a);
     }
 
     static float erf(float x) {
