@@ -18,10 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  * first and the hundredth call of a loop could disagree), hence the exp polynomial and the
  * fixed-order lane sum below.
  *
- * <p>Rule for new loops: one vector loop per method, and only scalars, arrays and segments across
- * method boundaries. A vector passed to or returned from a call that C2 does not inline is boxed, and
- * C2 stops inlining once a method reaches its node budget (NodeCountInliningCutoff): two polynomials
- * in one method were enough. Check with {@code -XX:+UnlockDiagnosticVMOptions -XX:+PrintInlining}.
+ * <p>Rule for new loops: one vector loop per method. Vectors cross calls only into the small helpers
+ * (load, store, exp, erf), which must be inlined: a vector passed to or returned from a call C2 does not
+ * inline is boxed, and C2 stops inlining once a method reaches its node budget
+ * (NodeCountInliningCutoff). Two polynomials in one method were enough. Check with
+ * {@code -XX:+UnlockDiagnosticVMOptions -XX:+PrintInlining}.
  */
 final class VectorKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
