@@ -32,19 +32,20 @@ final class GemmDriver {
     private static final Thread OTHER_THREAD = new Thread(() -> {});
 
     private final GemmMicroKernel kernel;
-    private final boolean vectorPacking;
+    /** How packB scatters a transposed B into panels, or null for the scalar copy. */
+    private final int[] scatterB;
     private final int mr, nr, mc, nc;
     private final ThreadLocal<Workspace> workspaces;
 
     /** Per-thread packing buffers and the kernel's scratch tile, allocated once per thread. */
     private record Workspace(float[] a, float[] b, float[] tile) {}
 
-    /** With {@code vectorPacking}, packing uses the Vector API too (off for the scalar path). */
+    /** With {@code vectorPacking}, packing uses the Vector API too where it is fast (off for the scalar path). */
     GemmDriver(GemmMicroKernel kernel, boolean vectorPacking) {
         this.kernel = kernel;
-        this.vectorPacking = vectorPacking;
         this.mr = kernel.mr();
         this.nr = kernel.nr();
+        this.scatterB = vectorPacking ? GemmPacking.scatterMap(nr) : null;
         this.mc = Math.max(mr, MC / mr * mr);
         this.nc = Math.max(nr, NC / nr * nr);
         this.workspaces = ThreadLocal.withInitial(() -> new Workspace(new float[mc * KC], new float[nc * KC], new float[mr * nr]));
@@ -93,7 +94,7 @@ final class GemmDriver {
                 int kb = Math.min(kc, k - pc);
                 // beta applies once, on the first k block; later blocks accumulate
                 float betaK = pc == 0 ? beta : 1f;
-                GemmPacking.packB(transB, b, bOff, ldb, pc, kb, jc, nb, nr, ws.b, vectorPacking);
+                GemmPacking.packB(transB, b, bOff, ldb, pc, kb, jc, nb, nr, ws.b, scatterB);
                 for (int ic = i0; ic < i1; ic += mc) {
                     int mb = Math.min(mc, i1 - ic);
                     GemmPacking.packA(transA, a, aOff, lda, ic, mb, pc, kb, alpha, mr, ws.a);

@@ -49,20 +49,25 @@ final class GemmPacking {
         }
     }
 
-    /** {0, nr, 2·nr, ...}: where consecutive k steps of one column go in a B panel. */
-    private static int[] strideMap(int nr) {
+    /**
+     * The index map that scatters one vector of a transposed B's column into a panel of width nr, or
+     * null where scatters are slow: x86 compiles them to one instruction only with AVX-512 (512-bit
+     * vectors). With AVX2 a scatter runs lane by lane and packing was slower than the scalar copy
+     * (162x6144x2048 with -XX:UseAVX=2: 96 against 114 GFLOP/s).
+     */
+    static int[] scatterMap(int nr) {
+        if (S.vectorBitSize() < 512) return null;
         int[] map = new int[S.length()];
-        for (int i = 0; i < map.length; i++) map[i] = i * nr;
+        for (int i = 0; i < map.length; i++) map[i] = i * nr; // consecutive k steps of one column: nr apart
         return map;
     }
 
     /**
-     * Packs rows [p0, p0+kb) × columns [j0, j0+nb) of op(B) into dst; with {@code vector}, a transposed
-     * B is read a vector at a time and scattered into the panel.
+     * Packs rows [p0, p0+kb) × columns [j0, j0+nb) of op(B) into dst. A transposed B is read a vector at
+     * a time and scattered into the panel when {@code scatter} (from {@link #scatterMap}) is not null.
      */
     static void packB(boolean transB, MemorySegment b, long bOff, int ldb, int p0, int kb, int j0, int nb,
-                      int nr, float[] dst, boolean vector) {
-        int[] stride = transB && vector ? strideMap(nr) : null;
+                      int nr, float[] dst, int[] scatter) {
         for (int j = 0, panel = 0; j < nb; j += nr, panel += kb * nr) {
             int cols = Math.min(nr, nb - j);
             if (cols < nr) Arrays.fill(dst, panel, panel + kb * nr, 0f);
@@ -71,9 +76,10 @@ final class GemmPacking {
                 for (int c = 0; c < cols; c++) {
                     long src = bOff + (long) (j0 + j + c) * ldb + p0;
                     int d = panel + c, p = 0;
-                    if (vector) {
+                    if (scatter != null) {
                         for (int bound = S.loopBound(kb); p < bound; p += S.length()) {
-                            FloatVector.fromMemorySegment(S, b, (src + p) * Float.BYTES, ORDER).intoArray(dst, d + p * nr, stride, 0);
+                            FloatVector column = FloatVector.fromMemorySegment(S, b, (src + p) * Float.BYTES, ORDER);
+                            column.intoArray(dst, d + p * nr, scatter, 0);
                         }
                     }
                     for (; p < kb; p++) dst[d + p * nr] = b.getAtIndex(F, src + p);
