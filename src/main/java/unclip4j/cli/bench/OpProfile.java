@@ -25,16 +25,25 @@ final class OpProfile {
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, (proxy, method, args) -> {
             long t0 = System.nanoTime();
             try {
-                return method.invoke(backend, args);
+                Object result = method.invoke(backend, args);
+                add(family(backend, method.getName(), args), System.nanoTime() - t0);
+                return result;
             } catch (InvocationTargetException e) {
+                add(method.getName(), System.nanoTime() - t0);
                 throw e.getCause();
-            } finally {
-                String name = method.getName();
-                if (name.equals("conv2d")) name += " " + ((Tensor) args[1]).size(2) + "x" + ((Tensor) args[1]).size(3) + algorithm(backend, args);
-                long dt = System.nanoTime() - t0;
-                totals.merge(name, new Total(dt, 1), (a, b) -> new Total(a.nanos + b.nanos, a.calls + b.calls));
             }
         });
+    }
+
+    private void add(String name, long nanos) {
+        totals.merge(name, new Total(nanos, 1), (a, b) -> new Total(a.nanos + b.nanos, a.calls + b.calls));
+    }
+
+    /** The method's name; conv2d also by kernel size and, on the CPU, algorithm (only for calls that succeeded). */
+    private static String family(Backend backend, String name, Object[] args) {
+        if (!name.equals("conv2d")) return name;
+        Tensor w = (Tensor) args[1];
+        return name + " " + w.size(2) + "x" + w.size(3) + algorithm(backend, args);
     }
 
     /** On the CPU, which conv algorithm ran (a suffix such as " winograd_f4"); nothing elsewhere. */
