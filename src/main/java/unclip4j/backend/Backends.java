@@ -1,6 +1,7 @@
 package unclip4j.backend;
 
 import java.util.Locale;
+import unclip4j.backend.cpu.ConvAlgorithm;
 import unclip4j.backend.cpu.CpuBackend;
 import unclip4j.backend.cpu.ReferenceOps;
 import unclip4j.backend.cuda.CudaBackend;
@@ -16,8 +17,16 @@ public final class Backends {
 
     /** As {@link #open(String)}, with the CUDA kernel variants to run (ignored by the CPU backends). */
     public static Backend open(String name, KernelChoice kernels) {
+        return open(name, kernels, null);
+    }
+
+    /**
+     * As {@link #open(String, KernelChoice)}, with the CPU backend's 3×3 convolution algorithm (null:
+     * {@code -Dunclip4j.cpu.conv}, else auto; ignored by the other backends).
+     */
+    public static Backend open(String name, KernelChoice kernels, ConvAlgorithm cpuConv) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case "cpu" -> new CpuBackend();
+            case "cpu" -> cpuConv == null ? new CpuBackend() : new CpuBackend(cpuConv);
             case "reference" -> new ReferenceOps();
             case "cuda" -> CudaBackend.open(kernels);
             default -> throw new IllegalArgumentException("unknown device '" + name + "' (expected cpu, cuda or reference)");

@@ -5,7 +5,6 @@ import picocli.CommandLine.Option;
 import unclip4j.backend.Backend;
 import unclip4j.backend.Backends;
 import unclip4j.backend.cpu.ConvAlgorithm;
-import unclip4j.backend.cpu.CpuBackend;
 import unclip4j.kernel.KernelChoice;
 
 /**
@@ -32,7 +31,7 @@ public final class BackendOptions {
         if (kernel != null && !isCuda()) throw new IllegalArgumentException("--kernel chooses CUDA kernels; it needs --device cuda");
         if (cpuConv == null) return Backends.open(device, kernels());
         if (!device.equalsIgnoreCase("cpu")) throw new IllegalArgumentException("--cpu-conv chooses the CPU's convolutions; it needs --device cpu");
-        return new CpuBackend(ConvAlgorithm.parse(cpuConv));
+        return Backends.open(device, kernels(), ConvAlgorithm.parse(cpuConv));
     }
 
     public String device() {

@@ -57,10 +57,6 @@ public final class CpuBackend implements Backend {
         return conv == ConvAlgorithm.AUTO ? loops : loops + " conv=" + conv.label();
     }
 
-    public ConvAlgorithm convAlgorithm() {
-        return conv;
-    }
-
     @Override
     public String toString() {
         return name();
