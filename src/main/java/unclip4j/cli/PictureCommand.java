@@ -103,8 +103,17 @@ abstract class PictureCommand implements Callable<Integer> {
         p.facts().forEach(m::put);
         m.put("noise", noise.noise != null ? RunManifest.map("replay", noise.noise.toAbsolutePath().normalize().toString())
                 : RunManifest.map("seed", noise.seed == null ? 0L : noise.seed));
-        m.put("steps", RunManifest.map("prior", s.priorRespacing(), "decoder", s.decoderRespacing(), "sr", s.srRespacing()));
-        m.put("guidance", RunManifest.map("prior", s.priorGuidance(), "decoder", s.decoderGuidance()));
+        // the prior's settings only where the prior ran: a manifest lists what made the picture
+        Map<String, Object> stepCounts = new LinkedHashMap<>(), guidance = new LinkedHashMap<>();
+        if (parts().contains(Part.PRIOR)) {
+            stepCounts.put("prior", s.priorRespacing());
+            guidance.put("prior", s.priorGuidance());
+        }
+        stepCounts.put("decoder", s.decoderRespacing());
+        stepCounts.put("sr", s.srRespacing());
+        guidance.put("decoder", s.decoderGuidance());
+        m.put("steps", stepCounts);
+        m.put("guidance", guidance);
         m.model(dir, model.usesEmbedded(), parts());
         m.put("backend", b.name());
         if (backend.isCuda()) m.put("kernels", backend.kernels().describe());

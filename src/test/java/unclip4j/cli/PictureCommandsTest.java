@@ -99,6 +99,9 @@ class PictureCommandsTest {
         assertEquals(0, r.code(), r.err());
         double err = assertRelL2(f.get("image"), image(path("v.safetensors")), 1e-3, "vary vs i2i.image");
         System.out.printf("vary CLI vs i2i.image: rel L2 %.3g%n", err);
+        JsonNode m = manifest(tmp.resolve("v.json"));
+        assertEquals("25", m.at("/steps/decoder").asText());
+        assertTrue(m.at("/steps/prior").isMissingNode() && m.at("/guidance/prior").isMissingNode(), "vary runs no prior: " + m);
         BufferedImage png = png(tmp.resolve("v.png"));
         Tensor u8 = f.get("image_u8");
         int off = 0;
