@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import unclip4j.cli.BenchCommand;
 import unclip4j.cli.Cli;
 import unclip4j.cli.ConvertCommand;
+import unclip4j.cli.DecodeCommand;
 import unclip4j.cli.DoctorCommand;
 import unclip4j.cli.EncodeImageCommand;
 import unclip4j.cli.EncodeTextCommand;
@@ -24,7 +25,7 @@ import unclip4j.cli.VaryCommand;
         versionProvider = Main.Version.class,
         description = "unCLIP (DALL-E 2 / Karlo v1.0 alpha) text-to-image engine for the JVM.",
         subcommands = {
-                GenerateCommand.class, VaryCommand.class, InterpolateCommand.class, TextDiffCommand.class,
+                GenerateCommand.class, VaryCommand.class, InterpolateCommand.class, TextDiffCommand.class, DecodeCommand.class,
                 EncodeTextCommand.class, EncodeImageCommand.class, SimilarityCommand.class, PriorCommand.class,
                 ScheduleCommand.class, SweepCommand.class,
                 InspectCommand.class, ConvertCommand.class, BenchCommand.class, DoctorCommand.class})

@@ -1,0 +1,90 @@
+package unclip4j.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import unclip4j.backend.Backend;
+import unclip4j.checkpoint.ModelDirectory.Part;
+import unclip4j.diffusion.NoiseSource;
+import unclip4j.pipeline.ImageDecoder;
+import unclip4j.pipeline.PromptEncoder;
+import unclip4j.pipeline.SamplingSettings;
+import unclip4j.pipeline.StageLoader;
+import unclip4j.profile.Profiler;
+import unclip4j.tensor.Tensor;
+
+/** {@code unclip4j decode --embedding FILE --out FILE.png}: the decoder and super-resolution on given CLIP image embeddings. */
+@Command(name = "decode", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Decode CLIP image embeddings into pictures: the 64 px decoder, then super-resolution to 256 px (the second half of generate).",
+                "The embeddings come from a safetensors file, [B, D] or [D]: prior's image_embedding, encode-image's img_feat, or any tool's.",
+                "With --prompt the decoder sees that caption, as in generate; without, the empty caption, as in vary.",
+                "Without --model it runs the embedded tiny random test model (weights/tiny)."})
+public final class DecodeCommand extends PictureCommand {
+    @Option(names = "--embedding", required = true, paramLabel = "FILE", description = "Safetensors file with the embeddings, one picture per row.")
+    Path embedding;
+
+    @Option(names = "--tensor", paramLabel = "NAME",
+            description = "The tensor to decode. Default: image_embedding, else img_feat, else the file's only tensor.")
+    String tensor;
+
+    @Option(names = "--prompt", paramLabel = "TEXT",
+            description = "The decoder's caption: once for every row, or once per row in order. Default: the empty caption (as vary).")
+    List<String> prompts;
+
+    private Tensor embeddings;
+    private String tensorRead;
+
+    @Override
+    void validate() {
+        EmbeddingFile.Embeddings e = EmbeddingFile.read(embedding, tensor);
+        embeddings = e.rows();
+        tensorRead = e.tensor();
+        int rows = embeddings.dim(0);
+        if (prompts != null && prompts.size() != 1 && prompts.size() != rows) {
+            throw new IllegalArgumentException("--prompt given " + prompts.size() + " times for " + rows
+                    + " embeddings: give it once for all of them, or once per row");
+        }
+    }
+
+    @Override
+    int pictureCount() {
+        return embeddings.dim(0);
+    }
+
+    @Override
+    List<Part> parts() {
+        return List.of(Part.CLIP, Part.DECODER, Part.SR);
+    }
+
+    @Override
+    Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress) {
+        int rows = embeddings.dim(0), dim = embeddings.dim(1);
+        int expected = stages.source().decoder().config().clipDim();
+        if (dim != expected) {
+            throw new IllegalArgumentException(embedding + ": the embeddings have " + dim + " dimensions, but this decoder takes "
+                    + expected + " (CLIP embeddings of another model?)");
+        }
+        PromptEncoder encoder = new PromptEncoder(backend, stages.clipText(), clipConfig(stages).contextLength());
+        ImageDecoder decoder = new ImageDecoder(backend, stages.decoder(), stages.superRes());
+        progress.mark();
+        PromptEncoder.Encoded text;
+        try (var stage = Profiler.stage("clip-text")) {
+            // as generate: the captions, then "" for the unguided half; as vary: "" for both halves
+            text = prompts == null ? encoder.encode(Collections.nCopies(2 * rows, "")) : encoder.encodeGuided(captions(rows));
+        }
+        if (prompts != null) PromptTruncation.warn(spec.commandLine().getErr(), prompts, text.tokens());
+        ImageDecoder.Decoded d = decoder.decode(backend.upload(embeddings), text.text(), s, noise, steps);
+        return new Pictures(d.image(), rows, RunManifest.map("embedding", embedding.toAbsolutePath().normalize().toString(),
+                "embedding_sha256", RunManifest.sha256(embedding), "tensor", tensorRead,
+                "prompts", prompts == null ? List.of() : prompts));
+    }
+
+    /** One caption per row. */
+    private List<String> captions(int rows) {
+        if (prompts.size() == rows) return prompts;
+        return new ArrayList<>(Collections.nCopies(rows, prompts.getFirst()));
+    }
+}

@@ -1,0 +1,58 @@
+package unclip4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import unclip4j.checkpoint.SafetensorsFile;
+import unclip4j.checkpoint.TensorInfo;
+import unclip4j.tensor.DType;
+import unclip4j.tensor.Shape;
+import unclip4j.tensor.Tensor;
+
+/**
+ * CLIP image embeddings {@code [B, D]} read from a safetensors file: what {@code prior} writes
+ * ({@code image_embedding}), what {@code encode-image} writes ({@code img_feat}), or a file made by
+ * any other tool. Every way the file can be unfit is one error that names the file.
+ */
+final class EmbeddingFile {
+    /** The names looked for, in order, when none is given. */
+    static final List<String> DEFAULT_NAMES = List.of("image_embedding", "img_feat");
+
+    /** The tensor read, and its rows as a contiguous host F32 tensor {@code [B, D]}. */
+    record Embeddings(String tensor, Tensor rows) {}
+
+    private EmbeddingFile() {}
+
+    /**
+     * The embeddings, a {@code [D]} tensor being one row.
+     *
+     * @param name the tensor to read, or null for the first of {@link #DEFAULT_NAMES} present, else the file's only tensor
+     */
+    static Embeddings read(Path file, String name) {
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("--embedding " + file + ": no such file");
+        SafetensorsFile f = SafetensorsFile.open(file);
+        Set<String> names = f.tensors().keys();
+        String pick = name != null ? name : DEFAULT_NAMES.stream().filter(names::contains).findFirst()
+                .orElse(names.size() == 1 ? names.iterator().next() : null);
+        if (pick == null || !names.contains(pick)) {
+            String wanted = name != null ? "no tensor '" + name + "'" : "none of " + DEFAULT_NAMES + " (choose one with --tensor)";
+            throw new IllegalArgumentException(file + " has " + wanted + "; it holds " + names.stream().sorted().toList());
+        }
+        TensorInfo info = f.tensors().info(pick);
+        long[] shape = info.shape();
+        if (!info.dtype().isFloatingPoint() || shape.length < 1 || shape.length > 2 || Shape.numel(shape) == 0) {
+            throw new IllegalArgumentException(file + ": " + pick + " is " + info.dtype() + Shape.toString(shape)
+                    + "; CLIP image embeddings are floating point [B, D] or [D]");
+        }
+        Tensor t = f.get(pick).to(DType.F32).contiguous();
+        Tensor rows = shape.length == 1 ? t.reshape(1, shape[0]) : t;
+        float[] v = rows.toFloatArray();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new IllegalArgumentException(file + ": " + pick + " holds " + v[i] + " at row " + i / rows.dim(1) + ", column " + i % rows.dim(1));
+            }
+        }
+        return new Embeddings(pick, rows);
+    }
+}

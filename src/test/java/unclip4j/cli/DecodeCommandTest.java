@@ -1,0 +1,157 @@
+package unclip4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import unclip4j.Main;
+import unclip4j.checkpoint.SafetensorsFile;
+import unclip4j.checkpoint.SafetensorsWriter;
+import unclip4j.checkpoint.StateDict;
+import unclip4j.tensor.Tensor;
+import unclip4j.testing.Fixtures;
+
+/**
+ * {@code decode} on the embedded model: it is the second half of generate and of vary (the same
+ * pictures, bit for bit, from the embeddings prior and encode-image write), and every unfit
+ * embeddings file ends in one error line with nothing written.
+ */
+class DecodeCommandTest {
+    /** The embedded tiny model's CLIP embedding width. */
+    private static final int DIM = 64;
+
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Cli.execute(new Main(), new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static Result ok(String... args) {
+        Result r = run(args);
+        assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+        return r;
+    }
+
+    private String path(String name) {
+        return tmp.resolve(name).toString();
+    }
+
+    private static float[] image(String file) {
+        return SafetensorsFile.open(Path.of(file)).get("image").toFloatArray();
+    }
+
+    private JsonNode manifest(String name) throws Exception {
+        return new ObjectMapper().readTree(tmp.resolve(name).toFile());
+    }
+
+    private String embeddings(String name, float[] values, long... shape) {
+        StateDict sd = new StateDict("test");
+        sd.put("image_embedding", Tensor.of(values, shape));
+        SafetensorsWriter.write(tmp.resolve(name), sd, Map.of());
+        return path(name);
+    }
+
+    private List<String> files() throws Exception {
+        try (Stream<Path> s = Files.list(tmp)) {
+            return new ArrayList<>(s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void priorThenDecodeDrawsWhatGenerateDraws() throws Exception {
+        String prompt = "a red cube";
+        ok("generate", "--prompt", prompt, "--batch", "2", "--prior-steps", "3", "--decoder-steps", "3", "--seed", "4",
+                "--save-noise", path("noise.safetensors"), "--save-tensor", path("g.safetensors"), "--out", path("g.png"));
+        // the recorded draws are named by stage, so each half replays its own
+        ok("prior", "--prompt", prompt, "--batch", "2", "--steps", "3", "--noise", path("noise.safetensors"), "--out", path("e.safetensors"));
+        ok("decode", "--embedding", path("e.safetensors"), "--prompt", prompt, "--decoder-steps", "3",
+                "--noise", path("noise.safetensors"), "--save-tensor", path("d.safetensors"), "--out", path("d.png"));
+        assertArrayEquals(image(path("g.safetensors")), image(path("d.safetensors")));
+        JsonNode m = manifest("d.json");
+        assertEquals("image_embedding", m.at("/tensor").asText());
+        assertEquals(prompt, m.at("/prompts/0").asText());
+        assertEquals(64, m.at("/embedding_sha256").asText().length());
+        assertEquals("3", m.at("/steps/decoder").asText());
+        assertTrue(m.at("/steps/prior").isMissingNode(), "decode ran no prior: " + m.at("/steps"));
+        assertTrue(m.at("/guidance/prior").isMissingNode(), "decode ran no prior: " + m.at("/guidance"));
+    }
+
+    @Test
+    void encodeImageThenDecodeDrawsWhatVaryDraws() throws Exception {
+        String picture = Fixtures.file("input.png").toString();
+        ok("vary", "--image", picture, "--decoder-steps", "3", "--seed", "7", "--save-tensor", path("v.safetensors"), "--out", path("v.png"));
+        ok("encode-image", "--image", picture, "--out", path("e.safetensors"));
+        // the file holds pixels and img_feat: decode picks img_feat by itself; no --prompt is vary's empty caption
+        ok("decode", "--embedding", path("e.safetensors"), "--decoder-steps", "3", "--seed", "7",
+                "--save-tensor", path("d.safetensors"), "--out", path("d.png"));
+        assertArrayEquals(image(path("v.safetensors")), image(path("d.safetensors")));
+        assertEquals("img_feat", manifest("d.json").at("/tensor").asText());
+        assertEquals(0, manifest("d.json").at("/prompts").size());
+    }
+
+    @Test
+    void oneRowOrOnePromptPerRow() throws Exception {
+        float[] two = new float[2 * DIM];
+        for (int i = 0; i < two.length; i++) two[i] = (float) Math.sin(0.37 * i);
+        String rows = embeddings("two.safetensors", two, 2, DIM);
+        ok("decode", "--embedding", rows, "--prompt", "a red cube", "--prompt", "a blue sphere", "--decoder-steps", "2",
+                "--grid", "false", "--save-tensor", path("both.safetensors"), "--out", path("both.png"));
+        assertTrue(files().containsAll(List.of("both-0.png", "both-1.png")), files().toString());
+        // the caption reaches the decoder: the same rows under another caption draw other pictures
+        ok("decode", "--embedding", rows, "--prompt", "a green cone", "--decoder-steps", "2",
+                "--save-tensor", path("cone.safetensors"), "--out", path("cone.png"));
+        assertFalse(Arrays.equals(image(path("both.safetensors")), image(path("cone.safetensors"))));
+        // a [D] tensor is one row
+        String one = embeddings("one.safetensors", Arrays.copyOf(two, DIM), DIM);
+        ok("decode", "--embedding", one, "--decoder-steps", "2", "--save-tensor", path("one.safetensors.out"), "--out", path("one.png"));
+        assertEquals(1, SafetensorsFile.open(tmp.resolve("one.safetensors.out")).get("image").dim(0));
+    }
+
+    @Test
+    void unfitEmbeddingFilesEndInOneErrorLineAndWriteNothing() throws Exception {
+        float[] nan = new float[DIM];
+        nan[5] = Float.NaN;
+        ok("encode-text", "--prompt", "a cat", "--out", path("text.safetensors"));
+        Object[][] cases = {
+                {new String[] {"--embedding", path("missing.safetensors")}, "no such file"},
+                {new String[] {"--embedding", Fixtures.file("input.png").toString()}, "input.png"},
+                {new String[] {"--embedding", path("text.safetensors")}, "none of [image_embedding, img_feat]"},
+                {new String[] {"--embedding", path("text.safetensors"), "--tensor", "nope"}, "no tensor 'nope'"},
+                {new String[] {"--embedding", path("text.safetensors"), "--tensor", "tokens"}, "I64"},
+                {new String[] {"--embedding", path("text.safetensors"), "--tensor", "txt_feat_seq"}, "[B, D] or [D]"},
+                {new String[] {"--embedding", embeddings("narrow.safetensors", new float[10], 1, 10)}, "10 dimensions, but this decoder takes 64"},
+                {new String[] {"--embedding", embeddings("nan.safetensors", nan, 1, DIM)}, "NaN at row 0, column 5"},
+                {new String[] {"--embedding", embeddings("pair.safetensors", new float[2 * DIM], 2, DIM), "--prompt", "a", "--prompt", "b",
+                        "--prompt", "c"}, "--prompt given 3 times for 2 embeddings"},
+        };
+        List<String> before = files();
+        for (Object[] c : cases) {
+            String[] args = Stream.concat(Stream.of("decode", "--decoder-steps", "2", "--out", path("x.png")), Arrays.stream((String[]) c[0]))
+                    .toArray(String[]::new);
+            Result r = run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.out() + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().startsWith("error: ") && r.err().contains((String) c[1]), r.err());
+            assertEquals(before, files(), "files written by " + String.join(" ", args));
+        }
+    }
+}
