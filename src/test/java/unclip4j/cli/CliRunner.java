@@ -15,19 +15,19 @@ import java.util.stream.Stream;
 import unclip4j.Main;
 
 /** Runs the CLI in-process, as {@code ./unclip4j} would, and checks the error contract. */
-final class CliRunner {
-    record Result(int code, String out, String err) {}
+public final class CliRunner {
+    public record Result(int code, String out, String err) {}
 
     private CliRunner() {}
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         int code = Cli.execute(new Main(), new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Result(code, out.toString(), err.toString());
     }
 
     /** Exit 2, exactly one "error: ..." line on stderr containing the expected words, no stack trace; returns that line. */
-    static String assertUserError(Result r, String... expected) {
+    public static String assertUserError(Result r, String... expected) {
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("error: "), r.err());
@@ -37,7 +37,7 @@ final class CliRunner {
     }
 
     /** The names in a directory: after a failed run there must be no output and no temporary file. */
-    static List<String> listing(Path dir) {
+    public static List<String> listing(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {

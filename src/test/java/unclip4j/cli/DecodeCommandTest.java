@@ -4,21 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static unclip4j.cli.CliRunner.assertUserError;
+import static unclip4j.cli.CliRunner.listing;
+import static unclip4j.cli.CliRunner.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import unclip4j.Main;
 import unclip4j.checkpoint.SafetensorsFile;
 import unclip4j.checkpoint.SafetensorsWriter;
 import unclip4j.checkpoint.StateDict;
@@ -37,16 +35,8 @@ class DecodeCommandTest {
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Cli.execute(new Main(), new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private static Result ok(String... args) {
-        Result r = run(args);
+    private static CliRunner.Result ok(String... args) {
+        CliRunner.Result r = run(args);
         assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
         return r;
     }
@@ -68,12 +58,6 @@ class DecodeCommandTest {
         sd.put("image_embedding", Tensor.of(values, shape));
         SafetensorsWriter.write(tmp.resolve(name), sd, Map.of());
         return path(name);
-    }
-
-    private List<String> files() throws Exception {
-        try (Stream<Path> s = Files.list(tmp)) {
-            return new ArrayList<>(s.map(p -> p.getFileName().toString()).sorted().toList());
-        }
     }
 
     @Test
@@ -115,7 +99,7 @@ class DecodeCommandTest {
         String rows = embeddings("two.safetensors", two, 2, DIM);
         ok("decode", "--embedding", rows, "--prompt", "a red cube", "--prompt", "a blue sphere", "--decoder-steps", "2",
                 "--grid", "false", "--save-tensor", path("both.safetensors"), "--out", path("both.png"));
-        assertTrue(files().containsAll(List.of("both-0.png", "both-1.png")), files().toString());
+        assertTrue(listing(tmp).containsAll(List.of("both-0.png", "both-1.png")), listing(tmp).toString());
         // the caption reaches the decoder: the same rows under another caption draw other pictures
         ok("decode", "--embedding", rows, "--prompt", "a green cone", "--decoder-steps", "2",
                 "--save-tensor", path("cone.safetensors"), "--out", path("cone.png"));
@@ -143,15 +127,12 @@ class DecodeCommandTest {
                 {new String[] {"--embedding", embeddings("pair.safetensors", new float[2 * DIM], 2, DIM), "--prompt", "a", "--prompt", "b",
                         "--prompt", "c"}, "--prompt given 3 times for 2 embeddings"},
         };
-        List<String> before = files();
+        List<String> before = listing(tmp);
         for (Object[] c : cases) {
             String[] args = Stream.concat(Stream.of("decode", "--decoder-steps", "2", "--out", path("x.png")), Arrays.stream((String[]) c[0]))
                     .toArray(String[]::new);
-            Result r = run(args);
-            assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.out() + r.err());
-            assertEquals(1, r.err().strip().lines().count(), r.err());
-            assertTrue(r.err().startsWith("error: ") && r.err().contains((String) c[1]), r.err());
-            assertEquals(before, files(), "files written by " + String.join(" ", args));
+            assertUserError(run(args), (String) c[1]);
+            assertEquals(before, listing(tmp), "files written by " + String.join(" ", args));
         }
     }
 }

@@ -3,15 +3,13 @@ package unclip4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static unclip4j.cli.CliRunner.run;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import unclip4j.Main;
 import unclip4j.checkpoint.Fixtures;
 import unclip4j.checkpoint.SafetensorsWriter;
 import unclip4j.checkpoint.StateDict;
@@ -21,24 +19,16 @@ class InspectConvertCommandTest {
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Cli.execute(new Main(), new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @Test
     void inspectListsEveryFixtureCheckpoint() {
         Map<String, String> expected = Map.of("ViT-tiny.pt", "CLIP", "ViT-tiny_stats.th", "CLIP stats", "prior-tiny.ckpt", "prior",
                 "prior-tiny-fp16.ckpt", "prior", "decoder-tiny.ckpt", "decoder", "sr-tiny.ckpt", "SR");
         for (var e : expected.entrySet()) {
-            Result r = run("inspect", Fixtures.file(e.getKey()).toString());
+            CliRunner.Result r = run("inspect", Fixtures.file(e.getKey()).toString());
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("component  " + e.getValue() + "\n"), r.out());
         }
-        Result clip = run("inspect", Fixtures.file("ViT-tiny.pt").toString());
+        CliRunner.Result clip = run("inspect", Fixtures.file("ViT-tiny.pt").toString());
         assertTrue(clip.out().contains("format     TorchScript archive"));
         assertTrue(clip.out().contains("total      65 tensors"));
         assertTrue(clip.out().contains("config     ClipConfig[embedDim=64"));
@@ -48,26 +38,26 @@ class InspectConvertCommandTest {
     @Test
     void inspectChecksShapesAgainstTheConfigBesideTheFileOrKarlos() throws Exception {
         for (String f : new String[] {"prior-tiny.ckpt", "decoder-tiny.ckpt", "sr-tiny.ckpt"}) {
-            Result r = run("inspect", Fixtures.file(f).toString());
+            CliRunner.Result r = run("inspect", Fixtures.file(f).toString());
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("every key and shape matches this config"), f + ":\n" + r.out());
         }
         // without its decoder.yaml the tiny decoder is compared with full-size Karlo, and does not fit
         Path alone = tmp.resolve("decoder-tiny.ckpt");
         java.nio.file.Files.copy(Fixtures.file("decoder-tiny.ckpt"), alone);
-        Result r = run("inspect", alone.toString());
+        CliRunner.Result r = run("inspect", alone.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Karlo v1.0 alpha's preset") && r.out().contains("keys do not match this config"), r.out());
     }
 
     @Test
     void errorsAreOneLineWithExitCodeTwo() {
-        Result r = run("inspect", tmp.resolve("missing.ckpt").toString());
+        CliRunner.Result r = run("inspect", tmp.resolve("missing.ckpt").toString());
         assertEquals(2, r.code());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("error: ") && r.err().contains("no such file"), r.err());
         assertFalse(r.err().contains("\tat "));
-        Result amb = run("convert", "--model", Fixtures.dir().toString(), "--out", tmp.resolve("out").toString());
+        CliRunner.Result amb = run("convert", "--model", Fixtures.dir().toString(), "--out", tmp.resolve("out").toString());
         assertEquals(2, amb.code());
         assertTrue(amb.err().contains("prior-tiny-fp16.ckpt, prior-tiny.ckpt"), amb.err());
     }
@@ -78,10 +68,10 @@ class InspectConvertCommandTest {
         sd.put("w", Tensor.of(new float[] {1f, Float.NaN}, 2));
         Path f = tmp.resolve("nan.safetensors");
         SafetensorsWriter.write(f, sd, Map.of());
-        Result warn = run("inspect", f.toString());
+        CliRunner.Result warn = run("inspect", f.toString());
         assertEquals(0, warn.code());
         assertTrue(warn.err().startsWith("warning: 1 tensor(s) hold NaN or Inf: w"), warn.err());
-        Result strict = run("inspect", "--strict", f.toString());
+        CliRunner.Result strict = run("inspect", "--strict", f.toString());
         assertEquals(2, strict.code());
         assertTrue(strict.err().contains("NaN or Inf"));
     }
@@ -89,14 +79,14 @@ class InspectConvertCommandTest {
     @Test
     void convertWritesTheConvertedLayout() {
         Path out = tmp.resolve("converted");
-        Result r = run("convert", "--model", Fixtures.dir().toString(), "--prior", Fixtures.file("prior-tiny-fp16.ckpt").toString(),
+        CliRunner.Result r = run("convert", "--model", Fixtures.dir().toString(), "--prior", Fixtures.file("prior-tiny-fp16.ckpt").toString(),
                 "--out", out.toString(), "--dtype", "f32");
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {"unclip4j-model.json", "clip.safetensors", "clip_stats.safetensors", "prior.safetensors", "prior.yaml",
                 "decoder.safetensors", "decoder.yaml", "sr.safetensors", "sr.yaml"}) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
-        Result inspect = run("inspect", out.resolve("prior.safetensors").toString());
+        CliRunner.Result inspect = run("inspect", out.resolve("prior.safetensors").toString());
         assertTrue(inspect.out().matches("(?s).*model\\.prd_emb\\s+F32\\s+\\[1, 1, 64\\].*"), inspect.out());
     }
 }

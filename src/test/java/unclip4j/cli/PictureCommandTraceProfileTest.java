@@ -23,7 +23,7 @@ class PictureCommandTraceProfileTest {
     void generateTracesEveryStageAndItsProfileMatchesTheWallClock() throws IOException {
         Path trace = tmp.resolve("trace");
         long start = System.nanoTime();
-        CommandRunner.Result r = CommandRunner.run("generate", "--prompt", "a red cube", "--prior-steps", "6", "--decoder-steps", "5",
+        CliRunner.Result r = CliRunner.run("generate", "--prompt", "a red cube", "--prior-steps", "6", "--decoder-steps", "5",
                 "--out", tmp.resolve("cube.png").toString(), "--trace-dir", trace.toString(), "--profile");
         double wallMillis = (System.nanoTime() - start) / 1e6;
         assertEquals(0, r.code(), r.err());
@@ -41,14 +41,14 @@ class PictureCommandTraceProfileTest {
     @Test
     void varyAndInterpolateTrace() throws IOException {
         Path vary = tmp.resolve("vary");
-        CommandRunner.Result v = CommandRunner.run("vary", "--image", Fixtures.file("input.png").toString(), "--decoder-steps", "4",
+        CliRunner.Result v = CliRunner.run("vary", "--image", Fixtures.file("input.png").toString(), "--decoder-steps", "4",
                 "--out", tmp.resolve("v.png").toString(), "--trace-dir", vary.toString());
         assertEquals(0, v.code(), v.err());
         assertNotNull(ImageIO.read(vary.resolve("decoder/grid.png").toFile()));
         assertTrue(Files.notExists(vary.resolve("prior")), "vary has no prior");
 
         Path interp = tmp.resolve("interp");
-        CommandRunner.Result i = CommandRunner.run("interpolate", "--prompt", "a", "--prompt", "b", "--frames", "2", "--prior-steps", "4",
+        CliRunner.Result i = CliRunner.run("interpolate", "--prompt", "a", "--prompt", "b", "--frames", "2", "--prior-steps", "4",
                 "--decoder-steps", "4", "--out", tmp.resolve("i.png").toString(), "--trace-dir", interp.toString());
         assertEquals(0, i.code(), i.err());
         assertTrue(Files.exists(interp.resolve("decoder/grid.png")) && Files.exists(interp.resolve("decoder-1/grid.png")), "one directory per frame");

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static unclip4j.cli.CliRunner.run;
 import static unclip4j.testing.TensorAssertions.assertRelL2;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import unclip4j.Main;
 import unclip4j.checkpoint.SafetensorsFile;
 import unclip4j.tensor.Tensor;
 import unclip4j.testing.Fixtures;
@@ -31,14 +29,6 @@ class PictureCommandsTest {
 
     @TempDir
     Path tmp;
-
-    record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Cli.execute(new Main(), new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     /** The command's arguments with {@link #FAST} added. */
     private static String[] fast(String command, String... args) {
@@ -76,7 +66,7 @@ class PictureCommandsTest {
     @Test
     void generateReproducesKarloTextToImage() throws Exception {
         SafetensorsFile f = SafetensorsFile.open(Fixtures.file("t2i.safetensors"));
-        Result r = run("generate", "--model", Fixtures.file("MANIFEST.md").getParent().toString(), "--prior", fixture("prior-tiny.ckpt"),
+        CliRunner.Result r = run("generate", "--model", Fixtures.file("MANIFEST.md").getParent().toString(), "--prior", fixture("prior-tiny.ckpt"),
                 "--prompt", f.metadata().get("prompt"), "--noise", fixture("t2i.safetensors"), "--save-tensor", path("out.safetensors"));
         assertEquals(0, r.code(), r.err());
         double err = assertRelL2(f.get("image"), image(path("out.safetensors")), 1e-3, "generate vs t2i.image");
@@ -93,7 +83,7 @@ class PictureCommandsTest {
     @Test
     void varyReproducesKarloImageVariationAndItsTruncatedPng() throws Exception {
         SafetensorsFile f = SafetensorsFile.open(Fixtures.file("i2i.safetensors"));
-        Result r = run("vary", "--model", Fixtures.file("MANIFEST.md").getParent().toString(), "--prior", fixture("prior-tiny.ckpt"),
+        CliRunner.Result r = run("vary", "--model", Fixtures.file("MANIFEST.md").getParent().toString(), "--prior", fixture("prior-tiny.ckpt"),
                 "--image", fixture("input.png"), "--decoder-guidance", Float.toString(f.get("decoder_guidance").getFloat(0)),
                 "--noise", fixture("i2i.safetensors"), "--save-tensor", path("v.safetensors"), "--out", path("v.png"));
         assertEquals(0, r.code(), r.err());
@@ -117,7 +107,7 @@ class PictureCommandsTest {
 
     @Test
     void generateOnTheEmbeddedModelWritesAGridAndAManifest() throws Exception {
-        Result r = run(fast("generate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--batch", "2", "--seed", "3",
+        CliRunner.Result r = run(fast("generate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--batch", "2", "--seed", "3",
                 "--out", path("g.png")));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("RANDOM TEST MODEL") && r.out().contains("weights/README.md"), r.out());
@@ -135,9 +125,9 @@ class PictureCommandsTest {
     @Test
     void halfPrecisionWeightsRunEndToEnd() throws Exception {
         // forward-level accuracy of F16/BF16 weights is HalfPrecisionWeightsTest's; here: the option reaches the stages
-        Result full = run(fast("generate", "--prompt", "a red cube", "--seed", "5", "--save-tensor", path("f32.safetensors")));
+        CliRunner.Result full = run(fast("generate", "--prompt", "a red cube", "--seed", "5", "--save-tensor", path("f32.safetensors")));
         assertEquals(0, full.code(), full.err());
-        Result half = run(fast("generate", "--prompt", "a red cube", "--seed", "5", "--dtype", "bf16",
+        CliRunner.Result half = run(fast("generate", "--prompt", "a red cube", "--seed", "5", "--dtype", "bf16",
                 "--save-tensor", path("bf16.safetensors"), "--out", path("bf16.png")));
         assertEquals(0, half.code(), half.err());
         assertEquals("bf16", manifest(tmp.resolve("bf16.json")).at("/dtype").asText());
@@ -149,11 +139,11 @@ class PictureCommandsTest {
     /** --cpu-conv reaches the backend (recorded in the manifest) and every algorithm draws the same picture. */
     @Test
     void cpuConvAlgorithmIsChosenPerRunAndRecorded() throws Exception {
-        Result im2col = run(fast("generate", "--prompt", "a red cube", "--seed", "5", "--cpu-conv", "im2col",
+        CliRunner.Result im2col = run(fast("generate", "--prompt", "a red cube", "--seed", "5", "--cpu-conv", "im2col",
                 "--save-tensor", path("im2col.safetensors"), "--out", path("im2col.png")));
         assertEquals(0, im2col.code(), im2col.err());
         assertEquals("cpu-vector conv=im2col", manifest(tmp.resolve("im2col.json")).at("/backend").asText());
-        Result f4 = run(fast("generate", "--prompt", "a red cube", "--seed", "5", "--cpu-conv", "winograd_f4",
+        CliRunner.Result f4 = run(fast("generate", "--prompt", "a red cube", "--seed", "5", "--cpu-conv", "winograd_f4",
                 "--save-tensor", path("f4.safetensors")));
         assertEquals(0, f4.code(), f4.err());
         unclip4j.testing.TensorAssertions.assertRelL2(image(path("im2col.safetensors")), image(path("f4.safetensors")), 1e-4, "winograd_f4 vs im2col");
@@ -161,10 +151,10 @@ class PictureCommandsTest {
 
     @Test
     void savedNoiseReplaysToTheSamePictures() throws Exception {
-        Result first = run(fast("generate", "--prompt", "a red cube", "--seed", "42", "--save-noise", path("n.safetensors"),
+        CliRunner.Result first = run(fast("generate", "--prompt", "a red cube", "--seed", "42", "--save-noise", path("n.safetensors"),
                 "--out", path("a.png"), "--grid", "false", "--save-tensor", path("a.safetensors")));
         assertEquals(0, first.code(), first.err());
-        Result again = run(fast("generate", "--prompt", "a red cube", "--noise", path("n.safetensors"), "--save-tensor", path("b.safetensors")));
+        CliRunner.Result again = run(fast("generate", "--prompt", "a red cube", "--noise", path("n.safetensors"), "--save-tensor", path("b.safetensors")));
         assertEquals(0, again.code(), again.err());
         assertArrayEquals(image(path("a.safetensors")).toFloatArray(), image(path("b.safetensors")).toFloatArray());
         assertEquals(64, png(tmp.resolve("a-0.png")).getWidth());
@@ -172,22 +162,22 @@ class PictureCommandsTest {
 
     @Test
     void varyInterpolateAndTextDiffRunOnTheEmbeddedModel() throws Exception {
-        Result vary = run(fast("vary", "--image", fixture("input.png"), "--out", path("v.png")));
+        CliRunner.Result vary = run(fast("vary", "--image", fixture("input.png"), "--out", path("v.png")));
         assertEquals(0, vary.code(), vary.err());
         assertEquals(64, png(tmp.resolve("v.png")).getWidth());
         assertEquals("vary", manifest(tmp.resolve("v.json")).at("/command").asText());
 
-        Result lerp = run(fast("interpolate", "--image", fixture("input.png"), "--image", fixture("t2i.png"), "--frames", "3",
+        CliRunner.Result lerp = run(fast("interpolate", "--image", fixture("input.png"), "--image", fixture("t2i.png"), "--frames", "3",
                 "--out", path("i.png"), "--grid", "false"));
         assertEquals(0, lerp.code(), lerp.err());
         for (int i = 0; i < 3; i++) assertEquals(64, png(tmp.resolve("i-" + i + ".png")).getHeight());
         assertEquals(0.5, manifest(tmp.resolve("i.json")).at("/fractions/1").asDouble());
 
-        Result prompts = run(fast("interpolate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--frames", "2", "--out", path("p.png")));
+        CliRunner.Result prompts = run(fast("interpolate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--frames", "2", "--out", path("p.png")));
         assertEquals(0, prompts.code(), prompts.err());
         assertEquals(128, png(tmp.resolve("p.png")).getWidth());
 
-        Result diff = run(fast("textdiff", "--image", fixture("input.png"), "--from", "a photo", "--to", "a painting",
+        CliRunner.Result diff = run(fast("textdiff", "--image", fixture("input.png"), "--from", "a photo", "--to", "a painting",
                 "--amounts", "0,0.5", "--out", path("t.png")));
         assertEquals(0, diff.code(), diff.err());
         assertEquals(128, png(tmp.resolve("t.png")).getWidth());
@@ -196,7 +186,7 @@ class PictureCommandsTest {
 
     private void assertUserError(String expected, String... args) throws Exception {
         List<String> before = files();
-        Result r = run(args);
+        CliRunner.Result r = run(args);
         assertEquals(2, r.code(), r.out() + r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("error: ") && r.err().contains(expected), r.err());

@@ -20,7 +20,7 @@ class SweepCommandTest {
     @Test
     void gridHasOneCellPerGuidancePairFromTheSameNoise() throws IOException {
         Path out = tmp.resolve("grid.png");
-        CommandRunner.Result r = CommandRunner.run("sweep", "--prompt", "a red cube", "--prior-guidance", "4",
+        CliRunner.Result r = CliRunner.run("sweep", "--prompt", "a red cube", "--prior-guidance", "4",
                 "--decoder-guidance", "8,8", "--out", out.toString(), "--seed", "3");
         assertEquals(0, r.code(), r.err());
         BufferedImage grid = ImageIO.read(out.toFile());
@@ -36,7 +36,7 @@ class SweepCommandTest {
     void runsOnTheFixtureModel() throws IOException {
         Path out = tmp.resolve("fixture.png");
         Path dir = Fixtures.file("MANIFEST.md").getParent();
-        CommandRunner.Result r = CommandRunner.run("sweep", "--prompt", "a red cube", "--prior-guidance", "4",
+        CliRunner.Result r = CliRunner.run("sweep", "--prompt", "a red cube", "--prior-guidance", "4",
                 "--decoder-guidance", "8", "--out", out.toString(), "--model", dir.toString(),
                 "--prior", Fixtures.file("prior-tiny.ckpt").toString());
         assertEquals(0, r.code(), r.err());
@@ -47,7 +47,7 @@ class SweepCommandTest {
 
     @Test
     void badGuidanceIsAOneLineError() {
-        CommandRunner.Result r = CommandRunner.run("sweep", "--prompt", "x", "--prior-guidance", "-1", "--out", tmp.resolve("g.png").toString());
+        CliRunner.Result r = CliRunner.run("sweep", "--prompt", "x", "--prior-guidance", "-1", "--out", tmp.resolve("g.png").toString());
         assertEquals(Cli.USAGE_ERROR, r.code());
         assertEquals(1, r.err().lines().count(), r.err());
     }
@@ -55,7 +55,7 @@ class SweepCommandTest {
     @Test
     void refusesToOverwriteBeforeLoadingAnything() throws IOException {
         Path out = java.nio.file.Files.writeString(tmp.resolve("taken.png"), "x");
-        CommandRunner.Result r = CommandRunner.run("sweep", "--prompt", "x", "--out", out.toString(), "--model", tmp.resolve("nowhere").toString());
+        CliRunner.Result r = CliRunner.run("sweep", "--prompt", "x", "--out", out.toString(), "--model", tmp.resolve("nowhere").toString());
         assertEquals(Cli.USAGE_ERROR, r.code());
         assertTrue(r.err().contains("exists (use --force to overwrite it)"), r.err());
     }

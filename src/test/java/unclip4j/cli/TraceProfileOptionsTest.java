@@ -19,7 +19,7 @@ class TraceProfileOptionsTest {
     @Test
     void priorCommandTracesAndProfiles() throws IOException {
         Path trace = tmp.resolve("trace");
-        CommandRunner.Result r = CommandRunner.run("prior", "--prompt", "a red cube", "--steps", "10", "--out", tmp.resolve("emb.safetensors").toString(),
+        CliRunner.Result r = CliRunner.run("prior", "--prompt", "a red cube", "--steps", "10", "--out", tmp.resolve("emb.safetensors").toString(),
                 "--trace-dir", trace.toString(), "--profile");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("wrote trace: "), r.out());
@@ -28,7 +28,7 @@ class TraceProfileOptionsTest {
         assertEquals(10, new ObjectMapper().readTree(trace.resolve("trace.json").toFile()).get("steps").size());
         assertTrue(r.out().matches("(?s).*\\nprior +model\\.transformer\\.resblocks\\.\\d+\\..*"), r.out());
 
-        CommandRunner.Result again = CommandRunner.run("prior", "--prompt", "a red cube", "--out", tmp.resolve("emb2.safetensors").toString(),
+        CliRunner.Result again = CliRunner.run("prior", "--prompt", "a red cube", "--out", tmp.resolve("emb2.safetensors").toString(),
                 "--trace-dir", trace.toString());
         assertEquals(Cli.USAGE_ERROR, again.code());
         assertTrue(again.err().contains("--trace-dir: " + trace + " is not empty"), again.err());

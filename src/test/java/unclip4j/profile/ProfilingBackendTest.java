@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import unclip4j.backend.cpu.CpuBackend;
 import unclip4j.checkpoint.StateDict;
 import unclip4j.checkpoint.Weights;
-import unclip4j.cli.CommandRunner;
+import unclip4j.cli.CliRunner;
 import unclip4j.nn.Params;
 import unclip4j.tensor.Tensor;
 import unclip4j.testing.TestTensors;
@@ -76,7 +76,7 @@ class ProfilingBackendTest {
     @Test
     void profileOfAnEmbeddedModelGenerationAddsUpToItsWallClockTime() {
         long start = System.nanoTime();
-        CommandRunner.Result r = CommandRunner.run("sweep", "--prompt", "a red cube", "--prior-guidance", "4", "--decoder-guidance", "8",
+        CliRunner.Result r = CliRunner.run("sweep", "--prompt", "a red cube", "--prior-guidance", "4", "--decoder-guidance", "8",
                 "--out", tmp.resolve("grid.png").toString(), "--profile");
         double wallMillis = (System.nanoTime() - start) / 1e6;
         assertEquals(0, r.code(), r.err());

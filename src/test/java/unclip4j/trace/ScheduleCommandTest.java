@@ -11,7 +11,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import unclip4j.cli.CommandRunner;
+import unclip4j.cli.CliRunner;
 import unclip4j.diffusion.BetaSchedule;
 import unclip4j.diffusion.DiffusionSchedule;
 
@@ -21,7 +21,7 @@ class ScheduleCommandTest {
 
     @Test
     void plotsOpenAndCsvHoldsTheSchedulesValues() throws IOException {
-        CommandRunner.Result r = CommandRunner.run("schedule", "--plot", tmp.toString(), "--respacing", "25");
+        CliRunner.Result r = CliRunner.run("schedule", "--plot", tmp.toString(), "--respacing", "25");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("respacing \"25\": 25 steps"), r.out());
         for (String png : List.of("betas.png", "alpha_bar.png", "log_snr.png")) {
@@ -47,10 +47,10 @@ class ScheduleCommandTest {
         }
         assertEquals(25, kept);
 
-        CommandRunner.Result again = CommandRunner.run("schedule", "--plot", tmp.toString());
+        CliRunner.Result again = CliRunner.run("schedule", "--plot", tmp.toString());
         assertEquals(2, again.code());
         assertTrue(again.err().contains("is not empty (use --force"), again.err());
-        assertEquals(0, CommandRunner.run("schedule", "--plot", tmp.toString(), "--force").code());
+        assertEquals(0, CliRunner.run("schedule", "--plot", tmp.toString(), "--force").code());
 
         DiffusionSchedule spaced = DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, "25");
         List<String> respaced = Files.readAllLines(tmp.resolve("respaced.csv"));
@@ -65,7 +65,7 @@ class ScheduleCommandTest {
 
     @Test
     void badRespacingIsAOneLineError() {
-        CommandRunner.Result r = CommandRunner.run("schedule", "--respacing", "abc");
+        CliRunner.Result r = CliRunner.run("schedule", "--respacing", "abc");
         assertEquals(2, r.code());
         assertEquals(1, r.err().lines().count(), r.err());
     }

@@ -2,26 +2,17 @@ package unclip4j.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static unclip4j.cli.CliRunner.run;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import unclip4j.Main;
 import unclip4j.cli.Cli;
+import unclip4j.cli.CliRunner;
 
 class PipelineBenchCommandTest {
-    record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Cli.execute(new Main(), new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @Test
     void tinyRunReportsEveryStageAndEndsWithTheTotal() {
-        Result r = run("bench", "pipeline", "--config", "tiny", "--random-weights", "--steps", "1", "--warmup", "0");
+        CliRunner.Result r = run("bench", "pipeline", "--config", "tiny", "--random-weights", "--steps", "1", "--warmup", "0");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         for (String stage : List.of("text ", "prior ", "decoder ", "sr ")) {
@@ -32,7 +23,7 @@ class PipelineBenchCommandTest {
 
     @Test
     void halfPrecisionWeightsAreNamedInTheHeader() {
-        Result r = run("bench", "pipeline", "--config", "tiny", "--random-weights", "--steps", "1", "--warmup", "0",
+        CliRunner.Result r = run("bench", "pipeline", "--config", "tiny", "--random-weights", "--steps", "1", "--warmup", "0",
                 "--stages", "prior", "--dtype", "bf16");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().lines().findFirst().orElseThrow().contains("bf16 weights, f32 arithmetic"), r.out());
@@ -42,7 +33,7 @@ class PipelineBenchCommandTest {
     /** --profile splits the CPU's convolutions by kernel size and algorithm; --cpu-conv names the backend. */
     @Test
     void profileNamesTheCpuConvAlgorithm() {
-        Result r = run("bench", "pipeline", "--config", "tiny", "--random-weights", "--steps", "1", "--warmup", "0",
+        CliRunner.Result r = run("bench", "pipeline", "--config", "tiny", "--random-weights", "--steps", "1", "--warmup", "0",
                 "--stages", "sr", "--profile", "--cpu-conv", "winograd_f2");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().lines().findFirst().orElseThrow().contains("device cpu-vector conv=winograd_f2"), r.out());
@@ -56,7 +47,7 @@ class PipelineBenchCommandTest {
             String[] full = new String[args.length + 5];
             System.arraycopy(new String[] {"bench", "pipeline", "--config", "tiny", "--random-weights"}, 0, full, 0, 5);
             System.arraycopy(args, 0, full, 5, args.length);
-            Result r = run(full);
+            CliRunner.Result r = run(full);
             assertEquals(Cli.USAGE_ERROR, r.code());
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().startsWith("error: "), r.err());
@@ -65,7 +56,7 @@ class PipelineBenchCommandTest {
 
     @Test
     void anUnknownDtypeIsAUsageError() {
-        Result r = run("bench", "pipeline", "--config", "tiny", "--random-weights", "--dtype", "f8");
+        CliRunner.Result r = run("bench", "pipeline", "--config", "tiny", "--random-weights", "--dtype", "f8");
         assertEquals(Cli.USAGE_ERROR, r.code());
         assertTrue(r.err().startsWith("error: ") && r.err().contains("f8"), r.err());
     }
