@@ -13,6 +13,17 @@ public interface StepListener {
     /** The unmixed halves of a guided prediction (prior, decoder); most listeners ignore them. */
     default void onGuidance(GuidanceEvent event) {}
 
+    /**
+     * Whether this listener wants {@link #onAttention} events. They cost an extra softmax per attention
+     * block and step, so models compute them only when asked.
+     */
+    default boolean wantsAttention() {
+        return false;
+    }
+
+    /** Cross-attention weights of one decoder attention block (see {@link AttentionEvent}). */
+    default void onAttention(AttentionEvent event) {}
+
     default StepListener andThen(StepListener next) {
         StepListener first = this;
         return new StepListener() {
@@ -26,6 +37,17 @@ public interface StepListener {
             public void onGuidance(GuidanceEvent e) {
                 first.onGuidance(e);
                 next.onGuidance(e);
+            }
+
+            @Override
+            public boolean wantsAttention() {
+                return first.wantsAttention() || next.wantsAttention();
+            }
+
+            @Override
+            public void onAttention(AttentionEvent e) {
+                if (first.wantsAttention()) first.onAttention(e);
+                if (next.wantsAttention()) next.onAttention(e);
             }
         };
     }

@@ -19,6 +19,7 @@ public final class AttentionBlock implements TimestepEmbedSequential.Layer {
     private final Conv1x1 encoderKv;  // encoder_kv: encoder_channels → 2·C, head-interleaved [k|v]
     private final Conv1x1 projOut;    // proj_out: C → C
     private final QKVAttention attention;
+    private final String module;      // the checkpoint prefix, for attention probes
 
     public AttentionBlock(Backend backend, Weights w, int channels, int numHeadChannels, int encoderChannels) {
         if (channels % numHeadChannels != 0) {
@@ -30,16 +31,18 @@ public final class AttentionBlock implements TimestepEmbedSequential.Layer {
         this.encoderKv = new Conv1x1(backend, w.at("encoder_kv"), encoderChannels, 2 * channels);
         this.projOut = new Conv1x1(backend, w.at("proj_out"), channels, channels);
         this.attention = new QKVAttention(backend, channels / numHeadChannels);
+        this.module = w.prefix().replaceAll("\\.$", "");
     }
 
     /**
      * x {@code (B, C, H, W)}, encoderOut {@code (B, encoder_channels, S)}, mask additive {@code (B, S)}
-     * → {@code (B, C, H, W)}.
+     * → {@code (B, C, H, W)}; the probe, if not null, sees where sample 0 looks among the S tokens.
      */
-    public Tensor forward(Tensor x, Tensor encoderOut, Tensor mask) {
+    public Tensor forward(Tensor x, Tensor encoderOut, Tensor mask, AttentionProbe probe) {
         long[] shape = x.shape();
         Tensor h = qkv.forward(norm.forward(x).reshape(shape[0], shape[1], -1));   // (B, 3·C, T), T = H·W
-        h = attention.forward(h, encoderKv.forward(encoderOut), mask);             // (B, C, T)
-        return backend.add(x, projOut.forward(h).reshape(shape));
+        QKVAttention.Heads heads = attention.heads(h, encoderKv.forward(encoderOut), mask);
+        if (probe != null) probe.record(module, (int) shape[2], (int) shape[3], attention.encoderWeights(heads));
+        return backend.add(x, projOut.forward(attention.attend(heads)).reshape(shape)); // x + proj_out((B, C, T))
     }
 }

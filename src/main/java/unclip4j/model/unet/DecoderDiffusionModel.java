@@ -1,8 +1,10 @@
 package unclip4j.model.unet;
 
 import unclip4j.backend.Backend;
+import unclip4j.diffusion.AttentionEvent;
 import unclip4j.diffusion.BetaSchedule;
 import unclip4j.diffusion.DiffusionSchedule;
+import unclip4j.diffusion.AttentionEvent;
 import unclip4j.diffusion.GaussianDiffusion;
 import unclip4j.diffusion.GuidanceEvent;
 import unclip4j.diffusion.NoiseSource;
@@ -54,12 +56,17 @@ public final class DecoderDiffusionModel {
         return guidedPredict(x, t, y, text, guidanceScale, StepListener.NONE);
     }
 
-    /** As above, showing the listener the conditional and unconditional ε before they are mixed. */
+    /**
+     * As above, showing the listener the conditional and unconditional ε before they are mixed, and the
+     * cross-attention weights of every attention block if it wants them.
+     */
     public Tensor guidedPredict(Tensor x, long t, Tensor y, TextConditioning text, float guidanceScale, StepListener listener) {
         long b = x.size(0) / 2, c = x.size(1);
         Tensor half = x.slice(0, 0, b);
+        AttentionProbe probe = !listener.wantsAttention() ? null : (module, height, width, weights) ->
+                listener.onAttention(new AttentionEvent("decoder", t, module, height, width, unet.clipEmbMult(), weights));
         Tensor out = unet.forward(backend.concat(0, half, half), GaussianDiffusion.timesteps(t, 2 * b), y,
-                text.txtFeat(), text.txtFeatSeq(), text.mask());
+                text.txtFeat(), text.txtFeatSeq(), text.mask(), probe);
         Tensor epsCond = out.slice(0, 0, b).slice(1, 0, c);
         Tensor epsUncond = out.slice(0, b, 2 * b).slice(1, 0, c);
         listener.onGuidance(new GuidanceEvent("decoder", t, guidanceScale, epsCond, epsUncond));

@@ -64,6 +64,11 @@ public final class PLMImUNet {
         this.cfParam = clipEmbDrop > 0 ? Params.loadActivation(backend, w, "cf_param", clipDim) : null;
     }
 
+    /** clip_emb_mult: how many encoder tokens the image embedding makes (they come before the text's). */
+    public int clipEmbMult() {
+        return clipEmbMult;
+    }
+
     /** {@code cf_param} {@code (clip_dim)}: the image embedding of the unconditional rows under guidance; null if absent. */
     public Tensor cfParam() {
         return cfParam;
@@ -81,12 +86,20 @@ public final class PLMImUNet {
      * @return {@code (N, 6, H, W)}: ε̂ then v with learn_sigma, else {@code (N, 3, H, W)}
      */
     public Tensor forward(Tensor xT, Tensor timesteps, Tensor y, Tensor txtFeat, Tensor txtFeatSeq, Tensor mask) {
+        return forward(xT, timesteps, y, txtFeat, txtFeatSeq, mask, null);
+    }
+
+    /**
+     * As {@link #forward(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor)}, showing every attention block
+     * to the probe (or null): its encoder tokens are the {@link #clipEmbMult()} image tokens, then the L text tokens.
+     */
+    public Tensor forward(Tensor xT, Tensor timesteps, Tensor y, Tensor txtFeat, Tensor txtFeatSeq, Tensor mask, AttentionProbe probe) {
         long n = xT.size(0);
         Tensor emb = backend.add(backend.add(unet.timeEmbed(timesteps), clipEmb.forward(y)), textFeatProj.forward(txtFeat));
         Tensor text = textSeqNorm.forward(textSeqProj.forward(txtFeatSeq)).permute(0, 2, 1);  // (N, xf_width, L)
         Tensor clipTokens = clipTokProj.forward(y).reshape(n, -1, clipEmbMult);             // (N, xf_width, mult): c·mult + j
         Tensor encoderOut = backend.concat(2, clipTokens, text);                            // (N, xf_width, mult + L)
-        return unet.forward(xT, emb, encoderOut, additiveMask(mask));
+        return unet.forward(xT, emb, encoderOut, additiveMask(mask), probe);
     }
 
     /** F.pad(mask, (clip_emb_mult, 0), True) then 0 / -inf: {@code (N, L)} → {@code (N, mult + L)} F32. */

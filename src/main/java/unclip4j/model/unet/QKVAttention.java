@@ -19,11 +19,19 @@ public final class QKVAttention {
         this.nHeads = nHeads;
     }
 
+    /** q {@code (B, heads, T, ch)}; k, v {@code (B, heads, S + T, ch)}, encoder tokens first; keyMask additive {@code (B, S + T)}. */
+    public record Heads(Tensor q, Tensor k, Tensor v, Tensor keyMask, int encoderTokens) {}
+
     /**
      * qkv {@code (B, 3·C, T)}, encoderKv {@code (B, 2·C, S)}, mask additive {@code (B, S)} (0 or -inf)
      * → {@code (B, C, T)} with channel {@code ch·h + d}.
      */
     public Tensor forward(Tensor qkv, Tensor encoderKv, Tensor mask) {
+        return attend(heads(qkv, encoderKv, mask));
+    }
+
+    /** Splits the projections into heads and puts the encoder tokens before the spatial keys. */
+    public Heads heads(Tensor qkv, Tensor encoderKv, Tensor mask) {
         int b = qkv.dim(0), t = qkv.dim(2), s = encoderKv.dim(2);
         int ch = qkv.dim(1) / (3 * nHeads);
         Tensor heads = qkv.reshape(b, nHeads, 3, ch, t);             // (B, heads, [q|k|v], ch, T)
@@ -33,8 +41,34 @@ public final class QKVAttention {
         Tensor v = backend.concat(2, encHeads.select(2, 1).transpose(2, 3), heads.select(2, 2).transpose(2, 3));
         // k, v (B, heads, S + T, ch): context first. F.pad(mask, (0, T), value=0.0): spatial keys are never masked
         Tensor keyMask = backend.concat(1, mask, backend.upload(Tensor.zeros(DType.F32, b, t))); // (B, S + T)
+        return new Heads(q, k, v, keyMask, s);
+    }
+
+    /** The attention itself: {@code (B, C, T)}. */
+    public Tensor attend(Heads h) {
+        int b = h.q().dim(0), t = h.q().dim(2), ch = h.q().dim(3);
         // Karlo scales q and k by ch^-1/4 each (fp16 headroom); together that is 1/sqrt(ch) on q·k
-        Tensor a = backend.attention(q, k, v, keyMask, false, (float) (1.0 / Math.sqrt(ch))); // (B, heads, T, ch)
-        return backend.contiguous(a.transpose(2, 3)).reshape(b, nHeads * ch, t);              // (B, C, T)
+        Tensor a = backend.attention(h.q(), h.k(), h.v(), h.keyMask(), false, scale(ch)); // (B, heads, T, ch)
+        return backend.contiguous(a.transpose(2, 3)).reshape(b, nHeads * ch, t);          // (B, C, T)
+    }
+
+    /**
+     * Sample 0's attention weights on the S encoder tokens, averaged over heads: {@code [T][S]} row-major
+     * on the host. The fused {@link Backend#attention} never forms the weights, so this computes
+     * {@code softmax(scale·q·kᵀ + mask)} once more, for sample 0 only.
+     */
+    public float[] encoderWeights(Heads h) {
+        int t = h.q().dim(2), ch = h.q().dim(3), s = h.encoderTokens();
+        Tensor logits = backend.matmul(h.q().select(0, 0), false, h.k().select(0, 0), true, scale(ch), null, null, 0f); // (heads, T, S + T)
+        Tensor weights = backend.softmax(logits, h.keyMask().select(0, 0)).slice(2, 0, s);                            // (heads, T, S)
+        float[] all = backend.download(backend.contiguous(weights)).toFloatArray(), out = new float[t * s];
+        for (int head = 0; head < nHeads; head++) {
+            for (int p = 0; p < t * s; p++) out[p] += all[head * t * s + p] / nHeads;
+        }
+        return out;
+    }
+
+    private static float scale(int ch) {
+        return (float) (1.0 / Math.sqrt(ch));
     }
 }

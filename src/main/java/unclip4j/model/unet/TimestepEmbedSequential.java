@@ -20,18 +20,19 @@ final class TimestepEmbedSequential {
     }
 
     /**
-     * encoderOut and mask are null in a U-Net without attention (the SR). Each layer runs in its own
+     * encoderOut and mask are null in a U-Net without attention (the SR); probe may be null (see
+     * {@link AttentionBlock#forward}). Each layer runs in its own
      * {@link TensorScope}, and the entry in one around them, so intermediates are freed as their layer
      * returns and layer outputs as the entry returns: a network evaluation holds the entries' outputs
      * (the skips) rather than everything it computed.
      */
-    Tensor forward(Tensor h, Tensor emb, Tensor encoderOut, Tensor mask) {
+    Tensor forward(Tensor h, Tensor emb, Tensor encoderOut, Tensor mask, AttentionProbe probe) {
         try (TensorScope entry = TensorScope.open()) {
             for (Layer layer : layers) {
                 try (TensorScope scope = TensorScope.open()) {
                     h = scope.keep(switch (layer) {
                         case ResBlock r -> r.forward(h, emb);
-                        case AttentionBlock a -> a.forward(h, encoderOut, mask);
+                        case AttentionBlock a -> a.forward(h, encoderOut, mask, probe);
                     });
                 }
             }

@@ -137,18 +137,23 @@ public final class UNetModel {
      * → {@code (N, out, H, W)}.
      */
     public Tensor forward(Tensor x, Tensor emb, Tensor encoderOut, Tensor mask) {
+        return forward(x, emb, encoderOut, mask, null);
+    }
+
+    /** As {@link #forward(Tensor, Tensor, Tensor, Tensor)}, showing every attention block to the probe (or null). */
+    public Tensor forward(Tensor x, Tensor emb, Tensor encoderOut, Tensor mask, AttentionProbe probe) {
         Deque<Tensor> hs = new ArrayDeque<>();
         Tensor h = inputConv.forward(x);
         hs.push(h);
         for (TimestepEmbedSequential block : inputBlocks) {
-            h = block.forward(h, emb, encoderOut, mask);
+            h = block.forward(h, emb, encoderOut, mask, probe);
             hs.push(h);
         }
-        h = middleBlock.forward(h, emb, encoderOut, mask);
+        h = middleBlock.forward(h, emb, encoderOut, mask, probe);
         for (TimestepEmbedSequential block : outputBlocks) {
             try (TensorScope scope = TensorScope.open()) {                  // the concatenation dies with the block
                 Tensor hCat = backend.concat(1, h, hs.pop());               // cat([h, skip]): current h first
-                h = scope.keep(block.forward(hCat, emb, encoderOut, mask));
+                h = scope.keep(block.forward(hCat, emb, encoderOut, mask, probe));
             }
         }
         return outConv.forward(outNorm.forwardSilu(h));
