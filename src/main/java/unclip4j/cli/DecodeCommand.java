@@ -75,7 +75,10 @@ public final class DecodeCommand extends PictureCommand {
             // as generate: the captions, then "" for the unguided half; as vary: "" for both halves
             text = prompts == null ? encoder.encode(Collections.nCopies(2 * rows, "")) : encoder.encodeGuided(captions(rows));
         }
-        if (prompts != null) PromptTruncation.warn(spec.commandLine().getErr(), prompts, text.tokens());
+        if (prompts != null) {
+            PromptTruncation.warn(spec.commandLine().getErr(), prompts, text.tokens());
+            trace.decoderCaption(prompts.getFirst());
+        }
         ImageDecoder.Decoded d = decoder.decode(backend.upload(embeddings), text.text(), s, noise, steps);
         return new Pictures(d.image(), rows, RunManifest.map("embedding", embedding.toAbsolutePath().normalize().toString(),
                 "embedding_sha256", RunManifest.sha256(embedding), "tensor", tensorRead,

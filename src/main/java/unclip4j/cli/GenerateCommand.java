@@ -55,6 +55,7 @@ public final class GenerateCommand extends PictureCommand {
         progress.mark();
         TextToImage.Result r = t2i.run(rows, rerank, s, noise, steps);
         trace.priorReference(r.text().text().txtFeat(), prior::denormalize);
+        trace.decoderCaption(rows.getFirst());
         return new Pictures(r.image(), batch, RunManifest.map("prompts", prompts, "batch", batch, "rerank", rerank));
     }
 }

@@ -16,7 +16,8 @@ import unclip4j.trace.TraceRecorder;
 public final class TraceOptions {
     @Option(names = "--trace-dir", paramLabel = "DIR",
             description = "Write x_t and predicted x0 of every step (PNGs, a grid and a GIF per stage), the guidance delta, "
-                    + "the prior's cosine to the text embedding, and trace.json, for the first image of the batch.")
+                    + "the prior's cosine to the text embedding, the decoder's cross-attention maps per caption token "
+                    + "(attention.png, attention.json), and trace.json, for the first image of the batch.")
     Path traceDir;
 
     private TraceRecorder recorder;
@@ -37,6 +38,11 @@ public final class TraceOptions {
     /** For runs with a prior: what its x̂0 is compared to (see {@link TraceRecorder#priorReference}). */
     public void priorReference(Tensor textEmbedding, UnaryOperator<Tensor> priorToClip) {
         if (recorder != null) recorder.priorReference(textEmbedding, priorToClip);
+    }
+
+    /** For runs with a decoder: the caption of its first picture, to label the attention maps ("" if never set). */
+    public void decoderCaption(String caption) {
+        if (recorder != null) recorder.decoderCaption(caption);
     }
 
     /** Writes the trace after a successful run and says where; the files written (none without --trace-dir). */

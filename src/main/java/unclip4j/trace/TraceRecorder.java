@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.knowm.xchart.XYChart;
 import unclip4j.backend.Backend;
+import unclip4j.diffusion.AttentionEvent;
 import unclip4j.diffusion.DiffusionSchedule;
 import unclip4j.diffusion.GuidanceEvent;
 import unclip4j.diffusion.StepEvent;
@@ -32,6 +33,8 @@ import unclip4j.tensor.Tensor;
  * numbers. Image stages are pictures mapped from [-1, 1]; the prior's vectors are drawn as
  * blue/red tiles scaled by their largest magnitude. A stage that runs again (reranked prior
  * samples, interpolation frames) gets one directory per run: {@code decoder}, {@code decoder-1}, ...
+ * The decoder's directories also get its cross-attention ({@link AttentionMaps}): {@code attention.png}
+ * and {@code attention.json}.
  */
 public final class TraceRecorder implements StepListener {
     /** One step in {@code trace.json}; norms are L2 over row 0. */
@@ -51,6 +54,7 @@ public final class TraceRecorder implements StepListener {
         final List<float[]> x0Rows = new ArrayList<>();
         float[] pendingDelta;
         long[] deltaShape;
+        final AttentionMaps attention = new AttentionMaps();
 
         StageTrace(String stage, int run) {
             this.name = run == 0 ? stage : stage + "-" + run;
@@ -69,6 +73,7 @@ public final class TraceRecorder implements StepListener {
     private final Map<String, StageTrace> current = new LinkedHashMap<>();
     private Tensor textEmbedding;
     private UnaryOperator<Tensor> priorToClip;
+    private String decoderCaption = "";
 
     /**
      * @param base the unrespaced schedule of the stages (Karlo: cosine, T = 1000): ᾱ at the original
@@ -87,6 +92,21 @@ public final class TraceRecorder implements StepListener {
     public void priorReference(Tensor textEmbedding, UnaryOperator<Tensor> priorToClip) {
         this.textEmbedding = textEmbedding;
         this.priorToClip = priorToClip;
+    }
+
+    /** The caption of the decoder's sample 0 ("" unless set: variations, interpolations), to label the attention maps. */
+    public void decoderCaption(String caption) {
+        this.decoderCaption = caption;
+    }
+
+    @Override
+    public boolean wantsAttention() {
+        return true;
+    }
+
+    @Override
+    public void onAttention(AttentionEvent e) {
+        current(e.stage()).attention.add(e);
     }
 
     @Override
@@ -151,6 +171,10 @@ public final class TraceRecorder implements StepListener {
                 written.add(ImageWriters.writePng(LabelledGrid.render(stage, List.of("cond − uncond"), columns,
                         new BufferedImage[][] {s.delta.toArray(BufferedImage[]::new)}), sd.resolve("guidance.png")));
             }
+            if (!s.attention.isEmpty()) {
+                written.add(ImageWriters.writePng(s.attention.render(stage, decoderCaption, s.x0.getLast()), sd.resolve("attention.png")));
+                written.add(writeJson(s.attention.summary(decoderCaption), sd.resolve("attention.json")));
+            }
             List<Step> steps = s.steps;
             if (!s.x0Rows.isEmpty() && textEmbedding != null) {
                 double[] cos = cosines(s.x0Rows);
@@ -160,7 +184,7 @@ public final class TraceRecorder implements StepListener {
             }
             all.addAll(steps);
         }
-        written.add(writeJson(all, dir.resolve("trace.json")));
+        written.add(writeJson(stepsDocument(all), dir.resolve("trace.json")));
         return written;
     }
 
@@ -186,14 +210,18 @@ public final class TraceRecorder implements StepListener {
         return Charts.savePng(chart, file);
     }
 
-    private static Path writeJson(List<Step> steps, Path file) {
-        ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(SerializationFeature.INDENT_OUTPUT);
+    private static Map<String, Object> stepsDocument(List<Step> steps) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("traced_row", 0);
         doc.put("eps", "implied by x_t and x0: (x_t - sqrt(alpha_bar_t) * x0) / sqrt(1 - alpha_bar_t)");
         doc.put("sigma", "mean of exp(0.5 * log variance); absent for DDIM steps");
         doc.put("steps", steps);
+        return doc;
+    }
+
+    private static Path writeJson(Map<String, Object> doc, Path file) {
+        ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(SerializationFeature.INDENT_OUTPUT);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             json.writeValue(file.toFile(), doc);

@@ -98,8 +98,10 @@ class DecodeCommandTest {
         for (int i = 0; i < two.length; i++) two[i] = (float) Math.sin(0.37 * i);
         String rows = embeddings("two.safetensors", two, 2, DIM);
         ok("decode", "--embedding", rows, "--prompt", "a red cube", "--prompt", "a blue sphere", "--decoder-steps", "2",
-                "--grid", "false", "--save-tensor", path("both.safetensors"), "--out", path("both.png"));
+                "--grid", "false", "--save-tensor", path("both.safetensors"), "--out", path("both.png"), "--trace-dir", path("trace"));
         assertTrue(listing(tmp).containsAll(List.of("both-0.png", "both-1.png")), listing(tmp).toString());
+        // the trace follows the first picture: its attention maps are labelled with the first caption
+        assertEquals("a red cube", new ObjectMapper().readTree(tmp.resolve("trace/decoder/attention.json").toFile()).get("caption").asText());
         // the caption reaches the decoder: the same rows under another caption draw other pictures
         ok("decode", "--embedding", rows, "--prompt", "a green cone", "--decoder-steps", "2",
                 "--save-tensor", path("cone.safetensors"), "--out", path("cone.png"));

@@ -1,0 +1,189 @@
+package unclip4j.trace;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import unclip4j.diffusion.AttentionEvent;
+import unclip4j.model.clip.ClipTokenizer;
+
+/**
+ * The decoder's cross-attention over one sampling run, sample 0: for every attention block (by
+ * checkpoint prefix), the weight each position gives each encoder token, averaged over heads and
+ * steps. The tokens are the image embedding's (Karlo: 4), then the caption's as CLIP reads it.
+ *
+ * <p>Drawn as a grid of heat maps over the run's final x̂0: one row per token, one column per
+ * resolution (its blocks averaged), and with several resolutions a last column averaging them. Each
+ * cell is scaled from its own minimum to its own maximum, so it shows where a token is looked at,
+ * not how much; the JSON summary gives the amounts: per block, the share of attention each token
+ * gets, averaged over positions.
+ */
+final class AttentionMaps {
+    /** Heat map opacity over the grey picture. */
+    private static final double ALPHA = 0.65;
+
+    /** One block's running sums, {@code [height·width][tokens]}. */
+    private static final class Block {
+        final int height, width, imageTokens, tokens;
+        final double[] sum;
+        int calls;
+
+        Block(AttentionEvent e) {
+            this.height = e.height();
+            this.width = e.width();
+            this.imageTokens = e.imageTokens();
+            this.tokens = e.tokens();
+            this.sum = new double[e.weights().length];
+        }
+
+        /** The mean over calls of position p's weight on token j. */
+        double mean(int p, int j) {
+            return sum[p * tokens + j] / calls;
+        }
+    }
+
+    private final Map<String, Block> blocks = new LinkedHashMap<>(); // in network order
+
+    void add(AttentionEvent e) {
+        Block b = blocks.computeIfAbsent(e.module(), m -> new Block(e));
+        if (b.sum.length != e.weights().length || b.tokens != e.tokens()) {
+            throw new IllegalStateException(e.module() + ": attention of " + e.height() + "×" + e.width() + "×" + e.tokens()
+                    + " after " + b.height + "×" + b.width + "×" + b.tokens + " in the same run");
+        }
+        float[] w = e.weights();
+        for (int i = 0; i < w.length; i++) b.sum[i] += w[i];
+        b.calls++;
+    }
+
+    boolean isEmpty() {
+        return blocks.isEmpty();
+    }
+
+    /**
+     * A label per encoder token: "image 0", ... for the image embedding's tokens, then the caption's
+     * tokens as CLIP reads them (start and end marks included), null for padding.
+     */
+    static List<String> labels(int imageTokens, int tokens, String caption) {
+        List<String> out = new ArrayList<>();
+        for (int j = 0; j < imageTokens; j++) out.add("image " + j);
+        ClipTokenizer tokenizer = ClipTokenizer.get();
+        int textCtx = tokens - imageTokens;
+        var batch = tokenizer.paddedTokensAndMask(List.of(caption), textCtx);
+        for (int j = 0; j < textCtx; j++) {
+            int id = batch.tokens()[0][j];
+            out.add(j >= batch.lengths()[0] ? null
+                    : id == ClipTokenizer.SOT ? "<start>" : id == ClipTokenizer.EOT ? "<end>" : tokenizer.decode(id).strip());
+        }
+        return out;
+    }
+
+    /** The grid of heat maps over {@code background} (the run's last x̂0 picture). */
+    BufferedImage render(String stage, String caption, BufferedImage background) {
+        Block any = blocks.values().iterator().next();
+        List<String> labels = labels(any.imageTokens, any.tokens, caption);
+        // one column per resolution, finest first, each the mean of its blocks' maps at the picture's size
+        Map<Integer, List<Block>> byHeight = new TreeMap<>((a, b) -> b - a);
+        for (Block b : blocks.values()) byHeight.computeIfAbsent(b.height, h -> new ArrayList<>()).add(b);
+        int h = background.getHeight(), w = background.getWidth();
+        List<String> columns = new ArrayList<>();
+        for (List<Block> level : byHeight.values()) columns.add(level.getFirst().height + "×" + level.getFirst().width);
+        boolean average = byHeight.size() > 1;
+        if (average) columns.add("all");
+        List<String> rows = new ArrayList<>();
+        List<BufferedImage[]> cells = new ArrayList<>();
+        for (int j = 0; j < labels.size(); j++) {
+            if (labels.get(j) == null) continue;
+            rows.add(labels.get(j));
+            BufferedImage[] row = new BufferedImage[columns.size()];
+            double[] all = new double[h * w];
+            int c = 0;
+            for (List<Block> level : byHeight.values()) {
+                double[] map = upsampled(level, j, h, w);
+                for (int i = 0; i < all.length; i++) all[i] += map[i] / byHeight.size();
+                row[c++] = overlay(background, map);
+            }
+            if (average) row[c] = overlay(background, all);
+            cells.add(row);
+        }
+        return LabelledGrid.render(stage + " attention", rows, columns, cells.toArray(BufferedImage[][]::new));
+    }
+
+    /** The blocks' mean weight on token j, nearest-upsampled to h × w and averaged over the blocks. */
+    private static double[] upsampled(List<Block> level, int j, int h, int w) {
+        double[] out = new double[h * w];
+        for (Block b : level) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int p = (y * b.height / h) * b.width + x * b.width / w;
+                    out[y * w + x] += b.mean(p, j) / level.size();
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A heat map scaled from its minimum to its maximum ("hot": black, red, yellow, white) over the picture in grey. */
+    private static BufferedImage overlay(BufferedImage background, double[] map) {
+        int h = background.getHeight(), w = background.getWidth();
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        for (double v : map) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = background.getRGB(x, y);
+                double grey = (0.299 * (rgb >> 16 & 0xff) + 0.587 * (rgb >> 8 & 0xff) + 0.114 * (rgb & 0xff)) / 255;
+                double v = max > min ? (map[y * w + x] - min) / (max - min) : 0;
+                double r = Math.min(1, 3 * v), g = Math.clamp(3 * v - 1, 0, 1), b = Math.clamp(3 * v - 2, 0, 1);
+                out.setRGB(x, y, channel(grey, r) << 16 | channel(grey, g) << 8 | channel(grey, b));
+            }
+        }
+        return out;
+    }
+
+    private static int channel(double grey, double heat) {
+        return (int) Math.round(255 * ((1 - ALPHA) * grey + ALPHA * heat));
+    }
+
+    /**
+     * Per block: its resolution, how many predictions it saw, the share of attention the encoder tokens
+     * get (the rest goes to the spatial keys), and each token's share, averaged over positions.
+     */
+    Map<String, Object> summary(String caption) {
+        Block any = blocks.values().iterator().next();
+        List<String> labels = labels(any.imageTokens, any.tokens, caption);
+        List<Integer> shown = new ArrayList<>();
+        for (int j = 0; j < labels.size(); j++) if (labels.get(j) != null) shown.add(j);
+        List<Map<String, Object>> perBlock = new ArrayList<>();
+        for (Map.Entry<String, Block> e : blocks.entrySet()) {
+            Block b = e.getValue();
+            int positions = b.height * b.width;
+            double[] share = new double[b.tokens];
+            for (int p = 0; p < positions; p++) {
+                for (int j = 0; j < b.tokens; j++) share[j] += b.mean(p, j) / positions;
+            }
+            double encoder = 0;
+            for (double s : share) encoder += s;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("module", e.getKey());
+            m.put("height", b.height);
+            m.put("width", b.width);
+            m.put("predictions", b.calls);
+            m.put("encoder_share", encoder);
+            m.put("token_share", shown.stream().map(j -> share[j]).toList());
+            perBlock.add(m);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("traced_row", 0);
+        doc.put("caption", caption);
+        doc.put("tokens", shown.stream().map(labels::get).toList());
+        doc.put("note", "attention weights of sample 0 on the encoder tokens, averaged over heads, positions and the run's "
+                + "predictions; token_share follows tokens (padding left out); 1 - encoder_share went to the spatial keys");
+        doc.put("blocks", perBlock);
+        return doc;
+    }
+}
