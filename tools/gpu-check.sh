@@ -81,16 +81,20 @@ fi
 
 if has cli; then
   # the user-facing commands on the GPU, embedded model: exit status and the manifest's backend line
-  for cmd in "generate --prompt a-red-cube --out /tmp/cli/t2i.png --device cuda --kernel gemm=library" \
+  # (the traced run checks the decoder's attention probes on CUDA; prior then decode, the stages apart)
+  for cmd in "generate --prompt a-red-cube --out /tmp/cli/t2i.png --device cuda --kernel gemm=library --trace-dir /tmp/cli/trace" \
              "vary --image /tmp/cli/t2i.png --out /tmp/cli/vary.png --device cuda" \
-             "generate --prompt a-red-cube --out /tmp/cli/t2i-f16.png --device cuda --dtype f16"; do
+             "generate --prompt a-red-cube --out /tmp/cli/t2i-f16.png --device cuda --dtype f16" \
+             "prior --prompt a-red-cube --out /tmp/cli/emb.safetensors --device cuda" \
+             "decode --embedding /tmp/cli/emb.safetensors --prompt a-red-cube --out /tmp/cli/decode.png --device cuda"; do
     mkdir -p /tmp/cli
-    timeout 120 "${java[@]}" -cp "$cp" unclip4j.Main $cmd > /tmp/cli.txt 2>&1
+    timeout 120 "${java[@]}" -cp "$cp" unclip4j.Main $cmd --force > /tmp/cli.txt 2>&1
     rc=$?
     { echo "=== $cmd: rc=$rc"; grep -v '^WARNING: Using incubator' /tmp/cli.txt | tail -n 5; } >> "$out/cli.txt"
     note "cli $cmd: rc=$rc"
   done
   grep -h '"backend"\|"kernels"' /tmp/cli/*.json 2>/dev/null | tee -a "$summary"
+  grep -c '"module"' /tmp/cli/trace/decoder/attention.json 2>/dev/null | sed 's/^/gpu-check: attention blocks traced on CUDA: /' | tee -a "$summary"
 fi
 
 if has launch; then
