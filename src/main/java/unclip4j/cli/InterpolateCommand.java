@@ -22,8 +22,9 @@ import unclip4j.tensor.Tensor;
 
 /** {@code unclip4j interpolate --image A --image B --frames N --out FILE.png} (or two --prompt). */
 @Command(name = "interpolate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Frames between two pictures or two prompts: slerp between their CLIP image embeddings (prompts: prior samples),",
-                "every frame decoded with the same noise, so the first and last frames are the endpoints' own decodings.",
+        description = {"Frames between two pictures or two prompts, by slerp between their CLIP image embeddings.",
+                "A prompt's embedding is a prior sample. Every frame is decoded with the same noise, so the first and last frames",
+                "are the endpoints' own decodings.",
                 "Without --model it runs the embedded tiny random test model (weights/tiny)."})
 public final class InterpolateCommand extends PictureCommand {
     @Option(names = "--image", paramLabel = "FILE", description = "An endpoint picture; give exactly two (or two --prompt).")

@@ -20,8 +20,8 @@ import unclip4j.tensor.Tensor;
 
 /** {@code unclip4j textdiff --image FILE --from TEXT --to TEXT --amounts 0,0.25,0.5 --out FILE.png}. */
 @Command(name = "textdiff", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Text-diff edit (DALL-E 2 paper 3.3): move the picture's CLIP image embedding towards the direction",
-                "normalize(text(--to) - text(--from)) by slerp, one frame per amount, all decoded with the same noise.",
+        description = {"Text-diff edit (DALL-E 2 paper 3.3): move a picture's CLIP image embedding towards a change of caption.",
+                "The direction is normalize(text(--to) - text(--from)), the move a slerp; one frame per amount, all decoded with the same noise.",
                 "Without --model it runs the embedded tiny random test model (weights/tiny)."})
 public final class TextDiffCommand extends PictureCommand {
     @Option(names = "--image", required = true, paramLabel = "FILE", description = "The picture to edit.")
