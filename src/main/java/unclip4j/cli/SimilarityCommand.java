@@ -2,6 +2,7 @@ package unclip4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,9 +20,10 @@ import unclip4j.pipeline.PromptEncoder;
 import unclip4j.pipeline.StageLoader;
 import unclip4j.tensor.Tensor;
 
-/** {@code unclip4j similarity --image FILE... --prompt TEXT...}: the table of CLIP cosine similarities. */
+/** {@code unclip4j similarity --image FILE... [--embedding FILE...] --prompt TEXT...}: the table of CLIP cosine similarities. */
 @Command(name = "similarity", mixinStandardHelpOptions = true,
-        description = "Print the cosine similarity of CLIP's embeddings of pictures (rows) and prompts (columns).")
+        description = {"Print the cosine similarity of CLIP's embeddings of pictures (rows) and prompts (columns).",
+                "Rows can also be CLIP image embeddings from files, such as prior samples: how well each matches each prompt."})
 public final class SimilarityCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -32,8 +34,17 @@ public final class SimilarityCommand implements Callable<Integer> {
     @Mixin
     ClipImageOptions images;
 
-    @Option(names = "--image", required = true, arity = "1..*", paramLabel = "FILE", description = "Pictures (PNG, JPEG, BMP): one row each.")
-    List<Path> imageFiles;
+    @Option(names = "--image", arity = "1..*", paramLabel = "FILE", description = "Pictures (PNG, JPEG, BMP): one row each.")
+    List<Path> imageFiles = List.of();
+
+    @Option(names = "--embedding", paramLabel = "FILE",
+            description = "Safetensors file of CLIP image embeddings, [B, D] or [D] (prior's image_embedding, encode-image's img_feat): "
+                    + "one row per embedding, after the pictures; repeat for more files.")
+    List<Path> embeddingFiles = List.of();
+
+    @Option(names = "--tensor", paramLabel = "NAME",
+            description = "The tensor to read from each --embedding file. Default: image_embedding, else img_feat, else the file's only tensor.")
+    String tensor;
 
     @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "A prompt, one column; repeat for more.")
     List<String> prompts;
@@ -46,29 +57,46 @@ public final class SimilarityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (imageFiles.isEmpty() && embeddingFiles.isEmpty()) throw new IllegalArgumentException("give the rows: --image or --embedding (or both)");
         RgbImage[] pictures = imageFiles.stream().map(images::read).toArray(RgbImage[]::new);
+        List<Tensor> embeddings = embeddingFiles.stream().map(f -> EmbeddingFile.read(f, tensor).rows()).toList();
         ModelDirectory dir = model.openOrEmbedded();
         ClipConfig config = dir.clip().config();
+        for (int i = 0; i < embeddings.size(); i++) {
+            if (embeddings.get(i).dim(1) != config.embedDim()) {
+                throw new IllegalArgumentException(embeddingFiles.get(i) + ": the embeddings have " + embeddings.get(i).dim(1)
+                        + " dimensions, but this CLIP's have " + config.embedDim() + " (embeddings of another model?)");
+            }
+        }
         Backend b = backend.open();
         StageLoader stages = new StageLoader(dir, b);
         PromptEncoder.Encoded text = new PromptEncoder(b, stages.clipText(), config.contextLength()).encode(prompts);
         PromptTruncation.warn(spec.commandLine().getErr(), prompts, text.tokens());
-        Tensor imgFeat = stages.clipImage().forward(images.transform(config.imageResolution()).apply(pictures));
-
-        print(ClipSimilarity.cosine(b.download(imgFeat), b.download(text.text().txtFeat())));
+        List<Tensor> rows = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        if (pictures.length > 0) {
+            rows.add(b.download(stages.clipImage().forward(images.transform(config.imageResolution()).apply(pictures))));
+            imageFiles.forEach(f -> labels.add(f.toString()));
+        }
+        for (int i = 0; i < embeddings.size(); i++) {
+            rows.add(embeddings.get(i));
+            for (int r = 0; r < embeddings.get(i).dim(0); r++) labels.add(embeddingFiles.get(i) + "[" + r + "]");
+        }
+        Tensor all = rows.size() == 1 ? rows.getFirst() : b.download(b.concat(0, rows.stream().map(b::upload).toArray(Tensor[]::new)));
+        print(labels, ClipSimilarity.cosine(all, b.download(text.text().txtFeat())));
         return 0;
     }
 
     /** Prompts are listed first and the columns named p0, p1, ...: prompts are too long for headers. */
-    private void print(double[][] cos) {
+    private void print(List<String> labels, double[][] cos) {
         PrintWriter out = spec.commandLine().getOut();
         for (int j = 0; j < prompts.size(); j++) out.printf("p%d  %s%n", j, prompts.get(j));
-        int width = Math.max("image".length(), imageFiles.stream().mapToInt(p -> p.toString().length()).max().orElse(0));
+        int width = Math.max("image".length(), labels.stream().mapToInt(String::length).max().orElse(0));
         out.printf("%-" + width + "s", "image");
         for (int j = 0; j < prompts.size(); j++) out.printf("  %8s", "p" + j);
         out.println();
         for (int i = 0; i < cos.length; i++) {
-            out.printf("%-" + width + "s", imageFiles.get(i));
+            out.printf("%-" + width + "s", labels.get(i));
             for (double c : cos[i]) out.printf(Locale.ROOT, "  %8.4f", c);
             out.println();
         }

@@ -5,14 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static unclip4j.cli.CliRunner.assertUserError;
 import static unclip4j.cli.CliRunner.run;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import unclip4j.checkpoint.SafetensorsFile;
+import unclip4j.checkpoint.SafetensorsWriter;
+import unclip4j.checkpoint.StateDict;
 import unclip4j.pipeline.ClipSimilarity;
+import unclip4j.tensor.Tensor;
 import unclip4j.testing.Fixtures;
 
-/** {@code similarity}: the table's layout, its range, and one cell against the golden CLIP features. */
+/** {@code similarity}: the table's layout, its range, one cell against the golden CLIP features, and rows from embedding files. */
 class SimilarityCommandTest {
     private static final String MODEL = Fixtures.file("MANIFEST.md").getParent().toString();
     private static final String PROMPT = "A photo of a baby puppy waiting for her mom.";
@@ -38,6 +44,30 @@ class SimilarityCommandTest {
         SafetensorsFile text = SafetensorsFile.open(Fixtures.file("clip_text.safetensors"));
         double expected = ClipSimilarity.cosine(image.get("img_feat"), text.get("txt_feat").slice(0, 0, 1))[0][0];
         assertEquals(expected, table[0][0], 1e-4);
+    }
+
+    @Test
+    void embeddingFileRowsScoreAsTheirPictures(@TempDir Path tmp) {
+        String input = Fixtures.file("input.png").toString(), features = tmp.resolve("img.safetensors").toString();
+        assertEquals(0, run("encode-image", "--model", MODEL, "--image", input, "--out", features).code());
+        CliRunner.Result r = run("similarity", "--model", MODEL, "--image", input, "--embedding", features, "--prompt", PROMPT, "--prompt", "a red car");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(5, lines.size(), r.out()); // two prompt lines, the header, two rows
+        String[] picture = lines.get(3).trim().split("\\s+"), file = lines.get(4).trim().split("\\s+");
+        assertEquals(features + "[0]", file[0]);
+        // encode-image's img_feat is the embedding the picture's row is computed from
+        assertEquals(List.of(picture).subList(1, 3), List.of(file).subList(1, 3));
+    }
+
+    @Test
+    void rowsAreRequiredAndEmbeddingsMustFitTheModel(@TempDir Path tmp) {
+        assertUserError(run("similarity", "--model", MODEL, "--prompt", "x"), "--image or --embedding");
+        StateDict sd = new StateDict("test");
+        sd.put("image_embedding", Tensor.of(new float[10], 1, 10));
+        SafetensorsWriter.write(tmp.resolve("narrow.safetensors"), sd, Map.of());
+        assertUserError(run("similarity", "--model", MODEL, "--embedding", tmp.resolve("narrow.safetensors").toString(), "--prompt", "x"),
+                "10 dimensions, but this CLIP's have 64");
     }
 
     @Test
