@@ -109,6 +109,7 @@ public final class Tensor {
     }
 
     public boolean isContiguous() {
+        if (numel() == 0) return true; // no element to be out of place (strides of empty tensors are arbitrary)
         long expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != expected) return false;

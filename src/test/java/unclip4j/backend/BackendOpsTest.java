@@ -325,6 +325,28 @@ class BackendOpsTest {
         assertTrue(y != x, "convert returns a fresh tensor");
     }
 
+    /** Empty tensors (a batch of 0, no rows, no columns) give empty results, as the reference does; k = 0 leaves beta·C0 + bias. */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void emptyTensors(Backend backend) {
+        assertSameShape(REF.matmul(randn(1, 0, 5), randn(2, 5, 3)), backend.matmul(randn(1, 0, 5), randn(2, 5, 3)));
+        assertSameShape(REF.matmul(randn(3, 4, 5), randn(4, 5, 0)), backend.matmul(randn(3, 4, 5), randn(4, 5, 0)));
+        Tensor bias = randn(5, 3), c0 = randn(6, 2, 3);
+        assertRelL2(REF.matmul(randn(7, 2, 0), false, randn(8, 0, 3), false, 1f, bias, c0, 0.5f),
+                backend.matmul(randn(7, 2, 0), false, randn(8, 0, 3), false, 1f, bias, c0, 0.5f), TOL);
+        Tensor x = randn(9, 0, 4, 6, 6), w = randn(10, 8, 4, 3, 3);
+        assertSameShape(REF.conv2d(x, w, null, 1, 1), backend.conv2d(x, w, null, 1, 1));
+        Tensor g = randn(11, 4);
+        assertSameShape(REF.groupNorm(x, 2, g, g, 1e-5f, null, null, true), backend.groupNorm(x, 2, g, g, 1e-5f, null, null, true));
+        assertSameShape(REF.layerNorm(randn(12, 0, 4), g, g, 1e-5f), backend.layerNorm(randn(12, 0, 4), g, g, 1e-5f));
+        assertSameShape(REF.softmax(randn(13, 0, 7), null), backend.softmax(randn(13, 0, 7), null));
+    }
+
+    private static void assertSameShape(Tensor expected, Tensor actual) {
+        assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()));
+        assertEquals(0, actual.numel());
+    }
+
     @ParameterizedTest
     @MethodSource("backends")
     void badArgumentsNameTheShapes(Backend backend) {

@@ -142,6 +142,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor groupNorm(Tensor x, int groups, Tensor gamma, Tensor beta, float eps, Tensor scale, Tensor shift, boolean silu) {
         OpShapes.groupNorm(x, groups, gamma, beta, scale, shift);
+        if (x.numel() == 0) return Tensor.zeros(DType.F32, x.shape());
         Tensor xc = f32(x);
         int nb = xc.dim(0), c = xc.dim(1), cg = c / groups;
         int spatial = Math.toIntExact(xc.numel() / ((long) nb * c));

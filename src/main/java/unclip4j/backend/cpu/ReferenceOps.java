@@ -107,6 +107,7 @@ public final class ReferenceOps implements Backend {
     @Override
     public Tensor groupNorm(Tensor x, int groups, Tensor gamma, Tensor beta, float eps, Tensor scale, Tensor shift, boolean silu) {
         OpShapes.groupNorm(x, groups, gamma, beta, scale, shift);
+        if (x.numel() == 0) return Tensor.zeros(DType.F32, x.shape());
         int nb = x.dim(0), c = x.dim(1), cg = c / groups;
         int spatial = (int) (x.numel() / ((long) nb * c));
         double[] xv = values(x), out = new double[xv.length];

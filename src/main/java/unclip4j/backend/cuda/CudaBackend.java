@@ -155,6 +155,7 @@ public final class CudaBackend implements Backend, OpTimer.Source {
     public Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB, float alpha, Tensor bias, Tensor c0, float beta) {
         OpShapes.Matmul mm = OpShapes.matmul(a, transA, b, transB, bias, c0);
         Tensor out = empty(DType.F32, mm.outShape());
+        if (out.numel() == 0) return out; // a launch with an empty grid fails
         GemmKernel k = (GemmKernel) choice.resolve("gemm");
         boolean half = k.halfOperands() != null; // reads 16-bit operands itself: no widening pass
         k.launch(this, out, half ? upload(a) : f32(a), transA, half ? upload(b) : f32(b), transB, alpha, f32c(bias), f32c(c0), beta, mm);
@@ -165,6 +166,7 @@ public final class CudaBackend implements Backend, OpTimer.Source {
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int padding) {
         long[] os = OpShapes.conv2d(x, w, bias, stride, padding);
         Tensor out = empty(DType.F32, os);
+        if (out.numel() == 0) return out;
         ((Conv2dKernel) choice.resolve("conv2d")).launch(this, out, f32c(x), f32c(w), f32c(bias), stride, padding);
         return out;
     }
@@ -175,6 +177,7 @@ public final class CudaBackend implements Backend, OpTimer.Source {
     public Tensor groupNorm(Tensor x, int groups, Tensor gamma, Tensor beta, float eps, Tensor scale, Tensor shift, boolean silu) {
         OpShapes.groupNorm(x, groups, gamma, beta, scale, shift);
         Tensor xc = f32c(x), out = empty(DType.F32, x.shape());
+        if (out.numel() == 0) return out;
         ((GroupNormKernel) choice.resolve("group_norm")).launch(this, out, xc, groups, f32c(gamma), f32c(beta), eps, f32c(scale), f32c(shift), silu);
         return out;
     }
@@ -183,6 +186,7 @@ public final class CudaBackend implements Backend, OpTimer.Source {
     public Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
         OpShapes.layerNorm(x, gamma, beta);
         Tensor xc = f32c(x), out = empty(DType.F32, x.shape());
+        if (out.numel() == 0) return out;
         ((LayerNormKernel) choice.resolve("layer_norm")).launch(this, out, xc, f32c(gamma), f32c(beta), eps);
         return out;
     }
