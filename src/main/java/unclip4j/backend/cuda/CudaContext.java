@@ -59,6 +59,8 @@ public final class CudaContext implements AutoCloseable {
             @Override
             public void free(long address) {
                 makeCurrent();
+                // kernels queued before may still use the block; cuMemFree is documented only to "may" synchronize
+                JCudaDriver.cuCtxSynchronize();
                 JCudaDriver.cuMemFree(DevicePointers.of(address));
             }
         });

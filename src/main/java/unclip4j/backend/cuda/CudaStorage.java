@@ -1,5 +1,6 @@
 package unclip4j.backend.cuda;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import unclip4j.tensor.Device;
 import unclip4j.tensor.Storage;
 import unclip4j.tensor.Tensor;
@@ -15,7 +16,7 @@ public final class CudaStorage implements Storage, TensorScope.Owned {
     private final DeviceAllocator allocator;
     private final long address;
     private final long byteSize;
-    private volatile boolean released;
+    private final AtomicBoolean released = new AtomicBoolean();
 
     CudaStorage(DeviceAllocator allocator, long byteSize) {
         this.allocator = allocator;
@@ -33,16 +34,15 @@ public final class CudaStorage implements Storage, TensorScope.Owned {
 
     /** Device address of the first byte. */
     public long address() {
-        if (released) throw new IllegalStateException("a GPU tensor was used after the TensorScope that allocated it closed");
+        if (released.get()) throw new IllegalStateException("a GPU tensor was used after the TensorScope that allocated it closed");
         return address;
     }
 
     /** Gives the block back to the allocator now: work enqueued before still reads it first (one stream). */
     @Override
     public void release() {
-        if (released) return;
-        released = true;
-        allocator.giveBack(address);
+        // once only, even from two threads: a second giveBack could hand back the block's next owner
+        if (released.compareAndSet(false, true)) allocator.giveBack(address);
     }
 
     @Override
