@@ -61,12 +61,8 @@ public final class DecodeCommand extends PictureCommand {
 
     @Override
     Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress) {
-        int rows = embeddings.dim(0), dim = embeddings.dim(1);
-        int expected = stages.source().decoder().config().clipDim();
-        if (dim != expected) {
-            throw new IllegalArgumentException(embedding + ": the embeddings have " + dim + " dimensions, but this decoder takes "
-                    + expected + " (CLIP embeddings of another model?)");
-        }
+        int rows = embeddings.dim(0);
+        EmbeddingFile.requireWidth(embedding, embeddings, stages.source().decoder().config().clipDim(), "this decoder");
         PromptEncoder encoder = new PromptEncoder(backend, stages.clipText(), clipConfig(stages).contextLength());
         ImageDecoder decoder = new ImageDecoder(backend, stages.decoder(), stages.superRes());
         progress.mark();

@@ -55,4 +55,12 @@ final class EmbeddingFile {
         }
         return new Embeddings(pick, rows);
     }
+
+    /** Fails unless the rows read from {@code file} are {@code width} wide, the embedding width of {@code model}. */
+    static void requireWidth(Path file, Tensor rows, int width, String model) {
+        if (rows.dim(1) != width) {
+            throw new IllegalArgumentException(file + ": the embeddings have " + rows.dim(1) + " dimensions, but " + model + " takes "
+                    + width + " (CLIP embeddings of another model?)");
+        }
+    }
 }

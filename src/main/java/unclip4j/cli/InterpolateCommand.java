@@ -27,26 +27,43 @@ import unclip4j.tensor.Tensor;
                 "are the endpoints' own decodings.",
                 "Without --model it runs the embedded tiny random test model (weights/tiny)."})
 public final class InterpolateCommand extends PictureCommand {
-    @Option(names = "--image", paramLabel = "FILE", description = "An endpoint picture; give exactly two (or two --prompt).")
+    @Option(names = "--image", paramLabel = "FILE", description = "An endpoint picture; give exactly two (or two --prompt, or --embedding).")
     List<Path> images = new ArrayList<>();
 
-    @Option(names = "--prompt", paramLabel = "TEXT", description = "An endpoint prompt; give exactly two (or two --image).")
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "An endpoint prompt; give exactly two (or two --image, or --embedding).")
     List<String> prompts = new ArrayList<>();
+
+    @Option(names = "--embedding", paramLabel = "FILE",
+            description = "Safetensors file of CLIP image embeddings (prior's image_embedding, encode-image's img_feat, ...): "
+                    + "the endpoints are their rows, two in all (one file of two rows, or two files of one).")
+    List<Path> embeddingFiles = new ArrayList<>();
+
+    @Option(names = "--tensor", paramLabel = "NAME",
+            description = "The tensor to read from each --embedding file. Default: image_embedding, else img_feat, else the file's only tensor.")
+    String tensor;
 
     @Option(names = "--frames", paramLabel = "N", defaultValue = "5", description = "Number of frames, endpoints included (>= 2). Default: ${DEFAULT-VALUE}.")
     int frames;
 
     private final List<RgbImage> pictures = new ArrayList<>();
+    /** The rows of each --embedding file. */
+    private final List<Tensor> embeddingRows = new ArrayList<>();
 
     @Override
     void validate() {
-        boolean byImage = images.size() == 2 && prompts.isEmpty(), byPrompt = prompts.size() == 2 && images.isEmpty();
-        if (!byImage && !byPrompt) {
-            throw new IllegalArgumentException("give two endpoints: --image A --image B, or --prompt A --prompt B (got "
-                    + images.size() + " image(s), " + prompts.size() + " prompt(s))");
+        int kinds = (images.isEmpty() ? 0 : 1) + (prompts.isEmpty() ? 0 : 1) + (embeddingFiles.isEmpty() ? 0 : 1);
+        boolean two = images.size() == 2 || prompts.size() == 2 || !embeddingFiles.isEmpty();
+        if (kinds != 1 || !two) {
+            throw new IllegalArgumentException("give two endpoints of one kind: --image A --image B, --prompt A --prompt B, or --embedding "
+                    + "(got " + images.size() + " image(s), " + prompts.size() + " prompt(s), " + embeddingFiles.size() + " embedding file(s))");
         }
         if (frames < 2) throw new IllegalArgumentException("--frames must be at least 2 (the endpoints), got " + frames);
         for (Path p : images) pictures.add(VaryCommand.read(p));
+        for (Path f : embeddingFiles) embeddingRows.add(EmbeddingFile.read(f, tensor).rows());
+        int rows = embeddingRows.stream().mapToInt(t -> t.dim(0)).sum();
+        if (!embeddingFiles.isEmpty() && rows != 2) {
+            throw new IllegalArgumentException("the --embedding files hold " + rows + " embeddings; the endpoints must be exactly two rows");
+        }
     }
 
     @Override
@@ -56,7 +73,7 @@ public final class InterpolateCommand extends PictureCommand {
 
     @Override
     List<Part> parts() {
-        return images.isEmpty() ? List.of(Part.CLIP, Part.CLIP_STATS, Part.PRIOR, Part.DECODER, Part.SR) : List.of(Part.CLIP, Part.DECODER, Part.SR);
+        return prompts.isEmpty() ? List.of(Part.CLIP, Part.DECODER, Part.SR) : List.of(Part.CLIP, Part.CLIP_STATS, Part.PRIOR, Part.DECODER, Part.SR);
     }
 
     @Override
@@ -64,7 +81,14 @@ public final class InterpolateCommand extends PictureCommand {
         ClipConfig clip = clipConfig(stages);
         PromptEncoder encoder = new PromptEncoder(backend, stages.clipText(), clip.contextLength());
         List<Tensor> ends = new ArrayList<>();
-        if (pictures.isEmpty()) {
+        if (!embeddingFiles.isEmpty()) {
+            for (int i = 0; i < embeddingFiles.size(); i++) {
+                Tensor rows = embeddingRows.get(i);
+                EmbeddingFile.requireWidth(embeddingFiles.get(i), rows, stages.source().decoder().config().clipDim(), "this decoder");
+                for (int r = 0; r < rows.dim(0); r++) ends.add(backend.upload(rows.slice(0, r, r + 1).contiguous()));
+            }
+            progress.mark();
+        } else if (!prompts.isEmpty()) {
             Rerank prior = new Rerank(backend, encoder, stages.prior());
             progress.mark();
             Tensor z = prior.sample(prompts, 1, s, noise, steps).embeddings();
@@ -77,8 +101,9 @@ public final class InterpolateCommand extends PictureCommand {
         Interpolation interpolation = new Interpolation(new FrameDecoder(backend, encoder, stages.decoder(), stages.superRes()));
         List<FrameDecoder.Frame> result = interpolation.run(ends.get(0), ends.get(1), frames, s, noise, steps);
         List<Tensor> pics = result.stream().map(f -> f.decoded().image()).toList();
-        Object endpoints = pictures.isEmpty() ? prompts : images.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList();
-        return new Pictures(stack(pics), frames, RunManifest.map(pictures.isEmpty() ? "prompts" : "images", endpoints,
-                "frames", frames, "fractions", Interpolation.fractions(frames)));
+        String kind = !prompts.isEmpty() ? "prompts" : !images.isEmpty() ? "images" : "embeddings";
+        Object endpoints = !prompts.isEmpty() ? prompts
+                : (!images.isEmpty() ? images : embeddingFiles).stream().map(p -> p.toAbsolutePath().normalize().toString()).toList();
+        return new Pictures(stack(pics), frames, RunManifest.map(kind, endpoints, "frames", frames, "fractions", Interpolation.fractions(frames)));
     }
 }

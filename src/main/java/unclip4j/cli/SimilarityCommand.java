@@ -62,12 +62,7 @@ public final class SimilarityCommand implements Callable<Integer> {
         List<Tensor> embeddings = embeddingFiles.stream().map(f -> EmbeddingFile.read(f, tensor).rows()).toList();
         ModelDirectory dir = model.openOrEmbedded();
         ClipConfig config = dir.clip().config();
-        for (int i = 0; i < embeddings.size(); i++) {
-            if (embeddings.get(i).dim(1) != config.embedDim()) {
-                throw new IllegalArgumentException(embeddingFiles.get(i) + ": the embeddings have " + embeddings.get(i).dim(1)
-                        + " dimensions, but this CLIP's have " + config.embedDim() + " (embeddings of another model?)");
-            }
-        }
+        for (int i = 0; i < embeddings.size(); i++) EmbeddingFile.requireWidth(embeddingFiles.get(i), embeddings.get(i), config.embedDim(), "this CLIP");
         Backend b = backend.open();
         StageLoader stages = new StageLoader(dir, b);
         PromptEncoder.Encoded text = new PromptEncoder(b, stages.clipText(), config.contextLength()).encode(prompts);

@@ -184,6 +184,29 @@ class PictureCommandsTest {
         assertEquals("a painting", manifest(tmp.resolve("t.json")).at("/to").asText());
     }
 
+    @Test
+    void interpolateBetweenEmbeddingFilesDrawsWhatInterpolatingTheirPicturesDraws() throws Exception {
+        String a = fixture("input.png"), b = fixture("t2i.png");
+        assertEquals(0, run(fast("interpolate", "--image", a, "--image", b, "--frames", "3", "--seed", "3",
+                "--save-tensor", path("pictures.safetensors"), "--out", path("pictures.png"))).code());
+        assertEquals(0, run("encode-image", "--image", a, "--out", path("a.safetensors")).code());
+        assertEquals(0, run("encode-image", "--image", b, "--out", path("b.safetensors")).code());
+        CliRunner.Result r = run(fast("interpolate", "--embedding", path("a.safetensors"), "--embedding", path("b.safetensors"), "--frames", "3",
+                "--seed", "3", "--save-tensor", path("files.safetensors"), "--out", path("files.png")));
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(image(path("pictures.safetensors")).toFloatArray(), image(path("files.safetensors")).toFloatArray());
+        JsonNode m = manifest(tmp.resolve("files.json"));
+        assertTrue(m.at("/embeddings/1").asText().endsWith("b.safetensors"), m.toString());
+        assertTrue(m.at("/steps/prior").isMissingNode(), "no prior ran");
+        // one file of two rows (two prior samples) is two endpoints too; three rows are not
+        assertEquals(0, run("prior", "--prompt", "a red cube", "--batch", "2", "--steps", "3", "--out", path("two.safetensors")).code());
+        assertEquals(0, run(fast("interpolate", "--embedding", path("two.safetensors"), "--frames", "2", "--out", path("two.png"))).code());
+        assertUserError("hold 3 embeddings; the endpoints must be exactly two rows",
+                "interpolate", "--embedding", path("two.safetensors"), "--embedding", path("a.safetensors"), "--out", path("three.png"));
+        assertUserError("give two endpoints of one kind",
+                "interpolate", "--embedding", path("a.safetensors"), "--image", a, "--out", path("mixed.png"));
+    }
+
     private void assertUserError(String expected, String... args) throws Exception {
         List<String> before = files();
         CliRunner.Result r = run(args);

@@ -67,7 +67,7 @@ class SimilarityCommandTest {
         sd.put("image_embedding", Tensor.of(new float[10], 1, 10));
         SafetensorsWriter.write(tmp.resolve("narrow.safetensors"), sd, Map.of());
         assertUserError(run("similarity", "--model", MODEL, "--embedding", tmp.resolve("narrow.safetensors").toString(), "--prompt", "x"),
-                "10 dimensions, but this CLIP's have 64");
+                "10 dimensions, but this CLIP takes 64");
     }
 
     @Test
