@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ModelDirectory.Part;
@@ -26,9 +27,8 @@ public final class DecodeCommand extends PictureCommand {
     @Option(names = "--embedding", required = true, paramLabel = "FILE", description = "Safetensors file with the embeddings, one picture per row.")
     Path embedding;
 
-    @Option(names = "--tensor", paramLabel = "NAME",
-            description = "The tensor to decode. Default: image_embedding, else img_feat, else the file's only tensor.")
-    String tensor;
+    @Mixin
+    EmbeddingTensorOption tensor;
 
     @Option(names = "--prompt", paramLabel = "TEXT",
             description = "The decoder's caption: once for every row, or once per row in order. Default: the empty caption (as vary).")
@@ -39,7 +39,7 @@ public final class DecodeCommand extends PictureCommand {
 
     @Override
     void validate() {
-        EmbeddingFile.Embeddings e = EmbeddingFile.read(embedding, tensor);
+        EmbeddingFile.Embeddings e = EmbeddingFile.read(embedding, tensor.name);
         embeddings = e.rows();
         tensorRead = e.tensor();
         int rows = embeddings.dim(0);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ModelDirectory.Part;
@@ -38,9 +39,8 @@ public final class InterpolateCommand extends PictureCommand {
                     + "the endpoints are their rows, two in all (one file of two rows, or two files of one).")
     List<Path> embeddingFiles = new ArrayList<>();
 
-    @Option(names = "--tensor", paramLabel = "NAME",
-            description = "The tensor to read from each --embedding file. Default: image_embedding, else img_feat, else the file's only tensor.")
-    String tensor;
+    @Mixin
+    EmbeddingTensorOption tensor;
 
     @Option(names = "--frames", paramLabel = "N", defaultValue = "5", description = "Number of frames, endpoints included (>= 2). Default: ${DEFAULT-VALUE}.")
     int frames;
@@ -59,7 +59,7 @@ public final class InterpolateCommand extends PictureCommand {
         }
         if (frames < 2) throw new IllegalArgumentException("--frames must be at least 2 (the endpoints), got " + frames);
         for (Path p : images) pictures.add(VaryCommand.read(p));
-        for (Path f : embeddingFiles) embeddingRows.add(EmbeddingFile.read(f, tensor).rows());
+        for (Path f : embeddingFiles) embeddingRows.add(EmbeddingFile.read(f, tensor.name).rows());
         int rows = embeddingRows.stream().mapToInt(t -> t.dim(0)).sum();
         if (!embeddingFiles.isEmpty() && rows != 2) {
             throw new IllegalArgumentException("the --embedding files hold " + rows + " embeddings; the endpoints must be exactly two rows");

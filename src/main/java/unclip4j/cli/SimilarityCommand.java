@@ -42,9 +42,8 @@ public final class SimilarityCommand implements Callable<Integer> {
                     + "one row per embedding, after the pictures; repeat for more files.")
     List<Path> embeddingFiles = List.of();
 
-    @Option(names = "--tensor", paramLabel = "NAME",
-            description = "The tensor to read from each --embedding file. Default: image_embedding, else img_feat, else the file's only tensor.")
-    String tensor;
+    @Mixin
+    EmbeddingTensorOption tensor;
 
     @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "A prompt, one column; repeat for more.")
     List<String> prompts;
@@ -59,7 +58,7 @@ public final class SimilarityCommand implements Callable<Integer> {
     public Integer call() {
         if (imageFiles.isEmpty() && embeddingFiles.isEmpty()) throw new IllegalArgumentException("give the rows: --image or --embedding (or both)");
         RgbImage[] pictures = imageFiles.stream().map(images::read).toArray(RgbImage[]::new);
-        List<Tensor> embeddings = embeddingFiles.stream().map(f -> EmbeddingFile.read(f, tensor).rows()).toList();
+        List<Tensor> embeddings = embeddingFiles.stream().map(f -> EmbeddingFile.read(f, tensor.name).rows()).toList();
         ModelDirectory dir = model.openOrEmbedded();
         ClipConfig config = dir.clip().config();
         for (int i = 0; i < embeddings.size(); i++) EmbeddingFile.requireWidth(embeddingFiles.get(i), embeddings.get(i), config.embedDim(), "this CLIP");
