@@ -1,18 +1,23 @@
 package unclip4j.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ModelDirectory.Part;
+import unclip4j.checkpoint.SafetensorsWriter;
+import unclip4j.checkpoint.StateDict;
 import unclip4j.diffusion.NoiseSource;
 import unclip4j.model.prior.PriorDiffusionModel;
 import unclip4j.pipeline.PromptEncoder;
 import unclip4j.pipeline.SamplingSettings;
 import unclip4j.pipeline.StageLoader;
 import unclip4j.pipeline.TextToImage;
+import unclip4j.tensor.Tensor;
 
 /** {@code unclip4j generate --prompt TEXT --out FILE.png}: text to image. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -28,6 +33,13 @@ public final class GenerateCommand extends PictureCommand {
     @Option(names = "--rerank", paramLabel = "K", defaultValue = "1",
             description = "Draw K prior samples per picture and keep the one closest (CLIP cosine) to the prompt's text embedding. Default: ${DEFAULT-VALUE} (no reranking, as Karlo).")
     int rerank;
+
+    @Option(names = "--save-embedding", paramLabel = "FILE.safetensors",
+            description = "Also write the CLIP image embeddings the prior sampled, image_embedding [N, D] in picture order, "
+                    + "for decode, interpolate --embedding or similarity --embedding.")
+    Path saveEmbedding;
+
+    private Tensor embedding;
 
     @Override
     void validate() {
@@ -54,8 +66,23 @@ public final class GenerateCommand extends PictureCommand {
         TextToImage t2i = new TextToImage(backend, encoder, prior, stages.decoder(), stages.superRes());
         progress.mark();
         TextToImage.Result r = t2i.run(rows, rerank, s, noise, steps);
+        embedding = r.imageEmbedding();
         trace.priorReference(r.text().text().txtFeat(), prior::denormalize);
         trace.decoderCaption(rows.getFirst());
         return new Pictures(r.image(), batch, RunManifest.map("prompts", prompts, "batch", batch, "rerank", rerank));
+    }
+
+    @Override
+    List<Path> extraOutputs() {
+        return saveEmbedding == null ? List.of() : List.of(saveEmbedding);
+    }
+
+    @Override
+    List<Path> writeExtras() {
+        if (saveEmbedding == null) return List.of();
+        StateDict sd = new StateDict("image embeddings");
+        sd.put("image_embedding", embedding.contiguous());
+        SafetensorsWriter.write(saveEmbedding, sd, Map.of("prompts", String.join("\n", prompts), "batch", String.valueOf(batch)));
+        return List.of(saveEmbedding);
     }
 }

@@ -79,11 +79,23 @@ abstract class PictureCommand implements Callable<Integer> {
 
     abstract Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress);
 
+    /** Files the command writes besides the pictures, checked with them before any work. */
+    List<Path> extraOutputs() {
+        return List.of();
+    }
+
+    /** Writes the {@link #extraOutputs()} after the pictures; returns the files written. */
+    List<Path> writeExtras() {
+        return List.of();
+    }
+
     @Override
     public final Integer call() {
         validate();
         SamplingSettings s = sampling.settings();
-        output.check(pictureCount(), noise.saveNoisePath());
+        List<Path> extras = new ArrayList<>(extraOutputs());
+        extras.add(noise.saveNoisePath());
+        output.check(pictureCount(), extras.toArray(Path[]::new));
         PrintWriter out = spec.commandLine().getOut();
         ModelDirectory dir = model.openOrEmbedded();
         if (model.usesEmbedded()) out.println(EMBEDDED_NOTICE);
@@ -97,6 +109,7 @@ abstract class PictureCommand implements Callable<Integer> {
         double total = (System.nanoTime() - start) / 1e9;
 
         List<Path> written = new ArrayList<>(output.writePictures(p.images(), p.columns()));
+        written.addAll(writeExtras());
         noise.saveIfRequested();
         if (noise.saveNoisePath() != null) written.add(noise.saveNoisePath());
         RunManifest m = new RunManifest(spec.name());

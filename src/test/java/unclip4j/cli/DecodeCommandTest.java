@@ -64,12 +64,17 @@ class DecodeCommandTest {
     void priorThenDecodeDrawsWhatGenerateDraws() throws Exception {
         String prompt = "a red cube";
         ok("generate", "--prompt", prompt, "--batch", "2", "--prior-steps", "3", "--decoder-steps", "3", "--seed", "4",
-                "--save-noise", path("noise.safetensors"), "--save-tensor", path("g.safetensors"), "--out", path("g.png"));
+                "--save-noise", path("noise.safetensors"), "--save-tensor", path("g.safetensors"), "--out", path("g.png"),
+                "--save-embedding", path("g-embedding.safetensors"));
         // the recorded draws are named by stage, so each half replays its own
         ok("prior", "--prompt", prompt, "--batch", "2", "--steps", "3", "--noise", path("noise.safetensors"), "--out", path("e.safetensors"));
         ok("decode", "--embedding", path("e.safetensors"), "--prompt", prompt, "--decoder-steps", "3",
                 "--noise", path("noise.safetensors"), "--save-tensor", path("d.safetensors"), "--out", path("d.png"));
         assertArrayEquals(image(path("g.safetensors")), image(path("d.safetensors")));
+        // generate --save-embedding keeps the same embeddings the prior command samples
+        assertArrayEquals(SafetensorsFile.open(tmp.resolve("e.safetensors")).get("image_embedding").toFloatArray(),
+                SafetensorsFile.open(tmp.resolve("g-embedding.safetensors")).get("image_embedding").toFloatArray());
+        assertTrue(manifest("g.json").at("/outputs").toString().contains("g-embedding.safetensors"));
         JsonNode m = manifest("d.json");
         assertEquals("image_embedding", m.at("/tensor").asText());
         assertEquals(prompt, m.at("/prompts/0").asText());

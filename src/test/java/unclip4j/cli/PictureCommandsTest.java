@@ -237,5 +237,6 @@ class PictureCommandsTest {
         assertEquals("keep me", Files.readString(tmp.resolve("taken.png")));
         Files.writeString(tmp.resolve("n.safetensors"), "keep me too");
         assertUserError("n.safetensors: exists", "generate", "--prompt", "x", "--out", path("fresh.png"), "--save-noise", path("n.safetensors"));
+        assertUserError("n.safetensors: exists", "generate", "--prompt", "x", "--out", path("fresh.png"), "--save-embedding", path("n.safetensors"));
     }
 }
