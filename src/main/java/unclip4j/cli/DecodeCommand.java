@@ -73,7 +73,7 @@ public final class DecodeCommand extends PictureCommand {
         }
         if (prompts != null) {
             PromptTruncation.warn(spec.commandLine().getErr(), prompts, text.tokens());
-            trace.decoderCaption(prompts.getFirst());
+            trace.caption("decoder", prompts.getFirst());
         }
         ImageDecoder.Decoded d = decoder.decode(backend.upload(embeddings), text.text(), s, noise, steps);
         return new Pictures(d.image(), rows, RunManifest.map("embedding", embedding.toAbsolutePath().normalize().toString(),

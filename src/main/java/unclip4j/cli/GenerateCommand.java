@@ -68,7 +68,8 @@ public final class GenerateCommand extends PictureCommand {
         TextToImage.Result r = t2i.run(rows, rerank, s, noise, steps);
         embedding = r.imageEmbedding();
         trace.priorReference(r.text().text().txtFeat(), prior::denormalize);
-        trace.decoderCaption(rows.getFirst());
+        trace.caption("prior", rows.getFirst());
+        trace.caption("decoder", rows.getFirst());
         return new Pictures(r.image(), batch, RunManifest.map("prompts", prompts, "batch", batch, "rerank", rerank));
     }
 

@@ -92,6 +92,7 @@ public final class InterpolateCommand extends PictureCommand {
             Rerank prior = new Rerank(backend, encoder, stages.prior());
             progress.mark();
             Tensor z = prior.sample(prompts, 1, s, noise, steps).embeddings();
+            trace.caption("prior", prompts.getFirst());
             ends.add(z.slice(0, 0, 1).contiguous());
             ends.add(z.slice(0, 1, 2).contiguous());
         } else {

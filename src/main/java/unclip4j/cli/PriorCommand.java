@@ -90,6 +90,7 @@ public final class PriorCommand implements Callable<Integer> {
             embedding = prior.sample(text.text(), guidance, spacing, source, trace.listener(b));
         }
         trace.priorReference(text.text().txtFeat(), prior::denormalize);
+        trace.caption("prior", prompt);
 
         StateDict tensors = new StateDict("prior");
         tensors.put("image_embedding", b.download(embedding));

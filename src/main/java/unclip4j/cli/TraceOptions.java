@@ -16,7 +16,7 @@ import unclip4j.trace.TraceRecorder;
 public final class TraceOptions {
     @Option(names = "--trace-dir", paramLabel = "DIR",
             description = "Write x_t and predicted x0 of every step (PNGs, a grid and a GIF per stage), the guidance delta, "
-                    + "the prior's cosine to the text embedding, the decoder's cross-attention maps per caption token "
+                    + "the prior's cosine to the text embedding, the prior's and the decoder's attention per caption token "
                     + "(attention.png, attention.json), and trace.json, for the first image of the batch.")
     Path traceDir;
 
@@ -40,9 +40,9 @@ public final class TraceOptions {
         if (recorder != null) recorder.priorReference(textEmbedding, priorToClip);
     }
 
-    /** For runs with a decoder: the caption of its first picture, to label the attention maps ("" if never set). */
-    public void decoderCaption(String caption) {
-        if (recorder != null) recorder.decoderCaption(caption);
+    /** The caption a stage's first row sees, to label its attention maps ("" if never set). */
+    public void caption(String stage, String caption) {
+        if (recorder != null) recorder.caption(stage, caption);
     }
 
     /** Writes the trace after a successful run and says where; the files written (none without --trace-dir). */

@@ -10,31 +10,38 @@ import unclip4j.diffusion.AttentionEvent;
 import unclip4j.model.clip.ClipTokenizer;
 
 /**
- * The decoder's cross-attention over one sampling run, sample 0: for every attention block (by
- * checkpoint prefix), the weight each position gives each encoder token, averaged over heads and
- * steps. The tokens are the image embedding's (Karlo: 4), then the caption's as CLIP reads it.
+ * The attention of one sampling run, sample 0, averaged over heads and steps: for every attention
+ * layer (by checkpoint prefix), the weight each query position gives each token ({@link AttentionEvent}).
  *
- * <p>Drawn as a grid of heat maps over the run's final x̂0: one row per token, one column per
- * resolution (its blocks averaged), and with several resolutions a last column averaging them. Each
- * cell is scaled from its own minimum to its own maximum, so it shows where a token is looked at,
- * not how much; the JSON summary gives the amounts: per block, the share of attention each token
- * gets, averaged over positions.
+ * <p>The decoder's blocks query from every pixel of a feature map; their tokens are the image
+ * embedding's (Karlo: 4), then the caption's as CLIP reads it. They are drawn as a grid of heat maps
+ * over the run's final x̂0: one row per token, one column per resolution (its blocks averaged), and
+ * with several resolutions a last column averaging them. Each map is scaled from its own minimum to
+ * its own maximum, so it shows where a token is looked at, not how much.
+ *
+ * <p>The prior's layers have one query, the token its prediction is read from; its keys are the
+ * caption's tokens, then the text embedding, timestep, x_t and the query itself. They are drawn as a
+ * table, one row per token and one column per layer, the colour scaled to the largest weight.
+ *
+ * <p>The JSON summary gives the amounts: per layer, the share of attention each token gets, averaged
+ * over query positions.
  */
 final class AttentionMaps {
     /** Heat map opacity over the grey picture. */
     private static final double ALPHA = 0.65;
 
-    /** One block's running sums, {@code [height·width][tokens]}. */
+    /** One layer's running sums, {@code [height·width][tokens]}. */
     private static final class Block {
-        final int height, width, imageTokens, tokens;
+        final int height, width, tokens;
+        final AttentionEvent first; // the token layout
         final double[] sum;
         int calls;
 
         Block(AttentionEvent e) {
             this.height = e.height();
             this.width = e.width();
-            this.imageTokens = e.imageTokens();
             this.tokens = e.tokens();
+            this.first = e;
             this.sum = new double[e.weights().length];
         }
 
@@ -62,27 +69,31 @@ final class AttentionMaps {
     }
 
     /**
-     * A label per encoder token: "image 0", ... for the image embedding's tokens, then the caption's
-     * tokens as CLIP reads them (start and end marks included), null for padding.
+     * A label per token: {@code before}, then the caption's tokens as CLIP reads them (start and end
+     * marks included, null for padding), then {@code after}.
      */
-    static List<String> labels(int imageTokens, int tokens, String caption) {
-        List<String> out = new ArrayList<>();
-        for (int j = 0; j < imageTokens; j++) out.add("image " + j);
+    static List<String> labels(List<String> before, int textTokens, List<String> after, String caption) {
+        List<String> out = new ArrayList<>(before);
         ClipTokenizer tokenizer = ClipTokenizer.get();
-        int textCtx = tokens - imageTokens;
-        var batch = tokenizer.paddedTokensAndMask(List.of(caption), textCtx);
-        for (int j = 0; j < textCtx; j++) {
+        var batch = tokenizer.paddedTokensAndMask(List.of(caption), textTokens);
+        for (int j = 0; j < textTokens; j++) {
             int id = batch.tokens()[0][j];
             out.add(j >= batch.lengths()[0] ? null
                     : id == ClipTokenizer.SOT ? "<start>" : id == ClipTokenizer.EOT ? "<end>" : tokenizer.decode(id).strip());
         }
+        out.addAll(after);
         return out;
     }
 
-    /** The grid of heat maps over {@code background} (the run's last x̂0 picture). */
+    private List<String> labels(String caption) {
+        AttentionEvent e = blocks.values().iterator().next().first;
+        return labels(e.before(), e.textTokens(), e.after(), caption);
+    }
+
+    /** The decoder's heat maps over {@code background} (the run's last x̂0 picture), or the prior's table. */
     BufferedImage render(String stage, String caption, BufferedImage background) {
-        Block any = blocks.values().iterator().next();
-        List<String> labels = labels(any.imageTokens, any.tokens, caption);
+        List<String> labels = labels(caption);
+        if (blocks.values().stream().allMatch(b -> b.height * b.width == 1)) return table(stage, labels);
         // one column per resolution, finest first, each the mean of its blocks' maps at the picture's size
         Map<Integer, List<Block>> byHeight = new TreeMap<>((a, b) -> b - a);
         for (Block b : blocks.values()) byHeight.computeIfAbsent(b.height, h -> new ArrayList<>()).add(b);
@@ -108,6 +119,36 @@ final class AttentionMaps {
             cells.add(row);
         }
         return LabelledGrid.render(stage + " attention", rows, columns, cells.toArray(BufferedImage[][]::new));
+    }
+
+    /** One row per token, one column per layer, each cell coloured by its weight over the largest of the table. */
+    private BufferedImage table(String stage, List<String> labels) {
+        int side = 16;
+        List<Block> layers = List.copyOf(blocks.values());
+        double max = 0;
+        for (Block b : layers) for (int j = 0; j < b.tokens; j++) max = Math.max(max, b.mean(0, j));
+        List<String> rows = new ArrayList<>(), columns = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) columns.add(String.valueOf(i));
+        List<BufferedImage[]> cells = new ArrayList<>();
+        for (int j = 0; j < labels.size(); j++) {
+            if (labels.get(j) == null) continue;
+            rows.add(labels.get(j));
+            BufferedImage[] row = new BufferedImage[layers.size()];
+            for (int i = 0; i < layers.size(); i++) {
+                BufferedImage cell = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+                int rgb = heat(max > 0 ? layers.get(i).mean(0, j) / max : 0);
+                for (int y = 0; y < side; y++) for (int x = 0; x < side; x++) cell.setRGB(x, y, y == side - 1 || x == side - 1 ? 0xffffff : rgb);
+                row[i] = cell;
+            }
+            cells.add(row);
+        }
+        return LabelledGrid.render(stage + " layer", rows, columns, cells.toArray(BufferedImage[][]::new));
+    }
+
+    /** "hot": black, red, yellow, white for v from 0 to 1. */
+    private static int heat(double v) {
+        double r = Math.min(1, 3 * v), g = Math.clamp(3 * v - 1, 0, 1), b = Math.clamp(3 * v - 2, 0, 1);
+        return (int) Math.round(255 * r) << 16 | (int) Math.round(255 * g) << 8 | (int) Math.round(255 * b);
     }
 
     /** The blocks' mean weight on token j, nearest-upsampled to h × w and averaged over the blocks. */
@@ -137,25 +178,24 @@ final class AttentionMaps {
             for (int x = 0; x < w; x++) {
                 int rgb = background.getRGB(x, y);
                 double grey = (0.299 * (rgb >> 16 & 0xff) + 0.587 * (rgb >> 8 & 0xff) + 0.114 * (rgb & 0xff)) / 255;
-                double v = max > min ? (map[y * w + x] - min) / (max - min) : 0;
-                double r = Math.min(1, 3 * v), g = Math.clamp(3 * v - 1, 0, 1), b = Math.clamp(3 * v - 2, 0, 1);
-                out.setRGB(x, y, channel(grey, r) << 16 | channel(grey, g) << 8 | channel(grey, b));
+                int hot = heat(max > min ? (map[y * w + x] - min) / (max - min) : 0);
+                out.setRGB(x, y, channel(grey, hot >> 16 & 0xff) << 16 | channel(grey, hot >> 8 & 0xff) << 8 | channel(grey, hot & 0xff));
             }
         }
         return out;
     }
 
-    private static int channel(double grey, double heat) {
-        return (int) Math.round(255 * ((1 - ALPHA) * grey + ALPHA * heat));
+    /** Grey (0..1) and a heat channel (0..255) blended. */
+    private static int channel(double grey, int heat) {
+        return (int) Math.round(255 * (1 - ALPHA) * grey + ALPHA * heat);
     }
 
     /**
-     * Per block: its resolution, how many predictions it saw, the share of attention the encoder tokens
-     * get (the rest goes to the spatial keys), and each token's share, averaged over positions.
+     * Per layer: its query positions, how many predictions it saw, each token's share of the attention
+     * averaged over positions, and their sum (the decoder's pixels give the rest to each other).
      */
     Map<String, Object> summary(String caption) {
-        Block any = blocks.values().iterator().next();
-        List<String> labels = labels(any.imageTokens, any.tokens, caption);
+        List<String> labels = labels(caption);
         List<Integer> shown = new ArrayList<>();
         for (int j = 0; j < labels.size(); j++) if (labels.get(j) != null) shown.add(j);
         List<Map<String, Object>> perBlock = new ArrayList<>();
@@ -166,14 +206,14 @@ final class AttentionMaps {
             for (int p = 0; p < positions; p++) {
                 for (int j = 0; j < b.tokens; j++) share[j] += b.mean(p, j) / positions;
             }
-            double encoder = 0;
-            for (double s : share) encoder += s;
+            double listed = 0;
+            for (double s : share) listed += s;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("module", e.getKey());
             m.put("height", b.height);
             m.put("width", b.width);
             m.put("predictions", b.calls);
-            m.put("encoder_share", encoder);
+            m.put("token_share_sum", listed);
             m.put("token_share", shown.stream().map(j -> share[j]).toList());
             perBlock.add(m);
         }
@@ -181,8 +221,8 @@ final class AttentionMaps {
         doc.put("traced_row", 0);
         doc.put("caption", caption);
         doc.put("tokens", shown.stream().map(labels::get).toList());
-        doc.put("note", "attention weights of sample 0 on the encoder tokens, averaged over heads, positions and the run's "
-                + "predictions; token_share follows tokens (padding left out); 1 - encoder_share went to the spatial keys");
+        doc.put("note", "attention weights of sample 0 on the tokens, averaged over heads, query positions and the run's "
+                + "predictions; token_share follows tokens (padding left out); in the decoder 1 - token_share_sum went to the pixels' own keys");
         doc.put("blocks", perBlock);
         return doc;
     }

@@ -33,8 +33,8 @@ import unclip4j.tensor.Tensor;
  * numbers. Image stages are pictures mapped from [-1, 1]; the prior's vectors are drawn as
  * blue/red tiles scaled by their largest magnitude. A stage that runs again (reranked prior
  * samples, interpolation frames) gets one directory per run: {@code decoder}, {@code decoder-1}, ...
- * The decoder's directories also get its cross-attention ({@link AttentionMaps}): {@code attention.png}
- * and {@code attention.json}.
+ * The prior's and the decoder's directories also get their attention ({@link AttentionMaps}):
+ * {@code attention.png} and {@code attention.json}.
  */
 public final class TraceRecorder implements StepListener {
     /** One step in {@code trace.json}; norms are L2 over row 0. */
@@ -73,7 +73,7 @@ public final class TraceRecorder implements StepListener {
     private final Map<String, StageTrace> current = new LinkedHashMap<>();
     private Tensor textEmbedding;
     private UnaryOperator<Tensor> priorToClip;
-    private String decoderCaption = "";
+    private final Map<String, String> captions = new LinkedHashMap<>();
 
     /**
      * @param base the unrespaced schedule of the stages (Karlo: cosine, T = 1000): ᾱ at the original
@@ -94,9 +94,9 @@ public final class TraceRecorder implements StepListener {
         this.priorToClip = priorToClip;
     }
 
-    /** The caption of the decoder's sample 0 ("" unless set: variations, interpolations), to label the attention maps. */
-    public void decoderCaption(String caption) {
-        this.decoderCaption = caption;
+    /** The caption a stage's sample 0 sees ("" unless set: variations, interpolations), to label its attention maps. */
+    public void caption(String stage, String caption) {
+        captions.put(stage, caption);
     }
 
     @Override
@@ -172,8 +172,9 @@ public final class TraceRecorder implements StepListener {
                         new BufferedImage[][] {s.delta.toArray(BufferedImage[]::new)}), sd.resolve("guidance.png")));
             }
             if (!s.attention.isEmpty()) {
-                written.add(ImageWriters.writePng(s.attention.render(stage, decoderCaption, s.x0.getLast()), sd.resolve("attention.png")));
-                written.add(writeJson(s.attention.summary(decoderCaption), sd.resolve("attention.json")));
+                String caption = captions.getOrDefault(s.steps.getFirst().stage(), "");
+                written.add(ImageWriters.writePng(s.attention.render(stage, caption, s.x0.getLast()), sd.resolve("attention.png")));
+                written.add(writeJson(s.attention.summary(caption), sd.resolve("attention.json")));
             }
             List<Step> steps = s.steps;
             if (!s.x0Rows.isEmpty() && textEmbedding != null) {

@@ -31,8 +31,8 @@ class PictureCommandTraceProfileTest {
                 "--out", tmp.resolve("cube.png").toString(), "--trace-dir", trace.toString(), "--profile");
         double wallMillis = (System.nanoTime() - start) / 1e6;
         assertEquals(0, r.code(), r.err());
-        for (String f : new String[] {"prior/cosine.png", "prior/grid.png", "decoder/grid.png", "decoder/guidance.png", "decoder/attention.png",
-                "sr/grid.png"}) {
+        for (String f : new String[] {"prior/cosine.png", "prior/grid.png", "prior/attention.png", "decoder/grid.png", "decoder/guidance.png",
+                "decoder/attention.png", "sr/grid.png"}) {
             assertNotNull(ImageIO.read(trace.resolve(f).toFile()), f);
         }
         assertTrue(Files.exists(trace.resolve("decoder/trajectory.gif")) && Files.exists(trace.resolve("trace.json")));
@@ -44,6 +44,13 @@ class PictureCommandTraceProfileTest {
             assertEquals(7, block.get("token_share").size());
         }
         assertTrue(Files.notExists(trace.resolve("sr/attention.png")), "the SR U-Net has no attention");
+        JsonNode prior = new ObjectMapper().readTree(trace.resolve("prior/attention.json").toFile());
+        assertEquals(List.of("<start>", "a", "red", "cube", "<end>", "text embedding", "timestep", "x_t", "query"), texts(prior.get("tokens")));
+        assertEquals(2, prior.get("blocks").size(), "the embedded prior's layers");
+        for (JsonNode layer : prior.get("blocks")) {
+            assertEquals(6, layer.get("predictions").asInt(), layer.toString());
+            assertEquals(1.0, layer.get("token_share_sum").asDouble(), 1e-5, "the read token sees every token");
+        }
         Matcher m = Pattern.compile("profile: ([0-9.]+) ms in total").matcher(r.out());
         assertTrue(m.find(), r.out());
         double total = Double.parseDouble(m.group(1));

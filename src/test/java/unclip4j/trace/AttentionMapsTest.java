@@ -11,16 +11,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import unclip4j.diffusion.AttentionEvent;
 
-/** Labels, averages, shares and the drawing of the decoder's attention maps, on made-up events. */
+/** Labels, averages, shares and the drawings of the decoder's and the prior's attention, on made-up events. */
 class AttentionMapsTest {
     /** One image token, then a text context of 5: "a cat" is [start, a, cat, end] and one padding token. */
-    private static final int IMAGE = 1, TOKENS = 6;
+    private static final int TEXT = 5, TOKENS = 6;
+    private static final List<String> IMAGE = List.of("image 0"), PRIOR_EXTRAS = List.of("text embedding", "timestep", "x_t", "query");
 
     /** Weights of a height × width block where token j gets value(p, j) at position p. */
     private static AttentionEvent event(String module, int height, int width, Value value) {
         float[] w = new float[height * width * TOKENS];
         for (int p = 0; p < height * width; p++) for (int j = 0; j < TOKENS; j++) w[p * TOKENS + j] = value.at(p, j);
-        return new AttentionEvent("decoder", 500, module, height, width, IMAGE, w);
+        return new AttentionEvent("decoder", 500, module, height, width, IMAGE, TEXT, List.of(), w);
     }
 
     interface Value {
@@ -29,10 +30,13 @@ class AttentionMapsTest {
 
     @Test
     void labelsAreTheImageTokensThenTheCaptionAsClipReadsIt() {
-        assertEquals(Arrays.asList("image 0", "<start>", "a", "cat", "<end>", null), AttentionMaps.labels(IMAGE, TOKENS, "a cat"));
+        assertEquals(Arrays.asList("image 0", "<start>", "a", "cat", "<end>", null), AttentionMaps.labels(IMAGE, TEXT, List.of(), "a cat"));
         // too long for the context: cut, the last token becomes the end mark (Karlo's padded_tokens_and_mask)
-        assertEquals(Arrays.asList("image 0", "<start>", "a", "b", "c", "<end>"), AttentionMaps.labels(IMAGE, TOKENS, "a b c d e f"));
-        assertEquals(Arrays.asList("image 0", "<start>", "<end>", null, null, null), AttentionMaps.labels(IMAGE, TOKENS, ""));
+        assertEquals(Arrays.asList("image 0", "<start>", "a", "b", "c", "<end>"), AttentionMaps.labels(IMAGE, TEXT, List.of(), "a b c d e f"));
+        assertEquals(Arrays.asList("image 0", "<start>", "<end>", null, null, null), AttentionMaps.labels(IMAGE, TEXT, List.of(), ""));
+        // the prior: the caption, then its four extra tokens
+        assertEquals(Arrays.asList("<start>", "a", "<end>", "text embedding", "timestep", "x_t", "query"),
+                AttentionMaps.labels(List.of(), 3, PRIOR_EXTRAS, "a"));
     }
 
     @Test
@@ -52,9 +56,9 @@ class AttentionMapsTest {
         @SuppressWarnings("unchecked")
         List<Double> share = (List<Double>) blocks.get(0).get("token_share");
         for (int j = 0; j < 5; j++) assertEquals(0.02 * j, share.get(j), 1e-7);
-        assertEquals(0.2, (double) blocks.get(0).get("encoder_share"), 1e-6);
+        assertEquals(0.2, (double) blocks.get(0).get("token_share_sum"), 1e-6);
         assertEquals(4, blocks.get(1).get("height"));
-        assertEquals(0.8 / 16, (double) blocks.get(1).get("encoder_share"), 1e-7);
+        assertEquals(0.8 / 16, (double) blocks.get(1).get("token_share_sum"), 1e-7);
     }
 
     @Test
@@ -76,6 +80,24 @@ class AttentionMapsTest {
         int all = LabelledGrid.LEFT + 16;
         assertTrue(red(grid, all + 1, rowA + 1) > red(grid, all + 6, rowA + 1), "all: top-left over top-right");
         assertTrue(red(grid, all + 6, rowA + 6) > red(grid, all + 1, rowA + 6), "all: bottom-right over bottom-left");
+    }
+
+    @Test
+    void thePriorsSingleQueryIsATableOfTokensByLayer() {
+        AttentionMaps maps = new AttentionMaps();
+        // caption "a" in a context of 3 (start, a, end), then the extras: 7 tokens; layer 0 reads "a", layer 1 the query
+        float[] layer0 = {0.1f, 0.6f, 0.1f, 0.05f, 0.05f, 0.05f, 0.05f}, layer1 = {0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.4f};
+        maps.add(new AttentionEvent("prior", 900, "model.transformer.resblocks.0.attn", 1, 1, List.of(), 3, PRIOR_EXTRAS, layer0));
+        maps.add(new AttentionEvent("prior", 900, "model.transformer.resblocks.1.attn", 1, 1, List.of(), 3, PRIOR_EXTRAS, layer1));
+        BufferedImage table = maps.render("prior", "a", new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB));
+        int side = (table.getWidth() - LabelledGrid.LEFT) / 2;
+        assertEquals(LabelledGrid.TOP + 7 * side, table.getHeight(), "one row per token, one column per layer");
+        // the largest weight of the table is white, a weight of 0.1 is dark red
+        assertEquals(0xffffff, table.getRGB(LabelledGrid.LEFT + 2, LabelledGrid.TOP + side + 2) & 0xffffff, "layer 0 on 'a'");
+        assertTrue(red(table, LabelledGrid.LEFT + side + 2, LabelledGrid.TOP + 6 * side + 2) > red(table, LabelledGrid.LEFT + side + 2, LabelledGrid.TOP + 2),
+                "layer 1: the query over <start>");
+        assertEquals(1.0, (double) ((List<?>) maps.summary("a").get("blocks")).stream()
+                .mapToDouble(b -> (double) ((Map<?, ?>) b).get("token_share_sum")).max().orElseThrow(), 1e-6);
     }
 
     @Test

@@ -2,6 +2,7 @@ package unclip4j.model.prior;
 
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.Weights;
+import unclip4j.model.AttentionProbe;
 import unclip4j.nn.Linear;
 import unclip4j.tensor.Tensor;
 
@@ -16,6 +17,7 @@ final class MultiheadAttention {
     private final Linear cProj; // c_proj
     private final int heads;
     private final int headDim;
+    private final String module; // the checkpoint prefix, for attention probes
 
     MultiheadAttention(Backend backend, Weights w, int width, int heads) {
         if (width % heads != 0) throw new IllegalArgumentException("width " + width + " is not a multiple of heads " + heads);
@@ -24,18 +26,39 @@ final class MultiheadAttention {
         this.cProj = new Linear(backend, w.at("c_proj"), width, width);
         this.heads = heads;
         this.headDim = width / heads;
+        this.module = w.prefix().replaceAll("\\.$", "");
     }
 
-    /** x {@code [B, T, W]}, keyMask additive {@code [B, T]} (0 or -inf), plus the causal mask → {@code [B, T, W]}. */
-    Tensor forward(Tensor x, Tensor keyMask) {
+    /**
+     * x {@code [B, T, W]}, keyMask additive {@code [B, T]} (0 or -inf), plus the causal mask → {@code [B, T, W]};
+     * the probe, if not null, sees the weights of sample 0's last query (the token the prior reads).
+     */
+    Tensor forward(Tensor x, Tensor keyMask, AttentionProbe probe) {
         long b = x.size(0), t = x.size(1);
         Tensor qkv = cQkv.forward(x).reshape(b, t, heads, 3L * headDim);
         Tensor q = qkv.slice(3, 0, headDim).permute(0, 2, 1, 3); // [B, H, T, D] views
         Tensor k = qkv.slice(3, headDim, 2L * headDim).permute(0, 2, 1, 3);
         Tensor v = qkv.slice(3, 2L * headDim, 3L * headDim).permute(0, 2, 1, 3);
         // Karlo scales q and k by D^-1/4 each (to keep fp16 in range); in float32 that is one 1/sqrt(D)
+        if (probe != null) probe.record(module, 1, 1, lastQueryWeights(q, k, keyMask));
         Tensor o = backend.attention(q, k, v, keyMask, true, (float) (1.0 / Math.sqrt(headDim)));
         Tensor merged = backend.contiguous(o.permute(0, 2, 1, 3)).reshape(b, t, (long) heads * headDim); // channel D·h + d
         return cProj.forward(merged);
+    }
+
+    /**
+     * Sample 0's last query over all T keys (causality hides none from it), averaged over heads. The
+     * fused {@link Backend#attention} never forms the weights, so this computes them once more.
+     */
+    private float[] lastQueryWeights(Tensor q, Tensor k, Tensor keyMask) {
+        int t = q.dim(2);
+        Tensor last = q.select(0, 0).slice(1, t - 1, t);                                                      // [H, 1, D]
+        Tensor logits = backend.matmul(last, false, k.select(0, 0), true, (float) (1.0 / Math.sqrt(headDim)), null, null, 0f); // [H, 1, T]
+        float[] all = backend.download(backend.contiguous(backend.softmax(logits, keyMask.select(0, 0)))).toFloatArray();
+        float[] out = new float[t];
+        for (int h = 0; h < heads; h++) {
+            for (int j = 0; j < t; j++) out[j] += all[h * t + j] / heads;
+        }
+        return out;
     }
 }

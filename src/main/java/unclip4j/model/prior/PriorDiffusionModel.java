@@ -1,6 +1,8 @@
 package unclip4j.model.prior;
 
+import java.util.List;
 import unclip4j.backend.Backend;
+import unclip4j.diffusion.AttentionEvent;
 import unclip4j.diffusion.BetaSchedule;
 import unclip4j.diffusion.DiffusionSchedule;
 import unclip4j.diffusion.GaussianDiffusion;
@@ -8,6 +10,7 @@ import unclip4j.diffusion.GuidanceEvent;
 import unclip4j.diffusion.NoiseSource;
 import unclip4j.diffusion.Respacing;
 import unclip4j.diffusion.StepListener;
+import unclip4j.model.AttentionProbe;
 import unclip4j.model.clip.TextConditioning;
 import unclip4j.tensor.Tensor;
 
@@ -48,12 +51,18 @@ public final class PriorDiffusionModel {
         return guidedPredict(x, t, text, guidanceScale, StepListener.NONE);
     }
 
-    /** As above, showing the listener the conditional and unconditional x̂0 before they are mixed. */
+    /**
+     * As above, showing the listener the conditional and unconditional x̂0 before they are mixed, and
+     * every layer's attention from the read token if it wants them.
+     */
     public Tensor guidedPredict(Tensor x, long t, TextConditioning text, float guidanceScale, StepListener listener) {
         long b = x.size(0) / 2;
         Tensor half = x.slice(0, 0, b);
+        AttentionProbe probe = !listener.wantsAttention() ? null : (module, height, width, weights) ->
+                listener.onAttention(new AttentionEvent("prior", t, module, height, width, List.of(), transformer.textCtx(),
+                        PriorTransformer.EXTRA_TOKENS, weights));
         Tensor out = transformer.forward(backend.concat(0, half, half), GaussianDiffusion.timesteps(t, 2 * b),
-                text.txtFeat(), text.txtFeatSeq(), text.mask());
+                text.txtFeat(), text.txtFeatSeq(), text.mask(), probe);
         Tensor cond = out.slice(0, 0, b), uncond = out.slice(0, b, 2 * b);
         listener.onGuidance(new GuidanceEvent("prior", t, guidanceScale, cond, uncond));
         Tensor guided = backend.add(uncond, backend.affine(backend.sub(cond, uncond), guidanceScale, 0f));

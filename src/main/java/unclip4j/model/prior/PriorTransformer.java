@@ -1,7 +1,9 @@
 package unclip4j.model.prior;
 
+import java.util.List;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.Weights;
+import unclip4j.model.AttentionProbe;
 import unclip4j.nn.LayerNorm;
 import unclip4j.nn.Linear;
 import unclip4j.nn.Params;
@@ -17,6 +19,8 @@ import unclip4j.tensor.TensorScope;
 public final class PriorTransformer {
     /** Tokens appended after the text: text_emb, t_emb, x_t, prd (Karlo's {@code ext_len}). */
     static final int EXT_LEN = 4;
+    /** The tokens after the text's, in order, for attention maps: the last is the one whose output is read. */
+    public static final List<String> EXTRA_TOKENS = List.of("text embedding", "timestep", "x_t", "query");
 
     private final Backend backend;
     private final Linear timeEmbed0;          // time_embed.0 (time_embed.1 is SiLU)
@@ -65,6 +69,11 @@ public final class PriorTransformer {
      * @return {@code [B, clip_dim]} the x̂0 prediction, still normalised
      */
     public Tensor forward(Tensor xT, Tensor timesteps, Tensor textEmb, Tensor textEnc, Tensor mask) {
+        return forward(xT, timesteps, textEmb, textEnc, mask, null);
+    }
+
+    /** As {@link #forward(Tensor, Tensor, Tensor, Tensor, Tensor)}, showing every layer's read token to the probe (or null). */
+    public Tensor forward(Tensor xT, Tensor timesteps, Tensor textEmb, Tensor textEnc, Tensor mask, AttentionProbe probe) {
         long b = xT.size(0);
         Tensor tEmb = timeEmbed2.forward(backend.silu(timeEmbed0.forward(backend.timestepEmbedding(backend.upload(timesteps), width))));
         Tensor h = backend.concat(1,
@@ -81,12 +90,17 @@ public final class PriorTransformer {
         Tensor keyMask = lastKeyMask;
         for (ResidualAttentionBlock block : resblocks) {
             try (TensorScope scope = TensorScope.open()) { // the block's intermediates are freed as it returns
-                h = scope.keep(block.forward(h, keyMask));
+                h = scope.keep(block.forward(h, keyMask, probe));
             }
         }
         Tensor last = h.select(1, textCtx + EXT_LEN - 1); // LayerNorm is per token: only the read token needs final_ln
         if (finalLn != null) last = finalLn.forward(last);
         return outProj.forward(backend.contiguous(last));
+    }
+
+    /** text_ctx: the caption tokens before the {@link #EXTRA_TOKENS}. */
+    public int textCtx() {
+        return textCtx;
     }
 
     /** F.pad(mask, (0, 4), True) as additive 0 / -inf per key {@code [B, ctx + 4]}: the 4 extra tokens are always visible. */

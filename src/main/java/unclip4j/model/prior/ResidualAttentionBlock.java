@@ -2,6 +2,7 @@ package unclip4j.model.prior;
 
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.Weights;
+import unclip4j.model.AttentionProbe;
 import unclip4j.nn.LayerNorm;
 import unclip4j.nn.Linear;
 import unclip4j.tensor.Tensor;
@@ -24,9 +25,9 @@ final class ResidualAttentionBlock {
         this.ln2 = new LayerNorm(backend, w.at("ln_2"), width);
     }
 
-    /** x {@code [B, T, W]}, keyMask additive {@code [B, T]} → {@code [B, T, W]}. */
-    Tensor forward(Tensor x, Tensor keyMask) {
-        x = backend.add(x, attn.forward(ln1.forward(x), keyMask));                      // x + attn(ln_1(x))
+    /** x {@code [B, T, W]}, keyMask additive {@code [B, T]} → {@code [B, T, W]}; probe may be null (see {@link MultiheadAttention#forward}). */
+    Tensor forward(Tensor x, Tensor keyMask, AttentionProbe probe) {
+        x = backend.add(x, attn.forward(ln1.forward(x), keyMask, probe));               // x + attn(ln_1(x))
         return backend.add(x, cProj.forward(backend.gelu(cFc.forward(ln2.forward(x))))); // x + mlp(ln_2(x))
     }
 }

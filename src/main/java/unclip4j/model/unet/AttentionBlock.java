@@ -2,6 +2,7 @@ package unclip4j.model.unet;
 
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.Weights;
+import unclip4j.model.AttentionProbe;
 import unclip4j.nn.Conv1x1;
 import unclip4j.nn.GroupNorm32;
 import unclip4j.tensor.Tensor;

@@ -1,14 +1,15 @@
 package unclip4j.model.unet;
 
+import java.util.List;
 import unclip4j.backend.Backend;
 import unclip4j.diffusion.AttentionEvent;
 import unclip4j.diffusion.BetaSchedule;
 import unclip4j.diffusion.DiffusionSchedule;
-import unclip4j.diffusion.AttentionEvent;
 import unclip4j.diffusion.GaussianDiffusion;
 import unclip4j.diffusion.GuidanceEvent;
 import unclip4j.diffusion.NoiseSource;
 import unclip4j.diffusion.StepListener;
+import unclip4j.model.AttentionProbe;
 import unclip4j.model.clip.TextConditioning;
 import unclip4j.tensor.Tensor;
 
@@ -64,7 +65,8 @@ public final class DecoderDiffusionModel {
         long b = x.size(0) / 2, c = x.size(1);
         Tensor half = x.slice(0, 0, b);
         AttentionProbe probe = !listener.wantsAttention() ? null : (module, height, width, weights) ->
-                listener.onAttention(new AttentionEvent("decoder", t, module, height, width, unet.clipEmbMult(), weights));
+                listener.onAttention(new AttentionEvent("decoder", t, module, height, width, unet.imageTokenNames(),
+                        weights.length / (height * width) - unet.clipEmbMult(), List.of(), weights));
         Tensor out = unet.forward(backend.concat(0, half, half), GaussianDiffusion.timesteps(t, 2 * b), y,
                 text.txtFeat(), text.txtFeatSeq(), text.mask(), probe);
         Tensor epsCond = out.slice(0, 0, b).slice(1, 0, c);

@@ -1,8 +1,11 @@
 package unclip4j.model.unet;
 
+import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.Weights;
+import unclip4j.model.AttentionProbe;
 import unclip4j.nn.LayerNorm;
 import unclip4j.nn.Linear;
 import unclip4j.nn.Params;
@@ -67,6 +70,11 @@ public final class PLMImUNet {
     /** clip_emb_mult: how many encoder tokens the image embedding makes (they come before the text's). */
     public int clipEmbMult() {
         return clipEmbMult;
+    }
+
+    /** Names of the image embedding's encoder tokens, for attention maps: "image 0", "image 1", ... */
+    public List<String> imageTokenNames() {
+        return IntStream.range(0, clipEmbMult).mapToObj(j -> "image " + j).toList();
     }
 
     /** {@code cf_param} {@code (clip_dim)}: the image embedding of the unconditional rows under guidance; null if absent. */

@@ -1,6 +1,7 @@
 package unclip4j.model.unet;
 
 import java.util.List;
+import unclip4j.model.AttentionProbe;
 import unclip4j.tensor.Tensor;
 import unclip4j.tensor.TensorScope;
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.Weights;
+import unclip4j.model.AttentionProbe;
 import unclip4j.nn.Conv2d;
 import unclip4j.nn.GroupNorm32;
 import unclip4j.nn.Linear;
