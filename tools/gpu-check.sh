@@ -81,7 +81,7 @@ fi
 
 if has cli; then
   # the user-facing commands on the GPU, embedded model: exit status and the manifest's backend line
-  # (the traced run checks the decoder's attention probes on CUDA; prior then decode, the stages apart)
+  # (the traced run checks the prior's and the decoder's attention probes on CUDA; prior then decode, the stages apart)
   for cmd in "generate --prompt a-red-cube --out /tmp/cli/t2i.png --device cuda --kernel gemm=library --trace-dir /tmp/cli/trace" \
              "vary --image /tmp/cli/t2i.png --out /tmp/cli/vary.png --device cuda" \
              "generate --prompt a-red-cube --out /tmp/cli/t2i-f16.png --device cuda --dtype f16" \
@@ -94,7 +94,9 @@ if has cli; then
     note "cli $cmd: rc=$rc"
   done
   grep -h '"backend"\|"kernels"' /tmp/cli/*.json 2>/dev/null | tee -a "$summary"
-  grep -c '"module"' /tmp/cli/trace/decoder/attention.json 2>/dev/null | sed 's/^/gpu-check: attention blocks traced on CUDA: /' | tee -a "$summary"
+  for stage in prior decoder; do
+    grep -c '"module"' /tmp/cli/trace/$stage/attention.json 2>/dev/null | sed "s/^/gpu-check: $stage attention layers traced on CUDA: /" | tee -a "$summary"
+  done
 fi
 
 if has launch; then
