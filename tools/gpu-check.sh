@@ -85,8 +85,9 @@ if has cli; then
   for cmd in "generate --prompt a-red-cube --out /tmp/cli/t2i.png --device cuda --kernel gemm=library --trace-dir /tmp/cli/trace" \
              "vary --image /tmp/cli/t2i.png --out /tmp/cli/vary.png --device cuda" \
              "generate --prompt a-red-cube --out /tmp/cli/t2i-f16.png --device cuda --dtype f16" \
-             "prior --prompt a-red-cube --out /tmp/cli/emb.safetensors --device cuda" \
-             "decode --embedding /tmp/cli/emb.safetensors --prompt a-red-cube --out /tmp/cli/decode.png --device cuda"; do
+             "prior --prompt a-red-cube --batch 2 --out /tmp/cli/emb.safetensors --device cuda" \
+             "decode --embedding /tmp/cli/emb.safetensors --prompt a-red-cube --out /tmp/cli/decode.png --device cuda" \
+             "interpolate --embedding /tmp/cli/emb.safetensors --frames 2 --out /tmp/cli/interp.png --device cuda"; do
     mkdir -p /tmp/cli
     timeout 120 "${java[@]}" -cp "$cp" unclip4j.Main $cmd --force > /tmp/cli.txt 2>&1
     rc=$?

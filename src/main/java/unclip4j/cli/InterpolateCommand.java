@@ -3,6 +3,7 @@ package unclip4j.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,8 +47,8 @@ public final class InterpolateCommand extends PictureCommand {
     int frames;
 
     private final List<RgbImage> pictures = new ArrayList<>();
-    /** The rows of each --embedding file. */
-    private final List<Tensor> embeddingRows = new ArrayList<>();
+    /** What each --embedding file held: the tensor read and its rows. */
+    private final List<EmbeddingFile.Embeddings> embeddingRows = new ArrayList<>();
 
     @Override
     void validate() {
@@ -59,10 +60,11 @@ public final class InterpolateCommand extends PictureCommand {
         }
         if (frames < 2) throw new IllegalArgumentException("--frames must be at least 2 (the endpoints), got " + frames);
         for (Path p : images) pictures.add(VaryCommand.read(p));
-        for (Path f : embeddingFiles) embeddingRows.add(EmbeddingFile.read(f, tensor.name).rows());
-        int rows = embeddingRows.stream().mapToInt(t -> t.dim(0)).sum();
+        for (Path f : embeddingFiles) embeddingRows.add(EmbeddingFile.read(f, tensor.name));
+        int rows = embeddingRows.stream().mapToInt(e -> e.rows().dim(0)).sum();
         if (!embeddingFiles.isEmpty() && rows != 2) {
-            throw new IllegalArgumentException("the --embedding files hold " + rows + " embeddings; the endpoints must be exactly two rows");
+            throw new IllegalArgumentException("the --embedding files hold " + rows + " embedding" + (rows == 1 ? "" : "s")
+                    + "; the endpoints must be exactly two rows");
         }
     }
 
@@ -83,9 +85,9 @@ public final class InterpolateCommand extends PictureCommand {
         List<Tensor> ends = new ArrayList<>();
         if (!embeddingFiles.isEmpty()) {
             for (int i = 0; i < embeddingFiles.size(); i++) {
-                Tensor rows = embeddingRows.get(i);
+                Tensor rows = embeddingRows.get(i).rows();
                 EmbeddingFile.requireWidth(embeddingFiles.get(i), rows, stages.source().decoder().config().clipDim(), "this decoder");
-                for (int r = 0; r < rows.dim(0); r++) ends.add(backend.upload(rows.slice(0, r, r + 1).contiguous()));
+                for (int r = 0; r < rows.dim(0); r++) ends.add(rows.slice(0, r, r + 1).contiguous()); // host, as Slerp reads them
             }
             progress.mark();
         } else if (!prompts.isEmpty()) {
@@ -104,7 +106,9 @@ public final class InterpolateCommand extends PictureCommand {
         List<Tensor> pics = result.stream().map(f -> f.decoded().image()).toList();
         String kind = !prompts.isEmpty() ? "prompts" : !images.isEmpty() ? "images" : "embeddings";
         Object endpoints = !prompts.isEmpty() ? prompts
-                : (!images.isEmpty() ? images : embeddingFiles).stream().map(p -> p.toAbsolutePath().normalize().toString()).toList();
+                : !images.isEmpty() ? images.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList()
+                : IntStream.range(0, embeddingFiles.size()).mapToObj(i -> RunManifest.map("path", embeddingFiles.get(i).toAbsolutePath().normalize().toString(),
+                        "sha256", RunManifest.sha256(embeddingFiles.get(i)), "tensor", embeddingRows.get(i).tensor())).toList();
         return new Pictures(stack(pics), frames, RunManifest.map(kind, endpoints, "frames", frames, "fractions", Interpolation.fractions(frames)));
     }
 }
