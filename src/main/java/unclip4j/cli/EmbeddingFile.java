@@ -30,6 +30,7 @@ final class EmbeddingFile {
      * @param name the tensor to read, or null for the first of {@link #DEFAULT_NAMES} present, else the file's only tensor
      */
     static Embeddings read(Path file, String name) {
+        if (Files.isDirectory(file)) throw new IllegalArgumentException("--embedding " + file + ": is a directory, not a safetensors file");
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("--embedding " + file + ": no such file");
         SafetensorsFile f = SafetensorsFile.open(file);
         Set<String> names = f.tensors().keys();
@@ -45,15 +46,23 @@ final class EmbeddingFile {
             throw new IllegalArgumentException(file + ": " + pick + " is " + info.dtype() + Shape.toString(shape)
                     + "; CLIP image embeddings are floating point [B, D] or [D]");
         }
-        Tensor t = f.get(pick).to(DType.F32).contiguous();
-        Tensor rows = shape.length == 1 ? t.reshape(1, shape[0]) : t;
-        float[] v = rows.toFloatArray();
+        Tensor stored = f.get(pick);
+        int width = (int) shape[shape.length - 1];
+        // checked as stored (F64 values may not fit F32), then as directions: slerp and cosines need a norm
+        double[] v = stored.toDoubleArray();
         for (int i = 0; i < v.length; i++) {
-            if (!Float.isFinite(v[i])) {
-                throw new IllegalArgumentException(file + ": " + pick + " holds " + v[i] + " at row " + i / rows.dim(1) + ", column " + i % rows.dim(1));
+            if (!Double.isFinite(v[i]) || Math.abs(v[i]) > Float.MAX_VALUE) {
+                throw new IllegalArgumentException(file + ": " + pick + " holds " + v[i] + " at row " + i / width + ", column " + i % width
+                        + (Double.isFinite(v[i]) ? " (too large for F32)" : ""));
             }
         }
-        return new Embeddings(pick, rows);
+        for (int r = 0; r < v.length / width; r++) {
+            boolean zero = true;
+            for (int j = 0; j < width && zero; j++) zero = v[r * width + j] == 0;
+            if (zero) throw new IllegalArgumentException(file + ": " + pick + " row " + r + " is all zeros: an embedding needs a direction");
+        }
+        Tensor t = stored.to(DType.F32).contiguous();
+        return new Embeddings(pick, shape.length == 1 ? t.reshape(1, shape[0]) : t);
     }
 
     /** Fails unless the rows read from {@code file} are {@code width} wide, the embedding width of {@code model}. */

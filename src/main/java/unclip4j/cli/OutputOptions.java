@@ -2,8 +2,10 @@ package unclip4j.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Option;
 import unclip4j.checkpoint.SafetensorsWriter;
 import unclip4j.checkpoint.StateDict;
@@ -40,11 +42,19 @@ public final class OutputOptions {
         if (out != null && !out.getFileName().toString().toLowerCase().endsWith(".png")) {
             throw new IllegalArgumentException("--out " + out + ": must name a .png file");
         }
+        List<Path> all = new ArrayList<>(pngs(pictures));
+        if (saveTensor != null) all.add(saveTensor);
+        all.add(manifest());
+        for (Path p : extras) if (p != null) all.add(p);
+        Set<Path> seen = new HashSet<>();
+        for (Path p : all) {
+            if (!seen.add(p.toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException(p + " would be written twice: the pictures, --save-tensor, the manifest (" + manifest().getFileName()
+                        + ") and the other outputs need names of their own");
+            }
+        }
         OutputFiles f = files();
-        for (Path p : pngs(pictures)) f.check(p);
-        if (saveTensor != null) f.check(saveTensor);
-        f.check(manifest());
-        for (Path p : extras) if (p != null) f.check(p);
+        for (Path p : all) f.check(p);
     }
 
     /** The PNG files for this many pictures: --out itself, or numbered siblings with --grid false. */

@@ -60,6 +60,12 @@ class DecodeCommandTest {
         return path(name);
     }
 
+    private static float[] ones(int n) {
+        float[] v = new float[n];
+        Arrays.fill(v, 1f);
+        return v;
+    }
+
     @Test
     void priorThenDecodeDrawsWhatGenerateDraws() throws Exception {
         String prompt = "a red cube";
@@ -98,6 +104,19 @@ class DecodeCommandTest {
     }
 
     @Test
+    void savedEmbeddingsKeepThePicturesOrder() throws Exception {
+        // two prompts × batch 2: rows are prompt-major, the order of the grid
+        ok("generate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--batch", "2", "--prior-steps", "2", "--decoder-steps", "2",
+                "--seed", "9", "--save-noise", path("noise.safetensors"), "--save-tensor", path("g.safetensors"), "--out", path("g.png"),
+                "--save-embedding", path("e.safetensors"));
+        assertEquals(4, SafetensorsFile.open(tmp.resolve("e.safetensors")).get("image_embedding").dim(0));
+        ok("decode", "--embedding", path("e.safetensors"), "--prompt", "a red cube", "--prompt", "a red cube", "--prompt", "a blue sphere",
+                "--prompt", "a blue sphere", "--decoder-steps", "2", "--noise", path("noise.safetensors"), "--save-tensor", path("d.safetensors"),
+                "--out", path("d.png"));
+        assertArrayEquals(image(path("g.safetensors")), image(path("d.safetensors")));
+    }
+
+    @Test
     void oneRowOrOnePromptPerRow() throws Exception {
         float[] two = new float[2 * DIM];
         for (int i = 0; i < two.length; i++) two[i] = (float) Math.sin(0.37 * i);
@@ -129,9 +148,11 @@ class DecodeCommandTest {
                 {new String[] {"--embedding", path("text.safetensors"), "--tensor", "nope"}, "no tensor 'nope'"},
                 {new String[] {"--embedding", path("text.safetensors"), "--tensor", "tokens"}, "I64"},
                 {new String[] {"--embedding", path("text.safetensors"), "--tensor", "txt_feat_seq"}, "[B, D] or [D]"},
-                {new String[] {"--embedding", embeddings("narrow.safetensors", new float[10], 1, 10)}, "10 dimensions, but this decoder takes 64"},
+                {new String[] {"--embedding", embeddings("narrow.safetensors", ones(10), 1, 10)}, "10 dimensions, but this decoder takes 64"},
                 {new String[] {"--embedding", embeddings("nan.safetensors", nan, 1, DIM)}, "NaN at row 0, column 5"},
-                {new String[] {"--embedding", embeddings("pair.safetensors", new float[2 * DIM], 2, DIM), "--prompt", "a", "--prompt", "b",
+                {new String[] {"--embedding", embeddings("zero.safetensors", new float[2 * DIM], 2, DIM)}, "row 0 is all zeros"},
+                {new String[] {"--embedding", tmp.toString()}, "is a directory"},
+                {new String[] {"--embedding", embeddings("pair.safetensors", ones(2 * DIM), 2, DIM), "--prompt", "a", "--prompt", "b",
                         "--prompt", "c"}, "--prompt given 3 times for 2 embeddings"},
         };
         List<String> before = listing(tmp);

@@ -196,7 +196,9 @@ class PictureCommandsTest {
         assertEquals(0, r.code(), r.err());
         assertArrayEquals(image(path("pictures.safetensors")).toFloatArray(), image(path("files.safetensors")).toFloatArray());
         JsonNode m = manifest(tmp.resolve("files.json"));
-        assertTrue(m.at("/embeddings/1").asText().endsWith("b.safetensors"), m.toString());
+        assertTrue(m.at("/embeddings/1/path").asText().endsWith("b.safetensors"), m.toString());
+        assertEquals("img_feat", m.at("/embeddings/1/tensor").asText());
+        assertEquals(64, m.at("/embeddings/0/sha256").asText().length());
         assertTrue(m.at("/steps/prior").isMissingNode(), "no prior ran");
         // one file of two rows (two prior samples) is two endpoints too; three rows are not
         assertEquals(0, run("prior", "--prompt", "a red cube", "--batch", "2", "--steps", "3", "--out", path("two.safetensors")).code());
@@ -238,5 +240,8 @@ class PictureCommandsTest {
         Files.writeString(tmp.resolve("n.safetensors"), "keep me too");
         assertUserError("n.safetensors: exists", "generate", "--prompt", "x", "--out", path("fresh.png"), "--save-noise", path("n.safetensors"));
         assertUserError("n.safetensors: exists", "generate", "--prompt", "x", "--out", path("fresh.png"), "--save-embedding", path("n.safetensors"));
+        assertUserError("fresh.json would be written twice", "generate", "--prompt", "x", "--out", path("fresh.png"), "--save-embedding", path("fresh.json"));
+        assertUserError("e.safetensors would be written twice", "generate", "--prompt", "x", "--save-tensor", path("e.safetensors"),
+                "--save-embedding", path("e.safetensors"));
     }
 }

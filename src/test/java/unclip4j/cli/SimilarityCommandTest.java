@@ -64,7 +64,7 @@ class SimilarityCommandTest {
     void rowsAreRequiredAndEmbeddingsMustFitTheModel(@TempDir Path tmp) {
         assertUserError(run("similarity", "--model", MODEL, "--prompt", "x"), "--image or --embedding");
         StateDict sd = new StateDict("test");
-        sd.put("image_embedding", Tensor.of(new float[10], 1, 10));
+        sd.put("image_embedding", Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 1, 10));
         SafetensorsWriter.write(tmp.resolve("narrow.safetensors"), sd, Map.of());
         assertUserError(run("similarity", "--model", MODEL, "--embedding", tmp.resolve("narrow.safetensors").toString(), "--prompt", "x"),
                 "10 dimensions, but this CLIP takes 64");
