@@ -67,6 +67,11 @@ public final class Weights {
         return prefix;
     }
 
+    /** The module these weights belong to: the prefix without its trailing dot, e.g. {@code model.input_blocks.4.1}. */
+    public String module() {
+        return prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    }
+
     /** The dtype layers keep their parameters in. */
     public DType storage() {
         return ledger.storage;

@@ -22,7 +22,7 @@ import unclip4j.pipeline.StageLoader;
 import unclip4j.tensor.Tensor;
 
 /**
- * What generate, vary, interpolate and textdiff share: model, device, noise, sampling and output
+ * What generate, vary, interpolate, textdiff and decode share: model, device, noise, sampling and output
  * options, and the order of a run: check every input and output first, then load and sample, then
  * write the pictures, the recorded noise and the manifest.
  */

@@ -21,7 +21,7 @@ public interface StepListener {
         return false;
     }
 
-    /** Cross-attention weights of one decoder attention block (see {@link AttentionEvent}). */
+    /** Attention weights of one layer of the prior or the decoder (see {@link AttentionEvent}). */
     default void onAttention(AttentionEvent event) {}
 
     default StepListener andThen(StepListener next) {

@@ -47,7 +47,7 @@ public final class TraceRecorder implements StepListener {
     }
 
     private static final class StageTrace {
-        final String name;
+        final String stage, name;
         final int run;
         final List<Step> steps = new ArrayList<>();
         final List<BufferedImage> xT = new ArrayList<>(), x0 = new ArrayList<>(), delta = new ArrayList<>();
@@ -57,6 +57,7 @@ public final class TraceRecorder implements StepListener {
         final AttentionMaps attention = new AttentionMaps();
 
         StageTrace(String stage, int run) {
+            this.stage = stage;
             this.name = run == 0 ? stage : stage + "-" + run;
             this.run = run;
         }
@@ -172,7 +173,7 @@ public final class TraceRecorder implements StepListener {
                         new BufferedImage[][] {s.delta.toArray(BufferedImage[]::new)}), sd.resolve("guidance.png")));
             }
             if (!s.attention.isEmpty()) {
-                String caption = captions.getOrDefault(s.steps.getFirst().stage(), "");
+                String caption = captions.getOrDefault(s.stage, "");
                 written.add(ImageWriters.writePng(s.attention.render(stage, caption, s.x0.getLast()), sd.resolve("attention.png")));
                 written.add(writeJson(s.attention.summary(caption), sd.resolve("attention.json")));
             }

@@ -26,7 +26,7 @@ final class MultiheadAttention {
         this.cProj = new Linear(backend, w.at("c_proj"), width, width);
         this.heads = heads;
         this.headDim = width / heads;
-        this.module = w.prefix().replaceAll("\\.$", "");
+        this.module = w.module();
     }
 
     /**

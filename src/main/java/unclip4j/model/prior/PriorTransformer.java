@@ -17,10 +17,10 @@ import unclip4j.tensor.TensorScope;
  * normalised CLIP image embedding. Keys are those of the prior checkpoint with {@code model.} stripped.
  */
 public final class PriorTransformer {
-    /** Tokens appended after the text: text_emb, t_emb, x_t, prd (Karlo's {@code ext_len}). */
-    static final int EXT_LEN = 4;
-    /** The tokens after the text's, in order, for attention maps: the last is the one whose output is read. */
+    /** The tokens appended after the text: text_emb, t_emb, x_t, prd; the last is the one whose output is read. Names for attention maps. */
     public static final List<String> EXTRA_TOKENS = List.of("text embedding", "timestep", "x_t", "query");
+    /** Karlo's {@code ext_len}. */
+    static final int EXT_LEN = EXTRA_TOKENS.size();
 
     private final Backend backend;
     private final Linear timeEmbed0;          // time_embed.0 (time_embed.1 is SiLU)

@@ -32,7 +32,7 @@ public final class AttentionBlock implements TimestepEmbedSequential.Layer {
         this.encoderKv = new Conv1x1(backend, w.at("encoder_kv"), encoderChannels, 2 * channels);
         this.projOut = new Conv1x1(backend, w.at("proj_out"), channels, channels);
         this.attention = new QKVAttention(backend, channels / numHeadChannels);
-        this.module = w.prefix().replaceAll("\\.$", "");
+        this.module = w.module();
     }
 
     /**
@@ -42,7 +42,7 @@ public final class AttentionBlock implements TimestepEmbedSequential.Layer {
     public Tensor forward(Tensor x, Tensor encoderOut, Tensor mask, AttentionProbe probe) {
         long[] shape = x.shape();
         Tensor h = qkv.forward(norm.forward(x).reshape(shape[0], shape[1], -1));   // (B, 3·C, T), T = H·W
-        QKVAttention.Heads heads = attention.heads(h, encoderKv.forward(encoderOut), mask);
+        QKVAttention.Heads heads = attention.split(h, encoderKv.forward(encoderOut), mask);
         if (probe != null) probe.record(module, (int) shape[2], (int) shape[3], attention.encoderWeights(heads));
         return backend.add(x, projOut.forward(attention.attend(heads)).reshape(shape)); // x + proj_out((B, C, T))
     }

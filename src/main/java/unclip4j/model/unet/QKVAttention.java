@@ -27,18 +27,18 @@ public final class QKVAttention {
      * → {@code (B, C, T)} with channel {@code ch·h + d}.
      */
     public Tensor forward(Tensor qkv, Tensor encoderKv, Tensor mask) {
-        return attend(heads(qkv, encoderKv, mask));
+        return attend(split(qkv, encoderKv, mask));
     }
 
     /** Splits the projections into heads and puts the encoder tokens before the spatial keys. */
-    public Heads heads(Tensor qkv, Tensor encoderKv, Tensor mask) {
+    public Heads split(Tensor qkv, Tensor encoderKv, Tensor mask) {
         int b = qkv.dim(0), t = qkv.dim(2), s = encoderKv.dim(2);
         int ch = qkv.dim(1) / (3 * nHeads);
-        Tensor heads = qkv.reshape(b, nHeads, 3, ch, t);             // (B, heads, [q|k|v], ch, T)
+        Tensor perHead = qkv.reshape(b, nHeads, 3, ch, t);           // (B, heads, [q|k|v], ch, T)
         Tensor encHeads = encoderKv.reshape(b, nHeads, 2, ch, s);    // (B, heads, [k|v], ch, S)
-        Tensor q = heads.select(2, 0).transpose(2, 3);               // (B, heads, T, ch)
-        Tensor k = backend.concat(2, encHeads.select(2, 0).transpose(2, 3), heads.select(2, 1).transpose(2, 3));
-        Tensor v = backend.concat(2, encHeads.select(2, 1).transpose(2, 3), heads.select(2, 2).transpose(2, 3));
+        Tensor q = perHead.select(2, 0).transpose(2, 3);             // (B, heads, T, ch)
+        Tensor k = backend.concat(2, encHeads.select(2, 0).transpose(2, 3), perHead.select(2, 1).transpose(2, 3));
+        Tensor v = backend.concat(2, encHeads.select(2, 1).transpose(2, 3), perHead.select(2, 2).transpose(2, 3));
         // k, v (B, heads, S + T, ch): context first. F.pad(mask, (0, T), value=0.0): spatial keys are never masked
         Tensor keyMask = backend.concat(1, mask, backend.upload(Tensor.zeros(DType.F32, b, t))); // (B, S + T)
         return new Heads(q, k, v, keyMask, s);
