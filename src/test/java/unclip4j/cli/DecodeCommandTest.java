@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import unclip4j.checkpoint.SafetensorsFile;
 import unclip4j.checkpoint.SafetensorsWriter;
 import unclip4j.checkpoint.StateDict;
+import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 import unclip4j.testing.Fixtures;
 
@@ -141,6 +142,11 @@ class DecodeCommandTest {
         float[] nan = new float[DIM];
         nan[5] = Float.NaN;
         ok("encode-text", "--prompt", "a cat", "--out", path("text.safetensors"));
+        Tensor huge = Tensor.of(ones(DIM), 1, DIM).to(DType.F64);
+        huge.setDouble(1e300, 0, 7);
+        StateDict f64 = new StateDict("test");
+        f64.put("image_embedding", huge);
+        SafetensorsWriter.write(tmp.resolve("f64.safetensors"), f64, Map.of());
         Object[][] cases = {
                 {new String[] {"--embedding", path("missing.safetensors")}, "no such file"},
                 {new String[] {"--embedding", Fixtures.file("input.png").toString()}, "input.png"},
@@ -152,6 +158,7 @@ class DecodeCommandTest {
                 {new String[] {"--embedding", embeddings("nan.safetensors", nan, 1, DIM)}, "NaN at row 0, column 5"},
                 {new String[] {"--embedding", embeddings("zero.safetensors", new float[2 * DIM], 2, DIM)}, "row 0 is all zeros"},
                 {new String[] {"--embedding", tmp.toString()}, "is a directory"},
+                {new String[] {"--embedding", path("f64.safetensors")}, "1.0E300 at row 0, column 7 (too large for F32)"},
                 {new String[] {"--embedding", embeddings("pair.safetensors", ones(2 * DIM), 2, DIM), "--prompt", "a", "--prompt", "b",
                         "--prompt", "c"}, "--prompt given 3 times for 2 embeddings"},
         };
