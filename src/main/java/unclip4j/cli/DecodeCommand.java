@@ -76,7 +76,8 @@ public final class DecodeCommand extends PictureCommand {
             trace.caption("decoder", prompts.getFirst());
         }
         ImageDecoder.Decoded d = decoder.decode(backend.upload(embeddings), text.text(), s, noise, steps);
-        return new Pictures(d.image(), rows, RunManifest.map("embedding", embedding.toAbsolutePath().normalize().toString(),
+        // rows have no structure of their own (unlike generate's prompts × batch): a near-square grid
+        return new Pictures(d.image(), (int) Math.ceil(Math.sqrt(rows)), RunManifest.map("embedding", embedding.toAbsolutePath().normalize().toString(),
                 "embedding_sha256", RunManifest.sha256(embedding), "tensor", tensorRead,
                 "prompts", prompts == null ? List.of() : prompts));
     }

@@ -10,11 +10,13 @@ import static unclip4j.cli.CliRunner.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import unclip4j.checkpoint.SafetensorsFile;
@@ -115,6 +117,9 @@ class DecodeCommandTest {
                 "--prompt", "a blue sphere", "--decoder-steps", "2", "--noise", path("noise.safetensors"), "--save-tensor", path("d.safetensors"),
                 "--out", path("d.png"));
         assertArrayEquals(image(path("g.safetensors")), image(path("d.safetensors")));
+        // four rows make a 2 × 2 grid of the tiny model's 64 px pictures
+        BufferedImage grid = ImageIO.read(tmp.resolve("d.png").toFile());
+        assertEquals(List.of(128, 128), List.of(grid.getWidth(), grid.getHeight()));
     }
 
     @Test
