@@ -1,7 +1,6 @@
 package unclip4j.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -84,7 +83,6 @@ public final class DecodeCommand extends PictureCommand {
 
     /** One caption per row. */
     private List<String> captions(int rows) {
-        if (prompts.size() == rows) return prompts;
-        return new ArrayList<>(Collections.nCopies(rows, prompts.getFirst()));
+        return prompts.size() == rows ? prompts : Collections.nCopies(rows, prompts.getFirst());
     }
 }

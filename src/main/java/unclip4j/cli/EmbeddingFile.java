@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import unclip4j.checkpoint.SafetensorsFile;
 import unclip4j.checkpoint.TensorInfo;
-import unclip4j.tensor.DType;
 import unclip4j.tensor.Shape;
 import unclip4j.tensor.Tensor;
 
@@ -46,23 +45,23 @@ final class EmbeddingFile {
             throw new IllegalArgumentException(file + ": " + pick + " is " + info.dtype() + Shape.toString(shape)
                     + "; CLIP image embeddings are floating point [B, D] or [D]");
         }
-        Tensor stored = f.get(pick);
         int width = (int) shape[shape.length - 1];
         // checked as stored (F64 values may not fit F32), then as directions: slerp and cosines need a norm
-        double[] v = stored.toDoubleArray();
+        double[] v = f.get(pick).toDoubleArray();
+        float[] rows = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             if (!Double.isFinite(v[i]) || Math.abs(v[i]) > Float.MAX_VALUE) {
                 throw new IllegalArgumentException(file + ": " + pick + " holds " + v[i] + " at row " + i / width + ", column " + i % width
                         + (Double.isFinite(v[i]) ? " (too large for F32)" : ""));
             }
+            rows[i] = (float) v[i];
         }
         for (int r = 0; r < v.length / width; r++) {
             boolean zero = true;
             for (int j = 0; j < width && zero; j++) zero = v[r * width + j] == 0;
             if (zero) throw new IllegalArgumentException(file + ": " + pick + " row " + r + " is all zeros: an embedding needs a direction");
         }
-        Tensor t = stored.to(DType.F32).contiguous();
-        return new Embeddings(pick, shape.length == 1 ? t.reshape(1, shape[0]) : t);
+        return new Embeddings(pick, Tensor.of(rows, v.length / width, width));
     }
 
     /** Fails unless the rows read from {@code file} are {@code width} wide, the embedding width of {@code model}. */

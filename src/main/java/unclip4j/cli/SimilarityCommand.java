@@ -3,6 +3,7 @@ package unclip4j.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -76,8 +77,9 @@ public final class SimilarityCommand implements Callable<Integer> {
             rows.add(embeddings.get(i));
             for (int r = 0; r < embeddings.get(i).dim(0); r++) labels.add(embeddingFiles.get(i) + "[" + r + "]");
         }
-        Tensor all = rows.size() == 1 ? rows.getFirst() : b.download(b.concat(0, rows.stream().map(b::upload).toArray(Tensor[]::new)));
-        print(labels, ClipSimilarity.cosine(all, b.download(text.text().txtFeat())));
+        // every group of host rows against the prompts, the tables stacked
+        Tensor txtFeat = b.download(text.text().txtFeat());
+        print(labels, rows.stream().flatMap(r -> Arrays.stream(ClipSimilarity.cosine(r, txtFeat))).toArray(double[][]::new));
         return 0;
     }
 

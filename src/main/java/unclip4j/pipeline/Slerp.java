@@ -21,8 +21,9 @@ public final class Slerp {
         if (!a.sameShape(b)) throw new IllegalArgumentException("slerp of embeddings of different shapes");
         if (!Double.isFinite(t)) throw new IllegalArgumentException("slerp fraction must be finite, got " + t);
         double[] x = a.toDoubleArray(), y = b.toDoubleArray();
-        if (norm(x) == 0 || norm(y) == 0) throw new IllegalArgumentException("slerp needs two directions, but an embedding is all zeros");
-        double cos = Math.clamp(dot(x, y) / (norm(x) * norm(y)), -1.0, 1.0);
+        double nx = norm(x), ny = norm(y);
+        if (nx == 0 || ny == 0) throw new IllegalArgumentException("slerp needs two directions, but an embedding is all zeros");
+        double cos = Math.clamp(dot(x, y) / (nx * ny), -1.0, 1.0);
         double omega = Math.acos(cos);
         double ca, cb;
         if (omega < PARALLEL) {

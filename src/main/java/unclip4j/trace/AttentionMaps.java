@@ -30,24 +30,32 @@ final class AttentionMaps {
     /** Heat map opacity over the grey picture. */
     private static final double ALPHA = 0.65;
 
-    /** One layer's running sums, {@code [height·width][tokens]}. */
+    /** One layer's running sums, {@code [height·width][tokens]}, and the layout of its first event. */
     private static final class Block {
-        final int height, width, tokens;
-        final AttentionEvent first; // the token layout
+        final AttentionEvent layout;
         final double[] sum;
         int calls;
 
         Block(AttentionEvent e) {
-            this.height = e.height();
-            this.width = e.width();
-            this.tokens = e.tokens();
-            this.first = e;
+            this.layout = e;
             this.sum = new double[e.weights().length];
+        }
+
+        int height() {
+            return layout.height();
+        }
+
+        int width() {
+            return layout.width();
+        }
+
+        int tokens() {
+            return layout.tokens();
         }
 
         /** The mean over calls of position p's weight on token j. */
         double mean(int p, int j) {
-            return sum[p * tokens + j] / calls;
+            return sum[p * tokens() + j] / calls;
         }
     }
 
@@ -55,9 +63,9 @@ final class AttentionMaps {
 
     void add(AttentionEvent e) {
         Block b = blocks.computeIfAbsent(e.module(), m -> new Block(e));
-        if (b.sum.length != e.weights().length || b.tokens != e.tokens()) {
+        if (b.sum.length != e.weights().length || b.tokens() != e.tokens()) {
             throw new IllegalStateException(e.module() + ": attention of " + e.height() + "×" + e.width() + "×" + e.tokens()
-                    + " after " + b.height + "×" + b.width + "×" + b.tokens + " in the same run");
+                    + " after " + b.height() + "×" + b.width() + "×" + b.tokens() + " in the same run");
         }
         float[] w = e.weights();
         for (int i = 0; i < w.length; i++) b.sum[i] += w[i];
@@ -86,20 +94,20 @@ final class AttentionMaps {
     }
 
     private List<String> labels(String caption) {
-        AttentionEvent e = blocks.values().iterator().next().first;
+        AttentionEvent e = blocks.values().iterator().next().layout;
         return labels(e.before(), e.textTokens(), e.after(), caption);
     }
 
     /** The decoder's heat maps over {@code background} (the run's last x̂0 picture), or the prior's table. */
     BufferedImage render(String stage, String caption, BufferedImage background) {
         List<String> labels = labels(caption);
-        if (blocks.values().stream().allMatch(b -> b.height * b.width == 1)) return table(stage, labels);
+        if (blocks.values().stream().allMatch(b -> b.height() * b.width() == 1)) return table(stage, labels);
         // one column per resolution, finest first, each the mean of its blocks' maps at the picture's size
         Map<Integer, List<Block>> byHeight = new TreeMap<>((a, b) -> b - a);
-        for (Block b : blocks.values()) byHeight.computeIfAbsent(b.height, h -> new ArrayList<>()).add(b);
+        for (Block b : blocks.values()) byHeight.computeIfAbsent(b.height(), h -> new ArrayList<>()).add(b);
         int h = background.getHeight(), w = background.getWidth();
         List<String> columns = new ArrayList<>();
-        for (List<Block> level : byHeight.values()) columns.add(level.getFirst().height + "×" + level.getFirst().width);
+        for (List<Block> level : byHeight.values()) columns.add(level.getFirst().height() + "×" + level.getFirst().width());
         boolean average = byHeight.size() > 1;
         if (average) columns.add("all");
         List<String> rows = new ArrayList<>();
@@ -126,7 +134,7 @@ final class AttentionMaps {
         int side = 16;
         List<Block> layers = List.copyOf(blocks.values());
         double max = 0;
-        for (Block b : layers) for (int j = 0; j < b.tokens; j++) max = Math.max(max, b.mean(0, j));
+        for (Block b : layers) for (int j = 0; j < b.tokens(); j++) max = Math.max(max, b.mean(0, j));
         List<String> rows = new ArrayList<>(), columns = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) columns.add(String.valueOf(i));
         List<BufferedImage[]> cells = new ArrayList<>();
@@ -157,7 +165,7 @@ final class AttentionMaps {
         for (Block b : level) {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    int p = (y * b.height / h) * b.width + x * b.width / w;
+                    int p = (y * b.height() / h) * b.width() + x * b.width() / w;
                     out[y * w + x] += b.mean(p, j) / level.size();
                 }
             }
@@ -201,17 +209,17 @@ final class AttentionMaps {
         List<Map<String, Object>> perBlock = new ArrayList<>();
         for (Map.Entry<String, Block> e : blocks.entrySet()) {
             Block b = e.getValue();
-            int positions = b.height * b.width;
-            double[] share = new double[b.tokens];
+            int positions = b.height() * b.width();
+            double[] share = new double[b.tokens()];
             for (int p = 0; p < positions; p++) {
-                for (int j = 0; j < b.tokens; j++) share[j] += b.mean(p, j) / positions;
+                for (int j = 0; j < b.tokens(); j++) share[j] += b.mean(p, j) / positions;
             }
             double listed = 0;
             for (double s : share) listed += s;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("module", e.getKey());
-            m.put("height", b.height);
-            m.put("width", b.width);
+            m.put("height", b.height());
+            m.put("width", b.width());
             m.put("predictions", b.calls);
             m.put("token_share_sum", listed);
             m.put("token_share", shown.stream().map(j -> share[j]).toList());

@@ -3,6 +3,7 @@ package unclip4j.model.prior;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.Weights;
 import unclip4j.model.AttentionProbe;
+import unclip4j.model.AttentionWeights;
 import unclip4j.nn.Linear;
 import unclip4j.tensor.Tensor;
 
@@ -46,19 +47,10 @@ final class MultiheadAttention {
         return cProj.forward(merged);
     }
 
-    /**
-     * Sample 0's last query over all T keys (causality hides none from it), averaged over heads. The
-     * fused {@link Backend#attention} never forms the weights, so this computes them once more.
-     */
+    /** Sample 0's last query over all T keys (causality hides none from it), averaged over heads. */
     private float[] lastQueryWeights(Tensor q, Tensor k, Tensor keyMask) {
         int t = q.dim(2);
-        Tensor last = q.select(0, 0).slice(1, t - 1, t);                                                      // [H, 1, D]
-        Tensor logits = backend.matmul(last, false, k.select(0, 0), true, (float) (1.0 / Math.sqrt(headDim)), null, null, 0f); // [H, 1, T]
-        float[] all = backend.download(backend.contiguous(backend.softmax(logits, keyMask.select(0, 0)))).toFloatArray();
-        float[] out = new float[t];
-        for (int h = 0; h < heads; h++) {
-            for (int j = 0; j < t; j++) out[j] += all[h * t + j] / heads;
-        }
-        return out;
+        return AttentionWeights.meanOverHeads(backend, q.select(0, 0).slice(1, t - 1, t), k.select(0, 0), keyMask.select(0, 0),
+                (float) (1.0 / Math.sqrt(headDim)), t);
     }
 }

@@ -1,6 +1,7 @@
 package unclip4j.model.unet;
 
 import unclip4j.backend.Backend;
+import unclip4j.model.AttentionWeights;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 
@@ -52,20 +53,10 @@ public final class QKVAttention {
         return backend.contiguous(a.transpose(2, 3)).reshape(b, nHeads * ch, t);          // (B, C, T)
     }
 
-    /**
-     * Sample 0's attention weights on the S encoder tokens, averaged over heads: {@code [T][S]} row-major
-     * on the host. The fused {@link Backend#attention} never forms the weights, so this computes
-     * {@code softmax(scale·q·kᵀ + mask)} once more, for sample 0 only.
-     */
+    /** Sample 0's attention weights on the S encoder tokens, averaged over heads: {@code [T][S]} row-major on the host. */
     public float[] encoderWeights(Heads h) {
-        int t = h.q().dim(2), ch = h.q().dim(3), s = h.encoderTokens();
-        Tensor logits = backend.matmul(h.q().select(0, 0), false, h.k().select(0, 0), true, scale(ch), null, null, 0f); // (heads, T, S + T)
-        Tensor weights = backend.softmax(logits, h.keyMask().select(0, 0)).slice(2, 0, s);                            // (heads, T, S)
-        float[] all = backend.download(backend.contiguous(weights)).toFloatArray(), out = new float[t * s];
-        for (int head = 0; head < nHeads; head++) {
-            for (int p = 0; p < t * s; p++) out[p] += all[head * t * s + p] / nHeads;
-        }
-        return out;
+        return AttentionWeights.meanOverHeads(backend, h.q().select(0, 0), h.k().select(0, 0), h.keyMask().select(0, 0),
+                scale(h.q().dim(3)), h.encoderTokens());
     }
 
     private static float scale(int ch) {
