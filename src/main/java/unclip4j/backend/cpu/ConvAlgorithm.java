@@ -12,8 +12,9 @@ import unclip4j.tensor.Tensor;
 public enum ConvAlgorithm {
     /**
      * Winograd where it measured faster on the 2-core EPYC (docs/BENCHMARKS.md): F(4×4) from 256
-     * output tiles of 4×4 per call, else F(2×2) from 256 tiles of 2×2, else im2col. Below that the
-     * GEMMs are too narrow and the weight transform, paid on every call, does not amortise.
+     * output tiles of 4×4 per sample, else F(2×2) from 256 tiles of 2×2, else im2col. Below that the
+     * GEMMs are too narrow and the weight transform, paid on every call, does not amortise. The
+     * choice looks at one sample, not the batch, so a picture gets the same arithmetic in any batch.
      */
     AUTO,
     /** {@link Im2colConv}: one GEMM with K = 9·C, the most accurate. */
@@ -24,7 +25,7 @@ public enum ConvAlgorithm {
     WINOGRAD_F4;
 
     public static final String PROPERTY = "unclip4j.cpu.conv";
-    /** Output tiles per call from which a Winograd tiling pays for its transforms. */
+    /** Output tiles per sample from which a Winograd tiling pays for its transforms. */
     static final long MIN_TILES = 256;
 
     /** The choice of {@code -Dunclip4j.cpu.conv}, AUTO when unset. */
@@ -51,12 +52,12 @@ public enum ConvAlgorithm {
         return switch (this) {
             case WINOGRAD_F2 -> WinogradConv.F2;
             case WINOGRAD_F4 -> WinogradConv.F4;
-            default -> tiles(input, WinogradConv.F4) >= MIN_TILES ? WinogradConv.F4
-                    : tiles(input, WinogradConv.F2) >= MIN_TILES ? WinogradConv.F2 : null;
+            default -> tilesPerSample(input, WinogradConv.F4) >= MIN_TILES ? WinogradConv.F4
+                    : tilesPerSample(input, WinogradConv.F2) >= MIN_TILES ? WinogradConv.F2 : null;
         };
     }
 
-    private static long tiles(Tensor input, WinogradConv.Tiling f) {
-        return (long) input.dim(0) * Math.ceilDiv(input.dim(2), f.m()) * Math.ceilDiv(input.dim(3), f.m());
+    private static long tilesPerSample(Tensor input, WinogradConv.Tiling f) {
+        return (long) Math.ceilDiv(input.dim(2), f.m()) * Math.ceilDiv(input.dim(3), f.m());
     }
 }

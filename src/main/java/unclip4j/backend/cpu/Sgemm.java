@@ -12,14 +12,14 @@ import java.lang.foreign.ValueLayout;
  * As in BLAS, beta = 0 overwrites C without reading it (NaNs in C do not propagate). Segments of a
  * confined arena are computed on the calling thread only; shared, global or automatic ones use all cores.
  *
- * <p>Large problems run the packed, cache-blocked {@link GemmDriver} on all cores with the Vector
- * API {@link VectorMicroKernel}, or with {@link ScalarMicroKernel} when {@code -Dunclip4j.cpu.vector=false};
- * tiny ones a plain loop, where packing would cost more than it saves.
+ * <p>Every problem runs the packed, cache-blocked {@link GemmDriver} on all cores with the Vector
+ * API {@link VectorMicroKernel}, or with {@link ScalarMicroKernel} when {@code -Dunclip4j.cpu.vector=false}.
+ * Tiny problems too, though a plain loop would skip the packing: one arithmetic for every shape means
+ * a row of C comes out the same bits however many rows share the call, so a picture computed in a
+ * batch is the picture computed alone.
  */
 public final class Sgemm {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** At or below this many multiply-adds (e.g. 16×16×16) the direct loop beats packing. */
-    private static final long TINY_MACS = 4096;
 
     static final GemmDriver VECTOR = new GemmDriver(new VectorMicroKernel(), true);
     static final GemmDriver SCALAR = new GemmDriver(new ScalarMicroKernel(), false);
@@ -56,8 +56,6 @@ public final class Sgemm {
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f) {
             scale(m, n, beta, c, cOff, ldc);
-        } else if ((long) m * n * k <= TINY_MACS) {
-            direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else {
             driver.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
         }
@@ -70,24 +68,6 @@ public final class Sgemm {
             for (int j = 0; j < n; j++) {
                 long ci = cOff + (long) i * ldc + j;
                 c.setAtIndex(F, ci, beta == 0f ? 0f : beta * c.getAtIndex(F, ci));
-            }
-        }
-    }
-
-    /** The textbook triple loop, for problems too small to amortise packing. */
-    private static void direct(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                               MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
-                               float beta, MemorySegment c, long cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float acc = 0f;
-                for (int p = 0; p < k; p++) {
-                    float av = a.getAtIndex(F, aOff + (transA ? (long) p * lda + i : (long) i * lda + p));
-                    float bv = b.getAtIndex(F, bOff + (transB ? (long) j * ldb + p : (long) p * ldb + j));
-                    acc += av * bv;
-                }
-                long ci = cOff + (long) i * ldc + j;
-                c.setAtIndex(F, ci, beta == 0f ? alpha * acc : alpha * acc + beta * c.getAtIndex(F, ci));
             }
         }
     }

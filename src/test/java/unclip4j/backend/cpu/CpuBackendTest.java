@@ -63,11 +63,13 @@ class CpuBackendTest {
     @Test
     void autoPicksTheConvAlgorithmByTileCount() {
         Tensor w = Tensor.zeros(DType.F32, 8, 8, 3, 3);
-        assertEquals(WinogradConv.F4, ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 2, 8, 64, 64), w, 1, 1));  // 512 4×4 tiles
+        // tiles per sample: the batch never changes the choice
+        assertEquals(WinogradConv.F4, ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 2, 8, 64, 64), w, 1, 1));  // 256 4×4 tiles
         assertEquals(WinogradConv.F4, ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 1, 8, 64, 64), w, 1, 1));  // 256
-        assertEquals(WinogradConv.F2, ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 2, 8, 32, 32), w, 1, 1));  // 128, 512 2×2
+        assertEquals(WinogradConv.F2, ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 2, 8, 32, 32), w, 1, 1));  // 64, 256 2×2
         assertEquals(WinogradConv.F2, ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 1, 8, 32, 32), w, 1, 1));  // 64, 256 2×2
-        assertNull(ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 2, 8, 16, 16), w, 1, 1));                     // 128 2×2 tiles
+        assertNull(ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 2, 8, 16, 16), w, 1, 1));                     // 64 2×2 tiles
+        assertNull(ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 8, 8, 16, 16), w, 1, 1));                     // 64, though 512 in all
         assertNull(ConvAlgorithm.AUTO.tiling(Tensor.zeros(DType.F32, 1, 8, 256, 256), w, 2, 1));                    // strided
         assertNull(ConvAlgorithm.WINOGRAD_F4.tiling(Tensor.zeros(DType.F32, 1, 8, 64, 64), Tensor.zeros(DType.F32, 8, 8, 1, 1), 1, 0));
         assertNull(ConvAlgorithm.IM2COL.tiling(Tensor.zeros(DType.F32, 1, 8, 256, 256), w, 1, 1));
