@@ -73,6 +73,12 @@ public final class InterpolateCommand extends PictureCommand {
         return frames;
     }
 
+    /** Every frame is decoded from the same noise. */
+    @Override
+    int seededPictures() {
+        return 1;
+    }
+
     @Override
     List<Part> parts() {
         return prompts.isEmpty() ? List.of(Part.CLIP, Part.DECODER, Part.SR) : List.of(Part.CLIP, Part.CLIP_STATS, Part.PRIOR, Part.DECODER, Part.SR);

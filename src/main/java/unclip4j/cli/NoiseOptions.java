@@ -1,6 +1,8 @@
 package unclip4j.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.LongStream;
 import picocli.CommandLine.Option;
 import unclip4j.backend.Backend;
 import unclip4j.diffusion.NoiseSource;
@@ -10,7 +12,9 @@ import unclip4j.diffusion.SeededNoise;
 
 /** {@code --seed N | --noise FILE} and {@code --save-noise FILE}, shared by every sampling command. */
 public final class NoiseOptions {
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of the Philox generator (same numbers on every backend). Default: 0.")
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed of the Philox generator (same numbers on every backend). Picture i of the run draws from seed N + i, "
+                    + "so --seed N+i alone redraws it. Default: 0.")
     Long seed;
 
     @Option(names = "--noise", paramLabel = "FILE",
@@ -23,11 +27,16 @@ public final class NoiseOptions {
     private ReplayNoise replay;
     private RecordingNoise recording;
 
-    /** The run's noise source; recording when --save-noise is set. */
-    public NoiseSource open(Backend backend) {
+    /**
+     * The run's noise source; recording when --save-noise is set.
+     *
+     * @param pictures independent pictures of the run, each seeded with seed + its index (1 where all
+     *                 pictures share one noise, as the frames of an interpolation)
+     */
+    public NoiseSource open(Backend backend, int pictures) {
         if (seed != null && noise != null) throw new IllegalArgumentException("--seed and --noise exclude each other");
         if (noise != null) replay = new ReplayNoise(noise, backend);
-        NoiseSource source = replay != null ? replay : new SeededNoise(backend, seed == null ? 0 : seed);
+        NoiseSource source = replay != null ? replay : new SeededNoise(backend, seed(), pictures);
         if (saveNoise == null) return source;
         recording = new RecordingNoise(source, backend);
         return recording;
@@ -48,6 +57,17 @@ public final class NoiseOptions {
     }
 
     public String describe() {
-        return noise != null ? "replay " + noise : "seed " + (seed == null ? 0 : seed);
+        return noise != null ? "replay " + noise : "seed " + seed();
+    }
+
+    /** The manifest's noise entry: the replayed file, or the seed and, for several pictures, each picture's seed. */
+    Map<String, Object> manifest(int pictures) {
+        if (noise != null) return RunManifest.map("replay", noise.toAbsolutePath().normalize().toString());
+        if (pictures == 1) return RunManifest.map("seed", seed());
+        return RunManifest.map("seed", seed(), "picture_seeds", LongStream.range(0, pictures).map(i -> seed() + i).boxed().toList());
+    }
+
+    long seed() {
+        return seed == null ? 0 : seed;
     }
 }

@@ -79,6 +79,14 @@ abstract class PictureCommand implements Callable<Integer> {
 
     abstract Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress);
 
+    /**
+     * How many pictures draw noise of their own, picture i from seed + i (see {@link unclip4j.diffusion.SeededNoise});
+     * commands whose frames share one noise say 1.
+     */
+    int seededPictures() {
+        return pictureCount();
+    }
+
     /** Files the command writes besides the pictures, checked with them before any work. */
     List<Path> extraOutputs() {
         return List.of();
@@ -101,7 +109,7 @@ abstract class PictureCommand implements Callable<Integer> {
         if (model.usesEmbedded()) out.println(EMBEDDED_NOTICE);
         trace.check(output.force);
         Backend b = profile.wrap(backend.open());
-        NoiseSource source = noise.open(b);
+        NoiseSource source = noise.open(b, seededPictures());
         Progress progress = new Progress(out);
         steps = progress.andThen(trace.listener(b));
         long start = System.nanoTime();
@@ -114,8 +122,7 @@ abstract class PictureCommand implements Callable<Integer> {
         if (noise.saveNoisePath() != null) written.add(noise.saveNoisePath());
         RunManifest m = new RunManifest(spec.name());
         p.facts().forEach(m::put);
-        m.put("noise", noise.noise != null ? RunManifest.map("replay", noise.noise.toAbsolutePath().normalize().toString())
-                : RunManifest.map("seed", noise.seed == null ? 0L : noise.seed));
+        m.put("noise", noise.manifest(seededPictures()));
         // the prior's settings only where the prior ran: a manifest lists what made the picture
         Map<String, Object> stepCounts = new LinkedHashMap<>(), guidance = new LinkedHashMap<>();
         if (parts().contains(Part.PRIOR)) {

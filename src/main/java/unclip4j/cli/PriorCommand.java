@@ -76,7 +76,7 @@ public final class PriorCommand implements Callable<Integer> {
         output.checkAlso(noise.saveNoisePath(), "--save-noise");
         trace.check(output.force);
         Backend b = profile.wrap(backend.open());
-        NoiseSource source = noise.open(b);
+        NoiseSource source = noise.open(b, batch);
         ModelDirectory dir = model.openOrEmbedded();
         noise.requireDraws("prior", draws, 2L * batch, dir.prior().config().clipDim());
 

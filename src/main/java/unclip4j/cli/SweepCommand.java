@@ -75,7 +75,7 @@ public final class SweepCommand implements Callable<Integer> {
         PromptEncoder prompts = new PromptEncoder(backend, loader.clipText(), loader.source().clip().config().contextLength());
         TextToImage t2i = new TextToImage(backend, prompts, loader.prior(), loader.decoder(), loader.superRes());
         SamplingSettings fast = SamplingSettings.fast();
-        RecordingNoise recorded = new RecordingNoise(noise.open(backend), backend);
+        RecordingNoise recorded = new RecordingNoise(noise.open(backend, 1), backend);
         BufferedImage[][] cells = new BufferedImage[priorGuidance.size()][decoderGuidance.size()];
         for (int r = 0; r < cells.length; r++) {
             for (int c = 0; c < cells[r].length; c++) {

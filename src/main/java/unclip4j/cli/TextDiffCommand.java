@@ -52,6 +52,12 @@ public final class TextDiffCommand extends PictureCommand {
         return amounts.length;
     }
 
+    /** Every frame is decoded from the same noise. */
+    @Override
+    int seededPictures() {
+        return 1;
+    }
+
     @Override
     List<Part> parts() {
         return List.of(Part.CLIP, Part.DECODER, Part.SR);

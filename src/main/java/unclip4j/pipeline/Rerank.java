@@ -1,7 +1,6 @@
 package unclip4j.pipeline;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import unclip4j.backend.Backend;
 import unclip4j.diffusion.NoiseSource;
@@ -28,12 +27,15 @@ public final class Rerank {
         this.prior = prior;
     }
 
-    /** One embedding per row; the K candidates of row r are rows r·K .. r·K+K−1 of one prior batch. */
+    /**
+     * One embedding per row; the K candidates of row r are rows j·rows + r (j &lt; K) of one prior batch:
+     * the batch repeated K times, so that each row's draws are its own ({@link unclip4j.diffusion.SeededNoise}).
+     */
     public Result sample(List<String> rows, int k, SamplingSettings s, NoiseSource noise, StepListener listener) {
         if (rows.isEmpty()) throw new IllegalArgumentException("no prompt given");
         if (k < 1) throw new IllegalArgumentException("rerank needs at least 1 sample per prompt, got " + k);
         List<String> expanded = new ArrayList<>();
-        for (String r : rows) expanded.addAll(Collections.nCopies(k, r));
+        for (int j = 0; j < k; j++) expanded.addAll(rows);
         PromptEncoder.Encoded text = prompts.encodeGuided(expanded);
         Tensor candidates = backend.download(prior.sample(text.text(), s.priorGuidance(), s.priorRespacing(), noise, listener));
         Tensor txt = backend.download(text.text().txtFeat());
@@ -44,14 +46,14 @@ public final class Rerank {
         for (int r = 0; r < rows.size(); r++) {
             similarity[r] = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < k; j++) {
-                int row = r * k + j;
+                int row = j * rows.size() + r;
                 double c = ClipSimilarity.cosine(candidates.slice(0, row, row + 1), txt.slice(0, row, row + 1))[0][0];
                 if (c > similarity[r]) {
                     similarity[r] = c;
                     chosen[r] = j;
                 }
             }
-            System.arraycopy(candidates.select(0, r * k + chosen[r]).toFloatArray(), 0, kept, r * d, d);
+            System.arraycopy(candidates.select(0, chosen[r] * rows.size() + r).toFloatArray(), 0, kept, r * d, d);
         }
         return new Result(Tensor.of(kept, rows.size(), d), chosen, similarity);
     }

@@ -67,17 +67,17 @@ class EmbeddingEditsTest {
         List<String> rows = List.of("a red cube", "a blue sphere");
         Rerank.Result best = rerank.sample(rows, 3, FEW_STEPS, new SeededNoise(backend, 2), e -> {});
 
-        // the same draws without choosing: all 3 candidates of each row
-        Rerank.Result all = rerank.sample(List.of("a red cube", "a red cube", "a red cube", "a blue sphere", "a blue sphere", "a blue sphere"),
+        // the same draws without choosing: all 3 candidates of each row, candidate-major
+        Rerank.Result all = rerank.sample(List.of("a red cube", "a blue sphere", "a red cube", "a blue sphere", "a red cube", "a blue sphere"),
                 1, FEW_STEPS, new SeededNoise(backend, 2), e -> {});
         Tensor txt = backend.download(prompts.encode(rows).text().txtFeat());
         for (int r = 0; r < 2; r++) {
             double[] cos = new double[3];
-            for (int j = 0; j < 3; j++) cos[j] = ClipSimilarity.cosine(all.embeddings().slice(0, r * 3 + j, r * 3 + j + 1), txt.slice(0, r, r + 1))[0][0];
+            for (int j = 0; j < 3; j++) cos[j] = ClipSimilarity.cosine(all.embeddings().slice(0, j * 2 + r, j * 2 + r + 1), txt.slice(0, r, r + 1))[0][0];
             int argmax = cos[0] >= cos[1] && cos[0] >= cos[2] ? 0 : cos[1] >= cos[2] ? 1 : 2;
             assertEquals(argmax, best.chosen()[r]);
             assertEquals(cos[argmax], best.similarity()[r], 1e-5);
-            assertEquals(0.0, relL2(all.embeddings().select(0, r * 3 + argmax), best.embeddings().select(0, r)), SAME);
+            assertEquals(0.0, relL2(all.embeddings().select(0, argmax * 2 + r), best.embeddings().select(0, r)), SAME);
         }
     }
 }

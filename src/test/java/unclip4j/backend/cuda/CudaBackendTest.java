@@ -340,7 +340,8 @@ class CudaBackendTest {
             int[] want = Philox.block((int) blk, (int) (blk >>> 32), 0, 0, (int) seed, (int) (seed >>> 32));
             for (int lane = 0; lane < 4; lane++) assertEquals(want[lane], (int) words.getLong(i, lane), "block " + blk + " lane " + lane);
         }
-        for (long offset : new long[] {0, 1, 3, 4, 1_000_001}) {
+        // offsets past 2^32 blocks too: SeededNoise starts the decoder's and SR's streams at 2^40 and 2^41
+        for (long offset : new long[] {0, 1, 3, 4, 1_000_001, (1L << 40) + 1, (2L << 40) + 3}) {
             assertArrayEquals(REF.randn(seed, offset, 3, 333).toFloatArray(), gpu.download(gpu.randn(seed, offset, 3, 333)).toFloatArray(),
                     "offset " + offset);
         }

@@ -1,0 +1,87 @@
+package unclip4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static unclip4j.cli.CliRunner.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import unclip4j.checkpoint.SafetensorsFile;
+import unclip4j.tensor.Tensor;
+import unclip4j.testing.Fixtures;
+
+/**
+ * Seeds on the embedded model: picture i of a run seeded with S is, bit for bit, the one-picture run
+ * seeded with S + i (so a picture picked from a batch can be redrawn alone), and the stages run apart
+ * with one seed draw what generate draws. Bit for bit because the CPU backend's arithmetic for one
+ * sample does not depend on the batch (Sgemm, ConvAlgorithm.AUTO).
+ */
+class PictureSeedsTest {
+    private static final List<String> FEW_STEPS = List.of("--prior-steps", "3", "--decoder-steps", "3");
+
+    @TempDir
+    Path tmp;
+
+    private String path(String name) {
+        return tmp.resolve(name).toString();
+    }
+
+    private void ok(String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        if (!args[0].equals("prior")) all.addAll(FEW_STEPS);
+        CliRunner.Result r = run(all.toArray(String[]::new));
+        assertEquals(0, r.code(), String.join(" ", all) + ": " + r.err());
+    }
+
+    private Tensor pictures(String file) {
+        return SafetensorsFile.open(tmp.resolve(file)).get("image");
+    }
+
+    private void assertPicture(Tensor batch, int i, Tensor alone) {
+        assertArrayEquals(alone.select(0, 0).toFloatArray(), batch.select(0, i).toFloatArray(), "picture " + i);
+    }
+
+    @Test
+    void generatePicturesAreTheirSeedsAlone() throws Exception {
+        // two prompts × batch 2: pictures 0, 1 of "a red cube", 2, 3 of "a blue sphere", seeds 5 … 8
+        ok("generate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--batch", "2", "--seed", "5",
+                "--save-tensor", path("batch.safetensors"), "--out", path("batch.png"));
+        ok("generate", "--prompt", "a red cube", "--seed", "6", "--save-tensor", path("1.safetensors"), "--out", path("1.png"));
+        ok("generate", "--prompt", "a blue sphere", "--seed", "8", "--save-tensor", path("3.safetensors"), "--out", path("3.png"));
+        Tensor batch = pictures("batch.safetensors");
+        assertPicture(batch, 1, pictures("1.safetensors"));
+        assertPicture(batch, 3, pictures("3.safetensors"));
+        // the manifest names each picture's seed
+        assertEquals("[5,6,7,8]", new ObjectMapper().readTree(tmp.resolve("batch.json").toFile()).at("/noise/picture_seeds").toString());
+    }
+
+    @Test
+    void rerankedPicturesAreTheirSeedsAlone() {
+        ok("generate", "--prompt", "a red cube", "--batch", "2", "--rerank", "3", "--seed", "11",
+                "--save-tensor", path("batch.safetensors"), "--out", path("batch.png"));
+        ok("generate", "--prompt", "a red cube", "--rerank", "3", "--seed", "12", "--save-tensor", path("1.safetensors"), "--out", path("1.png"));
+        assertPicture(pictures("batch.safetensors"), 1, pictures("1.safetensors"));
+    }
+
+    @Test
+    void variationsAreTheirSeedsAlone() {
+        String input = Fixtures.file("input.png").toString();
+        ok("vary", "--image", input, "--batch", "3", "--seed", "20", "--save-tensor", path("batch.safetensors"), "--out", path("batch.png"));
+        ok("vary", "--image", input, "--seed", "22", "--save-tensor", path("2.safetensors"), "--out", path("2.png"));
+        assertPicture(pictures("batch.safetensors"), 2, pictures("2.safetensors"));
+    }
+
+    @Test
+    void priorThenDecodeWithTheSeedDrawWhatGenerateDraws() {
+        ok("generate", "--prompt", "a red cube", "--batch", "2", "--seed", "30", "--save-tensor", path("g.safetensors"), "--out", path("g.png"));
+        ok("prior", "--prompt", "a red cube", "--batch", "2", "--steps", "3", "--seed", "30", "--out", path("e.safetensors"));
+        ok("decode", "--embedding", path("e.safetensors"), "--prompt", "a red cube", "--seed", "30",
+                "--save-tensor", path("d.safetensors"), "--out", path("d.png"));
+        assertArrayEquals(pictures("g.safetensors").toFloatArray(), pictures("d.safetensors").toFloatArray());
+    }
+}
