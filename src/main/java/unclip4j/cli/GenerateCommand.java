@@ -24,8 +24,12 @@ import unclip4j.tensor.Tensor;
         description = {"Text to image: CLIP text encoder -> prior -> 64 px decoder -> super-resolution to 256 px (Karlo's T2ISampler).",
                 "Without --model it runs the embedded tiny random test model (weights/tiny)."})
 public final class GenerateCommand extends PictureCommand {
-    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The prompt; repeat for several (one grid row each).")
-    List<String> prompts;
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "The prompt; repeat for several (one grid row each).")
+    List<String> prompts = new ArrayList<>();
+
+    @Option(names = "--prompt-file", paramLabel = "FILE",
+            description = "More prompts, one per line (UTF-8; blank lines skipped), after any --prompt: e.g. a caption set to evaluate.")
+    Path promptFile;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Pictures per prompt (one grid column each). Default: ${DEFAULT-VALUE}.")
     int batch;
@@ -33,6 +37,11 @@ public final class GenerateCommand extends PictureCommand {
     @Option(names = "--rerank", paramLabel = "K", defaultValue = "1",
             description = "Draw K prior samples per picture and keep the one closest (CLIP cosine) to the prompt's text embedding. Default: ${DEFAULT-VALUE} (no reranking, as Karlo).")
     int rerank;
+
+    @Option(names = "--max-batch", paramLabel = "N",
+            description = "Draw at most N pictures at a time (memory for long prompt lists). The pictures are the same for any N: "
+                    + "each draws from its own seed. Default: all at once.")
+    Integer maxBatch;
 
     @Option(names = "--save-embedding", paramLabel = "FILE.safetensors",
             description = "Also write the CLIP image embeddings the prior sampled, image_embedding [N, D] in picture order, "
@@ -45,6 +54,18 @@ public final class GenerateCommand extends PictureCommand {
     void validate() {
         if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1 (it is the number of pictures per prompt), got " + batch);
         if (rerank < 1) throw new IllegalArgumentException("--rerank must be at least 1 (prior samples per picture), got " + rerank);
+        if (promptFile != null) prompts.addAll(PromptFile.read(promptFile));
+        if (prompts.isEmpty()) throw new IllegalArgumentException("give a prompt: --prompt TEXT or --prompt-file FILE");
+        if (maxBatch != null && maxBatch < 1) throw new IllegalArgumentException("--max-batch must be at least 1, got " + maxBatch);
+        if (batches() > 1 && !noise.seedsOnly()) {
+            throw new IllegalArgumentException("--noise and --save-noise hold the draws of one batch; drop --max-batch or raise it to "
+                    + pictureCount() + " (all pictures at once)");
+        }
+    }
+
+    /** How many batches the pictures are drawn in. */
+    private int batches() {
+        return maxBatch == null ? 1 : Math.ceilDiv(pictureCount(), maxBatch);
     }
 
     @Override
@@ -58,19 +79,32 @@ public final class GenerateCommand extends PictureCommand {
     }
 
     @Override
-    Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress) {
+    Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource draws, Progress progress) {
         List<String> rows = new ArrayList<>();
         for (String p : prompts) rows.addAll(Collections.nCopies(batch, p));
         PromptEncoder encoder = new PromptEncoder(backend, stages.clipText(), clipConfig(stages).contextLength());
         PriorDiffusionModel prior = stages.prior();
         TextToImage t2i = new TextToImage(backend, encoder, prior, stages.decoder(), stages.superRes());
         progress.mark();
-        TextToImage.Result r = t2i.run(rows, rerank, s, noise, steps);
-        embedding = r.imageEmbedding();
-        trace.priorReference(r.text().text().txtFeat(), prior::denormalize);
+        int size = Math.ceilDiv(rows.size(), batches());
+        List<Tensor> images = new ArrayList<>(), embeddings = new ArrayList<>();
+        for (int first = 0; first < rows.size(); first += size) {
+            List<String> part = rows.subList(first, Math.min(rows.size(), first + size));
+            if (batches() > 1) spec.commandLine().getOut().printf("pictures %d-%d of %d%n", first + 1, first + part.size(), rows.size());
+            // the trace follows the first picture, so only the first batch reports to it
+            TextToImage.Result r = t2i.run(part, rerank, s, batches() > 1 ? noise.openPart(backend, first, part.size()) : draws,
+                    first == 0 ? steps : progress);
+            if (first == 0) trace.priorReference(r.text().text().txtFeat(), prior::denormalize);
+            images.add(backend.download(r.image()));
+            embeddings.add(r.imageEmbedding());
+        }
+        embedding = concatRows(embeddings);
         trace.caption("prior", rows.getFirst());
         trace.caption("decoder", rows.getFirst());
-        return new Pictures(r.image(), batch, RunManifest.map("prompts", prompts, "batch", batch, "rerank", rerank));
+        Map<String, Object> facts = RunManifest.map("prompts", prompts, "batch", batch, "rerank", rerank);
+        if (promptFile != null) facts.put("prompt_file", promptFile.toAbsolutePath().normalize().toString());
+        if (batches() > 1) facts.put("max_batch", maxBatch);
+        return new Pictures(concatRows(images), batch, facts);
     }
 
     @Override

@@ -115,6 +115,6 @@ public final class InterpolateCommand extends PictureCommand {
                 : !images.isEmpty() ? images.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList()
                 : IntStream.range(0, embeddingFiles.size()).mapToObj(i -> RunManifest.map("path", embeddingFiles.get(i).toAbsolutePath().normalize().toString(),
                         "sha256", RunManifest.sha256(embeddingFiles.get(i)), "tensor", embeddingRows.get(i).tensor())).toList();
-        return new Pictures(stack(pics), frames, RunManifest.map(kind, endpoints, "frames", frames, "fractions", Interpolation.fractions(frames)));
+        return new Pictures(concatRows(pics), frames, RunManifest.map(kind, endpoints, "frames", frames, "fractions", Interpolation.fractions(frames)));
     }
 }

@@ -42,6 +42,20 @@ public final class NoiseOptions {
         return recording;
     }
 
+    /**
+     * Seeded noise for pictures [first, first + count) of a run that draws them apart from the others
+     * (in several batches): they draw what they would draw in one batch.
+     */
+    NoiseSource openPart(Backend backend, int first, int count) {
+        if (!seedsOnly()) throw new IllegalStateException("--noise and --save-noise hold one batch's draws");
+        return new SeededNoise(backend, seed() + first, count);
+    }
+
+    /** Whether the draws come from --seed alone (no replayed or recorded file), so pictures can be drawn in parts. */
+    boolean seedsOnly() {
+        return noise == null && saveNoise == null;
+    }
+
     /** With --noise, fails unless the file holds the draws a stage will ask for (see {@link ReplayNoise#requireDraws}); call after open. */
     public void requireDraws(String stage, int count, long... shape) {
         if (replay != null) replay.requireDraws(stage, count, shape);

@@ -18,11 +18,14 @@ import unclip4j.tensor.Tensor;
  * raw tensor, and the run manifest beside them ({@code out.png} → {@code out.json}).
  */
 public final class OutputOptions {
+    /** A grid is for looking at: 16 × 16 pictures of 256 px are already 4096 px square. */
+    static final int MAX_GRID_PICTURES = 256;
+
     @Option(names = "--out", paramLabel = "FILE.png", description = "PNG to write: one picture, or a grid of all of them (see --grid).")
     Path out;
 
     @Option(names = "--grid", paramLabel = "true|false", arity = "1", defaultValue = "true",
-            description = "Several pictures as one grid PNG (true) or as numbered files out-0.png, out-1.png, ... (false). Default: ${DEFAULT-VALUE}.")
+            description = "Several pictures as one grid PNG (true; at most " + MAX_GRID_PICTURES + ") or as numbered files out-0.png, out-1.png, ... (false). Default: ${DEFAULT-VALUE}.")
     boolean grid;
 
     @Option(names = "--save-tensor", paramLabel = "FILE.safetensors",
@@ -41,6 +44,10 @@ public final class OutputOptions {
         if (out == null && saveTensor == null) throw new IllegalArgumentException("nothing to write: give --out FILE.png and/or --save-tensor FILE.safetensors");
         if (out != null && !out.getFileName().toString().toLowerCase().endsWith(".png")) {
             throw new IllegalArgumentException("--out " + out + ": must name a .png file");
+        }
+        if (out != null && grid && pictures > MAX_GRID_PICTURES) {
+            throw new IllegalArgumentException(pictures + " pictures make too large a grid (at most " + MAX_GRID_PICTURES
+                    + "); write them as numbered files with --grid false");
         }
         List<Path> all = new ArrayList<>(pngs(pictures));
         if (saveTensor != null) all.add(saveTensor);

@@ -1,6 +1,7 @@
 package unclip4j.cli;
 
 import java.io.PrintWriter;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import unclip4j.diffusion.NoiseSource;
 import unclip4j.diffusion.StepListener;
 import unclip4j.pipeline.SamplingSettings;
 import unclip4j.pipeline.StageLoader;
+import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 
 /**
@@ -155,12 +157,17 @@ abstract class PictureCommand implements Callable<Integer> {
         return stages.source().clip().config();
     }
 
-    /** Host images {@code [1, 3, H, W]} (or {@code [3, H, W]}) stacked into {@code [N, 3, H, W]}. */
-    static Tensor stack(List<Tensor> images) {
-        long[] shape = images.getFirst().shape();
-        int h = (int) shape[shape.length - 2], w = (int) shape[shape.length - 1];
-        float[] all = new float[images.size() * 3 * h * w];
-        for (int i = 0; i < images.size(); i++) System.arraycopy(images.get(i).toFloatArray(), 0, all, i * 3 * h * w, 3 * h * w);
-        return Tensor.of(all, images.size(), 3, h, w);
+    /** Host F32 tensors {@code [n_i, ...]} with the same trailing shape, one after the other: {@code [Σ n_i, ...]}. */
+    static Tensor concatRows(List<Tensor> parts) {
+        long[] shape = parts.getFirst().shape().clone();
+        shape[0] = parts.stream().mapToLong(t -> t.dim(0)).sum();
+        Tensor all = Tensor.zeros(DType.F32, shape);
+        long at = 0;
+        for (Tensor t : parts) {
+            if (t.dtype() != DType.F32) throw new IllegalStateException("concatRows takes F32 tensors, got " + t.dtype());
+            MemorySegment.copy(t.contiguous().segment(), 0, all.segment(), at, t.byteSize());
+            at += t.byteSize();
+        }
+        return all;
     }
 }

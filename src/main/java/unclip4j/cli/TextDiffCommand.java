@@ -71,7 +71,7 @@ public final class TextDiffCommand extends PictureCommand {
         TextDiff diff = new TextDiff(backend, encoder, new FrameDecoder(backend, encoder, stages.decoder(), stages.superRes()));
         progress.mark();
         List<FrameDecoder.Frame> frames = diff.run(z, from, to, amounts, s, noise, steps);
-        return new Pictures(stack(frames.stream().map(f -> f.decoded().image()).toList()), amounts.length,
+        return new Pictures(concatRows(frames.stream().map(f -> f.decoded().image()).toList()), amounts.length,
                 RunManifest.map("image", image.toAbsolutePath().normalize().toString(), "image_sha256", RunManifest.sha256(image),
                         "from", from, "to", to, "amounts", amounts));
     }

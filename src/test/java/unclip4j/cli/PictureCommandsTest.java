@@ -244,4 +244,21 @@ class PictureCommandsTest {
         assertUserError("e.safetensors would be written twice", "generate", "--prompt", "x", "--save-tensor", path("e.safetensors"),
                 "--save-embedding", path("e.safetensors"));
     }
+
+    @Test
+    void badPromptFilesAndBatchLimitsAreOneLineAndExitTwo() throws Exception {
+        Files.writeString(tmp.resolve("blank.txt"), "\n  \n");
+        Files.write(tmp.resolve("latin1.txt"), new byte[] {'c', 'a', 'f', (byte) 0xE9, '\n'});
+        Files.createDirectory(tmp.resolve("dir"));
+        assertUserError("give a prompt: --prompt TEXT or --prompt-file FILE", "generate", "--out", path("o.png"));
+        assertUserError("blank.txt holds no prompt", "generate", "--prompt-file", path("blank.txt"), "--out", path("o.png"));
+        assertUserError("latin1.txt is not UTF-8 text", "generate", "--prompt-file", path("latin1.txt"), "--out", path("o.png"));
+        assertUserError("missing.txt does not exist", "generate", "--prompt-file", path("missing.txt"), "--out", path("o.png"));
+        assertUserError("is a directory", "generate", "--prompt-file", path("dir"), "--out", path("o.png"));
+        assertUserError("300 pictures make too large a grid (at most 256); write them as numbered files with --grid false",
+                "generate", "--prompt", "x", "--batch", "300", "--out", path("o.png"));
+        assertUserError("--max-batch must be at least 1, got 0", "generate", "--prompt", "x", "--max-batch", "0", "--out", path("o.png"));
+        assertUserError("hold the draws of one batch; drop --max-batch or raise it to 2", "generate", "--prompt", "x", "--batch", "2",
+                "--max-batch", "1", "--save-noise", path("n.safetensors"), "--out", path("o.png"));
+    }
 }

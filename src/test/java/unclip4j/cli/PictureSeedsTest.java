@@ -2,9 +2,12 @@ package unclip4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static unclip4j.cli.CliRunner.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +45,10 @@ class PictureSeedsTest {
         return SafetensorsFile.open(tmp.resolve(file)).get("image");
     }
 
+    private JsonNode manifest(String name) throws Exception {
+        return new ObjectMapper().readTree(tmp.resolve(name).toFile());
+    }
+
     private void assertPicture(Tensor batch, int i, Tensor alone) {
         assertArrayEquals(alone.select(0, 0).toFloatArray(), batch.select(0, i).toFloatArray(), "picture " + i);
     }
@@ -57,7 +64,7 @@ class PictureSeedsTest {
         assertPicture(batch, 1, pictures("1.safetensors"));
         assertPicture(batch, 3, pictures("3.safetensors"));
         // the manifest names each picture's seed
-        assertEquals("[5,6,7,8]", new ObjectMapper().readTree(tmp.resolve("batch.json").toFile()).at("/noise/picture_seeds").toString());
+        assertEquals("[5,6,7,8]", manifest("batch.json").at("/noise/picture_seeds").toString());
     }
 
     @Test
@@ -74,6 +81,28 @@ class PictureSeedsTest {
         ok("vary", "--image", input, "--batch", "3", "--seed", "20", "--save-tensor", path("batch.safetensors"), "--out", path("batch.png"));
         ok("vary", "--image", input, "--seed", "22", "--save-tensor", path("2.safetensors"), "--out", path("2.png"));
         assertPicture(pictures("batch.safetensors"), 2, pictures("2.safetensors"));
+    }
+
+    @Test
+    void picturesDrawnInSeveralBatchesAreTheSame() throws Exception {
+        Files.writeString(tmp.resolve("prompts.txt"), "a red cube\n\n  a blue sphere \r\n");
+        ok("generate", "--prompt", "a green cone", "--prompt-file", path("prompts.txt"), "--batch", "2", "--rerank", "2", "--seed", "3",
+                "--save-tensor", path("all.safetensors"), "--save-embedding", path("all-emb.safetensors"), "--out", path("all.png"));
+        // 6 pictures in batches of 4 and 2, and one at a time
+        for (String n : List.of("4", "1")) {
+            ok("generate", "--prompt", "a green cone", "--prompt", "a red cube", "--prompt", "a blue sphere", "--batch", "2", "--rerank", "2",
+                    "--seed", "3", "--max-batch", n, "--save-tensor", path(n + ".safetensors"), "--save-embedding", path(n + "-emb.safetensors"),
+                    "--out", path(n + ".png"));
+            assertArrayEquals(pictures("all.safetensors").toFloatArray(), pictures(n + ".safetensors").toFloatArray(), "--max-batch " + n);
+            assertArrayEquals(SafetensorsFile.open(tmp.resolve("all-emb.safetensors")).get("image_embedding").toFloatArray(),
+                    SafetensorsFile.open(tmp.resolve(n + "-emb.safetensors")).get("image_embedding").toFloatArray());
+        }
+        JsonNode all = manifest("all.json"), parts = manifest("4.json");
+        assertEquals("[\"a green cone\",\"a red cube\",\"a blue sphere\"]", all.at("/prompts").toString());
+        assertTrue(all.at("/prompt_file").asText().endsWith("prompts.txt"));
+        assertTrue(all.at("/max_batch").isMissingNode());
+        assertEquals(4, parts.at("/max_batch").asInt());
+        assertEquals(all.at("/noise"), parts.at("/noise"));
     }
 
     @Test
