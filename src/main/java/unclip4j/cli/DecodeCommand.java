@@ -3,6 +3,7 @@ package unclip4j.cli;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,6 +34,9 @@ public final class DecodeCommand extends PictureCommand {
             description = "The decoder's caption: once for every row, or once per row in order. Default: the empty caption (as vary).")
     List<String> prompts;
 
+    @Mixin
+    MaxBatchOption maxBatch;
+
     private Tensor embeddings;
     private String tensorRead;
 
@@ -46,6 +50,7 @@ public final class DecodeCommand extends PictureCommand {
             throw new IllegalArgumentException("--prompt given " + prompts.size() + " times for " + rows
                     + " embeddings: give it once for all of them, or once per row");
         }
+        maxBatch.check(rows, noise);
     }
 
     @Override
@@ -59,26 +64,30 @@ public final class DecodeCommand extends PictureCommand {
     }
 
     @Override
-    Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress) {
+    Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource draws, Progress progress) {
         int rows = embeddings.dim(0);
         EmbeddingFile.requireWidth(embedding, embeddings, stages.source().decoder().config().clipDim(), "this decoder");
         PromptEncoder encoder = new PromptEncoder(backend, stages.clipText(), clipConfig(stages).contextLength());
         ImageDecoder decoder = new ImageDecoder(backend, stages.decoder(), stages.superRes());
-        progress.mark();
-        PromptEncoder.Encoded text;
-        try (var stage = Profiler.stage("clip-text")) {
-            // as generate: the captions, then "" for the unguided half; as vary: "" for both halves
-            text = prompts == null ? encoder.encode(Collections.nCopies(2 * rows, "")) : encoder.encodeGuided(captions(rows));
-        }
         if (prompts != null) {
-            PromptTruncation.warn(spec.commandLine().getErr(), prompts, text.tokens());
+            PromptTruncation.warn(spec.commandLine().getErr(), prompts, clipConfig(stages).contextLength());
             trace.caption("decoder", prompts.getFirst());
         }
-        ImageDecoder.Decoded d = decoder.decode(backend.upload(embeddings), text.text(), s, noise, steps);
+        progress.mark();
+        List<Tensor> images = inBatches(maxBatch, rows, backend, draws, progress, (first, count, noise, listener) -> {
+            PromptEncoder.Encoded text;
+            try (var stage = Profiler.stage("clip-text")) {
+                // as generate: the captions, then "" for the unguided half; as vary: "" for both halves
+                text = prompts == null ? encoder.encode(Collections.nCopies(2 * count, "")) : encoder.encodeGuided(captions(rows).subList(first, first + count));
+            }
+            Tensor part = backend.upload(embeddings.slice(0, first, first + count).contiguous());
+            return backend.download(decoder.decode(part, text.text(), s, noise, listener).image());
+        });
+        Map<String, Object> facts = RunManifest.map("embedding", embedding.toAbsolutePath().normalize().toString(),
+                "embedding_sha256", RunManifest.sha256(embedding), "tensor", tensorRead, "prompts", prompts == null ? List.of() : prompts);
+        maxBatch.addTo(facts, rows);
         // rows have no structure of their own (unlike generate's prompts × batch): a near-square grid
-        return new Pictures(d.image(), (int) Math.ceil(Math.sqrt(rows)), RunManifest.map("embedding", embedding.toAbsolutePath().normalize().toString(),
-                "embedding_sha256", RunManifest.sha256(embedding), "tensor", tensorRead,
-                "prompts", prompts == null ? List.of() : prompts));
+        return new Pictures(concatRows(images), (int) Math.ceil(Math.sqrt(rows)), facts);
     }
 
     /** One caption per row. */

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ModelDirectory.Part;
@@ -38,10 +39,8 @@ public final class GenerateCommand extends PictureCommand {
             description = "Draw K prior samples per picture and keep the one closest (CLIP cosine) to the prompt's text embedding. Default: ${DEFAULT-VALUE} (no reranking, as Karlo).")
     int rerank;
 
-    @Option(names = "--max-batch", paramLabel = "N",
-            description = "Draw at most N pictures at a time (memory for long prompt lists). The pictures are the same for any N: "
-                    + "each draws from its own seed. Default: all at once.")
-    Integer maxBatch;
+    @Mixin
+    MaxBatchOption maxBatch;
 
     @Option(names = "--save-embedding", paramLabel = "FILE.safetensors",
             description = "Also write the CLIP image embeddings the prior sampled, image_embedding [N, D] in picture order, "
@@ -56,16 +55,7 @@ public final class GenerateCommand extends PictureCommand {
         if (rerank < 1) throw new IllegalArgumentException("--rerank must be at least 1 (prior samples per picture), got " + rerank);
         if (promptFile != null) prompts.addAll(PromptFile.read(promptFile));
         if (prompts.isEmpty()) throw new IllegalArgumentException("give a prompt: --prompt TEXT or --prompt-file FILE");
-        if (maxBatch != null && maxBatch < 1) throw new IllegalArgumentException("--max-batch must be at least 1, got " + maxBatch);
-        if (batches() > 1 && !noise.seedsOnly()) {
-            throw new IllegalArgumentException("--noise and --save-noise hold the draws of one batch; drop --max-batch or raise it to "
-                    + pictureCount() + " (all pictures at once)");
-        }
-    }
-
-    /** How many batches the pictures are drawn in. */
-    private int batches() {
-        return maxBatch == null ? 1 : Math.ceilDiv(pictureCount(), maxBatch);
+        maxBatch.check(pictureCount(), noise);
     }
 
     @Override
@@ -83,29 +73,27 @@ public final class GenerateCommand extends PictureCommand {
         List<String> rows = new ArrayList<>();
         for (String p : prompts) rows.addAll(Collections.nCopies(batch, p));
         PromptEncoder encoder = new PromptEncoder(backend, stages.clipText(), clipConfig(stages).contextLength());
+        PromptTruncation.warn(spec.commandLine().getErr(), prompts, clipConfig(stages).contextLength());
         PriorDiffusionModel prior = stages.prior();
         TextToImage t2i = new TextToImage(backend, encoder, prior, stages.decoder(), stages.superRes());
         progress.mark();
-        int size = Math.ceilDiv(rows.size(), batches());
-        List<Tensor> images = new ArrayList<>(), embeddings = new ArrayList<>();
-        for (int first = 0; first < rows.size(); first += size) {
-            List<String> part = rows.subList(first, Math.min(rows.size(), first + size));
-            if (batches() > 1) spec.commandLine().getOut().printf("pictures %d-%d of %d%n", first + 1, first + part.size(), rows.size());
-            // the trace follows the first picture, so only the first batch reports to it
-            TextToImage.Result r = t2i.run(part, rerank, s, batches() > 1 ? noise.openPart(backend, first, part.size()) : draws,
-                    first == 0 ? steps : progress);
+        // each batch keeps only its host pictures and embeddings, so device memory is one batch's
+        List<Drawn> results = inBatches(maxBatch, rows.size(), backend, draws, progress, (first, count, noise, listener) -> {
+            TextToImage.Result r = t2i.run(rows.subList(first, first + count), rerank, s, noise, listener);
             if (first == 0) trace.priorReference(r.text().text().txtFeat(), prior::denormalize);
-            images.add(backend.download(r.image()));
-            embeddings.add(r.imageEmbedding());
-        }
-        embedding = concatRows(embeddings);
+            return new Drawn(backend.download(r.image()), r.imageEmbedding());
+        });
+        embedding = concatRows(results.stream().map(Drawn::embedding).toList());
         trace.caption("prior", rows.getFirst());
         trace.caption("decoder", rows.getFirst());
         Map<String, Object> facts = RunManifest.map("prompts", prompts, "batch", batch, "rerank", rerank);
         if (promptFile != null) facts.put("prompt_file", promptFile.toAbsolutePath().normalize().toString());
-        if (batches() > 1) facts.put("max_batch", maxBatch);
-        return new Pictures(concatRows(images), batch, facts);
+        maxBatch.addTo(facts, rows.size());
+        return new Pictures(concatRows(results.stream().map(Drawn::image).toList()), batch, facts);
     }
+
+    /** What a batch leaves on the host: its pictures and the prior's embeddings. */
+    private record Drawn(Tensor image, Tensor embedding) {}
 
     @Override
     List<Path> extraOutputs() {

@@ -152,6 +152,30 @@ abstract class PictureCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Draws pictures [first, first + count) of the run with the given noise, reporting steps to listener. */
+    @FunctionalInterface
+    interface BatchDraw<R> {
+        R draw(int first, int count, NoiseSource noise, StepListener listener);
+    }
+
+    /**
+     * Draws the run's pictures in the batches {@code --max-batch} asks for, each batch with the seeded
+     * noise of its own pictures; with one batch, with the run's noise source. Only the first batch
+     * reports to the trace, which follows the first picture.
+     */
+    <R> List<R> inBatches(MaxBatchOption max, int pictures, Backend backend, NoiseSource whole, Progress progress, BatchDraw<R> draw) {
+        int batches = max.batches(pictures);
+        if (batches == 1) return List.of(draw.draw(0, pictures, whole, steps));
+        int size = Math.ceilDiv(pictures, batches);
+        List<R> results = new ArrayList<>();
+        for (int first = 0; first < pictures; first += size) {
+            int count = Math.min(size, pictures - first);
+            spec.commandLine().getOut().printf("pictures %d-%d of %d%n", first + 1, first + count, pictures);
+            results.add(draw.draw(first, count, noise.openPart(backend, first, count), first == 0 ? steps : progress));
+        }
+        return results;
+    }
+
     /** The CLIP context length and image resolution come from the model's CLIP config. */
     static ClipConfig clipConfig(StageLoader stages) {
         return stages.source().clip().config();

@@ -2,6 +2,7 @@ package unclip4j.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import unclip4j.model.clip.ClipTokenizer;
 import unclip4j.model.clip.TokenizedBatch;
 
 /** Karlo cuts long prompts silently (first tokens, then EOT in the last slot); the CLI says so, per prompt. */
@@ -9,6 +10,11 @@ final class PromptTruncation {
     private static final int EXCERPT = 40;
 
     private PromptTruncation() {}
+
+    /** One warning line for each prompt that CLIP's context of the given length truncates (tokenizing only). */
+    static void warn(PrintWriter err, List<String> prompts, int contextLength) {
+        warn(err, prompts, ClipTokenizer.get().paddedTokensAndMask(prompts, contextLength));
+    }
 
     /** One warning line for each prompt whose token row (row i of tokens for prompt i) was truncated. */
     static void warn(PrintWriter err, List<String> prompts, TokenizedBatch tokens) {

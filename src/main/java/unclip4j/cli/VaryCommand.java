@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ModelDirectory.Part;
@@ -17,6 +19,7 @@ import unclip4j.pipeline.ImageVariation;
 import unclip4j.pipeline.PromptEncoder;
 import unclip4j.pipeline.SamplingSettings;
 import unclip4j.pipeline.StageLoader;
+import unclip4j.tensor.Tensor;
 
 /** {@code unclip4j vary --image FILE --out FILE.png}: image variations. */
 @Command(name = "vary", mixinStandardHelpOptions = true, sortOptions = false,
@@ -29,11 +32,15 @@ public final class VaryCommand extends PictureCommand {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Number of variations. Default: ${DEFAULT-VALUE}.")
     int batch;
 
+    @Mixin
+    MaxBatchOption maxBatch;
+
     private RgbImage picture;
 
     @Override
     void validate() {
         if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1 (it is the number of variations), got " + batch);
+        maxBatch.check(batch, noise);
         picture = read(image);
     }
 
@@ -48,14 +55,17 @@ public final class VaryCommand extends PictureCommand {
     }
 
     @Override
-    Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress) {
+    Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource draws, Progress progress) {
         ClipConfig clip = clipConfig(stages);
         ImageVariation i2i = new ImageVariation(backend, new PromptEncoder(backend, stages.clipText(), clip.contextLength()), stages.clipImage(),
                 ClipImageTransform.karlo(clip.imageResolution()), stages.decoder(), stages.superRes());
         progress.mark();
-        ImageVariation.Result r = i2i.run(picture, batch, s, noise, steps);
-        return new Pictures(r.decoded().image(), batch, RunManifest.map("image", image.toAbsolutePath().normalize().toString(),
-                "image_sha256", RunManifest.sha256(image), "batch", batch));
+        List<Tensor> images = inBatches(maxBatch, batch, backend, draws, progress,
+                (first, count, noise, listener) -> backend.download(i2i.run(picture, count, s, noise, listener).decoded().image()));
+        Map<String, Object> facts = RunManifest.map("image", image.toAbsolutePath().normalize().toString(),
+                "image_sha256", RunManifest.sha256(image), "batch", batch);
+        maxBatch.addTo(facts, batch);
+        return new Pictures(concatRows(images), batch, facts);
     }
 
     /** Reads a picture, failing with a one-line message. */

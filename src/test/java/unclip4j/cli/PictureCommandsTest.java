@@ -246,6 +246,16 @@ class PictureCommandsTest {
     }
 
     @Test
+    void promptsTooLongForClipAreWarnedAboutOnce() throws Exception {
+        String longPrompt = "a very long caption ".repeat(30);
+        CliRunner.Result r = run("generate", "--prompt", "a red cube", "--prompt", longPrompt, "--batch", "2", "--max-batch", "1",
+                "--prior-steps", "2", "--decoder-steps", "2", "--out", path("long.png"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith("warning: prompt 1 (\"a very long caption")).count(), r.err());
+        assertFalse(r.err().contains("prompt 0"), r.err());
+    }
+
+    @Test
     void badPromptFilesAndBatchLimitsAreOneLineAndExitTwo() throws Exception {
         Files.writeString(tmp.resolve("blank.txt"), "\n  \n");
         Files.write(tmp.resolve("latin1.txt"), new byte[] {'c', 'a', 'f', (byte) 0xE9, '\n'});

@@ -106,6 +106,34 @@ class PictureSeedsTest {
     }
 
     @Test
+    void variationsAndDecodesDrawnInSeveralBatchesAreTheSame() {
+        String input = Fixtures.file("input.png").toString();
+        ok("vary", "--image", input, "--batch", "3", "--seed", "8", "--save-tensor", path("v.safetensors"), "--out", path("v.png"));
+        ok("vary", "--image", input, "--batch", "3", "--seed", "8", "--max-batch", "2", "--save-tensor", path("v2.safetensors"), "--out", path("v2.png"));
+        assertArrayEquals(pictures("v.safetensors").toFloatArray(), pictures("v2.safetensors").toFloatArray());
+
+        ok("generate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--prompt", "a green cone", "--seed", "2",
+                "--save-embedding", path("e.safetensors"), "--out", path("g.png"));
+        List<String> decode = List.of("decode", "--embedding", path("e.safetensors"), "--prompt", "a red cube", "--prompt", "a blue sphere",
+                "--prompt", "a green cone", "--seed", "2");
+        List<String> whole = new ArrayList<>(decode), apart = new ArrayList<>(decode);
+        whole.addAll(List.of("--save-tensor", path("d.safetensors"), "--out", path("d.png")));
+        apart.addAll(List.of("--max-batch", "1", "--save-tensor", path("d1.safetensors"), "--out", path("d1.png")));
+        ok(whole.toArray(String[]::new));
+        ok(apart.toArray(String[]::new));
+        assertArrayEquals(pictures("d.safetensors").toFloatArray(), pictures("d1.safetensors").toFloatArray());
+        // and decode, as the second half of generate, draws generate's pictures
+        assertArrayEquals(pictures("d.safetensors").toFloatArray(), generated("a red cube", "a blue sphere", "a green cone"));
+    }
+
+    private float[] generated(String... prompts) {
+        List<String> args = new ArrayList<>(List.of("generate", "--seed", "2", "--save-tensor", path("g3.safetensors"), "--out", path("g3.png")));
+        for (String p : prompts) args.addAll(List.of("--prompt", p));
+        ok(args.toArray(String[]::new));
+        return pictures("g3.safetensors").toFloatArray();
+    }
+
+    @Test
     void priorThenDecodeWithTheSeedDrawWhatGenerateDraws() {
         ok("generate", "--prompt", "a red cube", "--batch", "2", "--seed", "30", "--save-tensor", path("g.safetensors"), "--out", path("g.png"));
         ok("prior", "--prompt", "a red cube", "--batch", "2", "--steps", "3", "--seed", "30", "--out", path("e.safetensors"));

@@ -1,0 +1,35 @@
+package unclip4j.cli;
+
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --max-batch N}, for the commands whose pictures are independent (generate, vary, decode):
+ * draw at most N pictures at a time. Each picture draws from its own seed, and the CPU's arithmetic
+ * for one picture does not depend on the batch, so the pictures are the same for any N.
+ */
+public final class MaxBatchOption {
+    @Option(names = "--max-batch", paramLabel = "N",
+            description = "Draw at most N pictures at a time, to bound memory on long runs. The pictures are the same for any N "
+                    + "(each draws from its own seed). Default: all at once.")
+    Integer maxBatch;
+
+    /** Checks N and that the noise can be drawn in parts (recorded or replayed draws are one batch's). */
+    void check(int pictures, NoiseOptions noise) {
+        if (maxBatch != null && maxBatch < 1) throw new IllegalArgumentException("--max-batch must be at least 1, got " + maxBatch);
+        if (batches(pictures) > 1 && !noise.seedsOnly()) {
+            throw new IllegalArgumentException("--noise and --save-noise hold the draws of one batch; drop --max-batch or raise it to "
+                    + pictures + " (all pictures at once)");
+        }
+    }
+
+    /** How many batches the pictures are drawn in (of nearly equal size). */
+    int batches(int pictures) {
+        return maxBatch == null ? 1 : Math.ceilDiv(pictures, maxBatch);
+    }
+
+    /** Records the limit in the manifest when it split the run. */
+    void addTo(Map<String, Object> facts, int pictures) {
+        if (batches(pictures) > 1) facts.put("max_batch", maxBatch);
+    }
+}
