@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compiles kernels/*.cu with nvcc into classpath resources: one PTX per file for compute_80 (the
 # driver JIT-compiles it for any newer GPU) and cubins for sm_80, sm_86, sm_89 and sm_90 (loaded
-# directly when the GPU matches), plus manifest.txt naming the nvcc that built them.
+# directly when the GPU matches) with ptxas's resource report beside each (<module>.sm_XX.ptxas.txt),
+# plus manifest.txt naming the nvcc that built them.
 # Without nvcc it prints a note and exits 0: the CPU build must never need a CUDA toolkit; the CUDA
 # backend then reports "kernels were not built (no nvcc at build time)".
 # Usage: tools/build-kernels.sh [kernels-dir] [out-dir]   (defaults: kernels target/classes/kernels)
@@ -32,7 +33,7 @@ build_one() {
   name=$(basename "$cu" .cu)
   special=$(sed -n '1s|^// archs: *\([0-9a-z]*\)$|\1|p' "$cu")
   if [ -n "$special" ]; then ptx_arch=compute_$special; file_archs=${special%a}; fi
-  for f in "$out/$name.ptx" $(for a in $file_archs; do echo "$out/$name.sm_$a.cubin"; done); do
+  for f in "$out/$name.ptx" $(for a in $file_archs; do echo "$out/$name.sm_$a.cubin $out/$name.sm_$a.ptxas.txt"; done); do
     if [ ! -f "$f" ] || [ "$cu" -nt "$f" ] || [ "$0" -nt "$f" ]; then stale=1; fi
     for h in "$src"/*.cuh; do [ "$h" -nt "$f" ] && stale=1; done
   done
@@ -40,7 +41,12 @@ build_one() {
   echo "build-kernels: $name.cu"
   "$nvcc" "${flags[@]}" -ptx -arch=$ptx_arch -o "$out/$name.ptx" "$cu"
   for a in $file_archs; do
-    "$nvcc" "${flags[@]}" -cubin -arch=sm_${special:-$a} -o "$out/$name.sm_$a.cubin" "$cu"
+    # ptxas -v: registers, shared memory, stack and spills of every kernel, for `bench kernels --resources`
+    # (compile times dropped, so the report is the same on every build)
+    "$nvcc" "${flags[@]}" -cubin -arch=sm_${special:-$a} -Xptxas -v -o "$out/$name.sm_$a.cubin" "$cu" 2> "$out/$name.sm_$a.ptxas.tmp" \
+      || { cat "$out/$name.sm_$a.ptxas.tmp" >&2; rm -f "$out/$name.sm_$a.ptxas.tmp"; return 1; }
+    grep -v 'Compile time' "$out/$name.sm_$a.ptxas.tmp" > "$out/$name.sm_$a.ptxas.txt" || true
+    rm -f "$out/$name.sm_$a.ptxas.tmp"
   done
 }
 status=0

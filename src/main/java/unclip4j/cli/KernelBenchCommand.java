@@ -1,13 +1,16 @@
 package unclip4j.cli;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import unclip4j.backend.cuda.Cuda;
 import unclip4j.backend.cuda.CudaBackend;
+import unclip4j.backend.cuda.PtxModules;
 import unclip4j.kernel.KernelBench;
 import unclip4j.kernel.KernelCatalog;
+import unclip4j.kernel.KernelResources;
 import unclip4j.kernel.KernelVariant;
 import unclip4j.kernel.LaunchOverhead;
 
@@ -37,6 +40,14 @@ public final class KernelBenchCommand implements Callable<Integer> {
     @Option(names = "--list", description = "list every family and variant, then exit (no GPU needed)")
     boolean list;
 
+    @Option(names = "--resources", description = "print what ptxas reported for every variant (registers, shared memory, stack, spills) "
+            + "and the warps per SM its registers allow, then exit (no GPU needed)")
+    boolean resources;
+
+    @Option(names = "--arch", defaultValue = "sm_90", description = "with --resources: the cubin architecture, one of "
+            + "sm_80, sm_86, sm_89, sm_90 (default ${DEFAULT-VALUE}, the H100/H200)")
+    String arch;
+
     static final class Families implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
@@ -57,6 +68,10 @@ public final class KernelBenchCommand implements Callable<Integer> {
             }
             return 0;
         }
+        if (resources) {
+            printResources(op == null ? KernelCatalog.families() : List.of(op));
+            return 0;
+        }
         if (!Cuda.available()) {
             System.err.println("bench kernels: no GPU: " + Cuda.unavailableReason());
             return Cli.USAGE_ERROR;
@@ -68,10 +83,30 @@ public final class KernelBenchCommand implements Callable<Integer> {
                 LaunchOverhead.run(gpu, System.out);
                 return 0;
             }
-            for (String f : op == null ? KernelBench.FAMILIES : java.util.List.of(op)) {
+            for (String f : op == null ? KernelBench.FAMILIES : List.of(op)) {
                 ok &= KernelBench.run(gpu, f, variant, shape == null ? null : Arrays.copyOf(shape, shape.length), warmup, runs, System.out);
             }
         }
         return ok ? 0 : 1;
+    }
+
+    private void printResources(List<String> families) {
+        PtxModules.Manifest built = PtxModules.manifest();
+        if (built == null) throw new IllegalArgumentException("kernels were not built (no nvcc at build time): no ptxas report to show");
+        System.out.printf("ptxas resources, %s, built by %s. smem: static shared memory (a launch may add dynamic);%n", arch, built.nvcc());
+        System.out.println("warps/SM: the most its registers allow (shared memory, block size and block limits can cut it further)");
+        System.out.printf("%-19s %-18s %5s %8s %8s %14s %9s %9s%n", "family", "variant", "regs", "smem B", "stack B", "spill st/ld B", "barriers", "warps/SM");
+        for (String family : families) {
+            for (KernelVariant v : KernelCatalog.variants(family)) {
+                if (v.isLibrary()) continue;
+                KernelResources.Usage u = KernelResources.of(v.module(), arch).get(v.symbol());
+                if (u == null) {
+                    System.out.printf("%-19s %-18s (not built for %s)%n", family, v.id(), arch);
+                    continue;
+                }
+                System.out.printf("%-19s %-18s %5d %8d %8d %14s %9d %9d%n", family, v.id(), u.registers(), u.sharedBytes(), u.stackBytes(),
+                        u.spillStoreBytes() + "/" + u.spillLoadBytes(), u.barriers(), u.warpsByRegisters(arch));
+            }
+        }
     }
 }

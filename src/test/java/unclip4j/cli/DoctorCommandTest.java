@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import unclip4j.testing.Nvcc;
 import unclip4j.Main;
 import unclip4j.backend.cuda.Cuda;
 
@@ -49,6 +50,19 @@ class DoctorCommandTest {
         Run r = run("bench", "kernels", "--op", "gemm");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("no GPU: " + Cuda.unavailableReason()), r.err());
+    }
+
+    @Test
+    void benchKernelsShowsPtxasResourcesWithoutGpu() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Nvcc.present(),
+                "nvcc not installed: kernels and their ptxas reports are not built on this machine");
+        Run r = run("bench", "kernels", "--resources", "--op", "gemm", "--arch", "sm_80");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("gemm\\s+v3_regblock\\s+\\d+\\s+8192 .*")), r.out());
+        assertTrue(r.out().contains("v6_wgmma_f16       (not built for sm_80)"), r.out());
+        Run bad = run("bench", "kernels", "--resources", "--arch", "sm_75");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("unknown architecture 'sm_75'"), bad.err());
     }
 
     @Test

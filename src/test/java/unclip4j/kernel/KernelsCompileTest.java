@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import unclip4j.backend.cuda.PtxModules;
+import unclip4j.testing.Nvcc;
 
 /**
  * The CI guard that the kernels compile: when nvcc exists, the build ran tools/build-kernels.sh, so
@@ -24,18 +25,9 @@ import unclip4j.backend.cuda.PtxModules;
 class KernelsCompileTest {
     private static final Path KERNELS = Path.of("kernels");
 
-    /** The same rule as tools/build-kernels.sh: NVCC (even empty) wins, else the PATH, else /usr/local/cuda. */
-    static boolean nvccPresent() {
-        String forced = System.getenv("NVCC");
-        if (forced != null) return !forced.isEmpty() && Files.isExecutable(Path.of(forced));
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(java.io.File.pathSeparator)) if (Files.isExecutable(Path.of(dir, "nvcc"))) return true;
-        return Files.isExecutable(Path.of("/usr/local/cuda/bin/nvcc"));
-    }
-
     @Test
     void everyCuFileCompiledAndEveryLauncherSymbolExists() throws IOException {
-        Assumptions.assumeTrue(nvccPresent(), "nvcc not installed: kernels are not built on this machine");
+        Assumptions.assumeTrue(Nvcc.present(), "nvcc not installed: kernels are not built on this machine");
         List<String> sources = new ArrayList<>();
         try (Stream<Path> s = Files.list(KERNELS)) {
             s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cu")).sorted().forEach(n -> sources.add(n.replace(".cu", "")));

@@ -146,6 +146,11 @@ public final class PtxModules {
         return m;
     }
 
+    /** ptxas's resource report for a module's cubin of one architecture ("sm_90"), or null when not built. */
+    public static String ptxasReport(String module, String arch) {
+        return resourceText(module + "." + arch + ".ptxas.txt");
+    }
+
     private static String resourceText(String name) {
         byte[] b = resource(name);
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
