@@ -2,9 +2,12 @@ package unclip4j.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,11 +16,15 @@ import unclip4j.checkpoint.ModelDirectory.Part;
 import unclip4j.checkpoint.SafetensorsWriter;
 import unclip4j.checkpoint.StateDict;
 import unclip4j.diffusion.NoiseSource;
+import unclip4j.image.OutputImages;
+import unclip4j.image.RgbImage;
 import unclip4j.model.prior.PriorDiffusionModel;
+import unclip4j.pipeline.ClipScore;
 import unclip4j.pipeline.PromptEncoder;
 import unclip4j.pipeline.SamplingSettings;
 import unclip4j.pipeline.StageLoader;
 import unclip4j.pipeline.TextToImage;
+import unclip4j.profile.Profiler;
 import unclip4j.tensor.Tensor;
 
 /** {@code unclip4j generate --prompt TEXT --out FILE.png}: text to image. */
@@ -41,6 +48,11 @@ public final class GenerateCommand extends PictureCommand {
 
     @Mixin
     MaxBatchOption maxBatch;
+
+    @Option(names = "--clip-score",
+            description = "Also score each picture against its prompt: the cosine of CLIP's embeddings of the 8-bit picture as written "
+                    + "and of the prompt (openai/CLIP preprocessing), per picture in the manifest (clip_score) and as a printed mean.")
+    boolean clipScore;
 
     @Option(names = "--save-embedding", paramLabel = "FILE.safetensors",
             description = "Also write the CLIP image embeddings the prior sampled, image_embedding [N, D] in picture order, "
@@ -89,7 +101,22 @@ public final class GenerateCommand extends PictureCommand {
         Map<String, Object> facts = RunManifest.map("prompts", prompts, "batch", batch, "rerank", rerank);
         if (promptFile != null) facts.put("prompt_file", promptFile.toAbsolutePath().normalize().toString());
         maxBatch.addTo(facts, rows.size());
-        return new Pictures(concatRows(results.stream().map(Drawn::image).toList()), batch, facts);
+        Tensor images = concatRows(results.stream().map(Drawn::image).toList());
+        if (clipScore) facts.put("clip_score", clipScores(stages, backend, encoder, images, rows));
+        return new Pictures(images, batch, facts);
+    }
+
+    /** CLIP scores of the pictures as they are written (8-bit), against each picture's prompt; prints their mean. */
+    private Map<String, Object> clipScores(StageLoader stages, Backend backend, PromptEncoder encoder, Tensor images, List<String> rows) {
+        List<RgbImage> written = IntStream.range(0, images.dim(0)).mapToObj(i -> OutputImages.toRgb(images, i)).toList();
+        double[] cos;
+        try (var stage = Profiler.stage("clip-score")) {
+            cos = new ClipScore(backend, stages.clipImage(), encoder, clipConfig(stages).imageResolution()).score(written, rows);
+        }
+        double mean = Arrays.stream(cos).average().orElse(Double.NaN);
+        spec.commandLine().getOut().printf(Locale.ROOT, "clip score (cosine of CLIP embeddings, picture vs prompt): mean %.4f over %d pictures%n",
+                mean, cos.length);
+        return RunManifest.map("preprocess", "clip", "cosine", Arrays.stream(cos).boxed().toList(), "mean", mean);
     }
 
     /** What a batch leaves on the host: its pictures and the prior's embeddings. */

@@ -246,6 +246,25 @@ class PictureCommandsTest {
     }
 
     @Test
+    void clipScoresAreWhatSimilarityPrintsForTheWrittenPictures() throws Exception {
+        CliRunner.Result g = run(fast("generate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--batch", "2", "--clip-score",
+                "--grid", "false", "--out", path("s.png")));
+        assertEquals(0, g.code(), g.err());
+        JsonNode score = manifest(tmp.resolve("s.json")).get("clip_score");
+        assertEquals("clip", score.get("preprocess").asText());
+        assertTrue(g.out().contains(String.format(java.util.Locale.ROOT, "mean %.4f over 4 pictures", score.get("mean").asDouble())), g.out());
+        CliRunner.Result table = run("similarity", "--image", path("s-0.png"), path("s-1.png"), path("s-2.png"), path("s-3.png"),
+                "--prompt", "a red cube", "--prompt", "a blue sphere", "--preprocess", "clip");
+        assertEquals(0, table.code(), table.err());
+        List<String> rows = table.out().lines().filter(l -> l.contains("s-")).toList();
+        for (int i = 0; i < 4; i++) {
+            String[] cells = rows.get(i).trim().split("\\s+");
+            // pictures 0, 1 were drawn for prompt 0 (column p0), pictures 2, 3 for prompt 1
+            assertEquals(Double.parseDouble(cells[1 + i / 2]), score.get("cosine").get(i).asDouble(), 5e-5, rows.get(i));
+        }
+    }
+
+    @Test
     void promptsTooLongForClipAreWarnedAboutOnce() throws Exception {
         String longPrompt = "a very long caption ".repeat(30);
         CliRunner.Result r = run("generate", "--prompt", "a red cube", "--prompt", longPrompt, "--batch", "2", "--max-batch", "1",
