@@ -67,6 +67,9 @@ public final class GenerateCommand extends PictureCommand {
         if (rerank < 1) throw new IllegalArgumentException("--rerank must be at least 1 (prior samples per picture), got " + rerank);
         if (promptFile != null) prompts.addAll(PromptFile.read(promptFile));
         if (prompts.isEmpty()) throw new IllegalArgumentException("give a prompt: --prompt TEXT or --prompt-file FILE");
+        if ((long) prompts.size() * batch > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(prompts.size() + " prompts × --batch " + batch + " are more pictures than one run can count");
+        }
         maxBatch.check(pictureCount(), noise);
     }
 

@@ -44,8 +44,8 @@ public final class KernelBenchCommand implements Callable<Integer> {
             + "and the warps per SM its registers allow, then exit (no GPU needed)")
     boolean resources;
 
-    @Option(names = "--arch", defaultValue = "sm_90", description = "with --resources: the cubin architecture, one of "
-            + "sm_80, sm_86, sm_89, sm_90 (default ${DEFAULT-VALUE}, the H100/H200)")
+    @Option(names = "--arch", description = "with --resources: the cubin architecture, one of sm_80, sm_86, sm_89, sm_90 "
+            + "(default sm_90, the H100/H200)")
     String arch;
 
     static final class Families implements Iterable<String> {
@@ -69,9 +69,10 @@ public final class KernelBenchCommand implements Callable<Integer> {
             return 0;
         }
         if (resources) {
-            printResources(op == null ? KernelCatalog.families() : List.of(op));
+            printResources(op == null ? KernelCatalog.families() : List.of(op), arch == null ? "sm_90" : arch);
             return 0;
         }
+        if (arch != null) throw new IllegalArgumentException("--arch chooses the cubins --resources reports on; it needs --resources");
         if (!Cuda.available()) {
             System.err.println("bench kernels: no GPU: " + Cuda.unavailableReason());
             return Cli.USAGE_ERROR;
@@ -90,23 +91,26 @@ public final class KernelBenchCommand implements Callable<Integer> {
         return ok ? 0 : 1;
     }
 
-    private void printResources(List<String> families) {
+    private void printResources(List<String> families, String arch) {
         PtxModules.Manifest built = PtxModules.manifest();
         if (built == null) throw new IllegalArgumentException("kernels were not built (no nvcc at build time): no ptxas report to show");
+        // every argument checked before the table starts
+        KernelResources.checkArch(arch);
+        if (variant != null && op == null) throw new IllegalArgumentException("--variant names a variant of one family: give --op too");
+        List<KernelVariant> variants = families.stream().flatMap(f -> variant == null ? KernelCatalog.variants(f).stream()
+                : java.util.stream.Stream.of(KernelCatalog.find(f, variant))).filter(v -> !v.isLibrary()).toList();
         System.out.printf("ptxas resources, %s, built by %s. smem: static shared memory (a launch may add dynamic);%n", arch, built.nvcc());
         System.out.println("warps/SM: the most its registers allow (shared memory, block size and block limits can cut it further)");
         System.out.printf("%-19s %-18s %5s %8s %8s %14s %9s %9s%n", "family", "variant", "regs", "smem B", "stack B", "spill st/ld B", "barriers", "warps/SM");
-        for (String family : families) {
-            for (KernelVariant v : KernelCatalog.variants(family)) {
-                if (v.isLibrary()) continue;
-                KernelResources.Usage u = KernelResources.of(v.module(), arch).get(v.symbol());
-                if (u == null) {
-                    System.out.printf("%-19s %-18s (not built for %s)%n", family, v.id(), arch);
-                    continue;
-                }
-                System.out.printf("%-19s %-18s %5d %8d %8d %14s %9d %9d%n", family, v.id(), u.registers(), u.sharedBytes(), u.stackBytes(),
-                        u.spillStoreBytes() + "/" + u.spillLoadBytes(), u.barriers(), u.warpsByRegisters(arch));
+        for (KernelVariant v : variants) {
+            KernelResources.Usage u = KernelResources.of(v.module(), arch).get(v.symbol());
+            if (u == null) {
+                System.out.printf("%-19s %-18s (%s)%n", v.family(), v.id(), PtxModules.ptxasReport(v.module(), arch) == null
+                        ? "not built for " + arch : "not in ptxas's report for " + arch);
+                continue;
             }
+            System.out.printf("%-19s %-18s %5d %8d %8d %14s %9d %9d%n", v.family(), v.id(), u.registers(), u.sharedBytes(), u.stackBytes(),
+                    u.spillStoreBytes() + "/" + u.spillLoadBytes(), u.barriers(), u.warpsByRegisters(arch));
         }
     }
 }

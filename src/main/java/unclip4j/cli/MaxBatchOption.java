@@ -6,12 +6,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code --max-batch N}, for the commands whose pictures are independent (generate, vary, decode):
  * draw at most N pictures at a time. Each picture draws from its own seed, and the CPU's arithmetic
- * for one picture does not depend on the batch, so the pictures are the same for any N.
+ * for one picture does not depend on the batch, so on the CPU the pictures are the same bits for any
+ * N (on CUDA the same up to rounding: its kernels pick tiles by shape).
  */
 public final class MaxBatchOption {
     @Option(names = "--max-batch", paramLabel = "N",
-            description = "Draw at most N pictures at a time, to bound memory on long runs. The pictures are the same for any N "
-                    + "(each draws from its own seed). Default: all at once.")
+            description = "Draw at most N pictures at a time: the sampling's working memory is one batch's (finished pictures are "
+                    + "kept until the end). Each picture draws from its own seed, so they are the same for any N: bit for bit on the CPU, "
+                    + "up to rounding on CUDA. Default: all at once.")
     Integer maxBatch;
 
     /** Checks N and that the noise can be drawn in parts (recorded or replayed draws are one batch's). */

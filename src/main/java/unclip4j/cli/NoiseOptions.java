@@ -14,7 +14,7 @@ import unclip4j.diffusion.SeededNoise;
 public final class NoiseOptions {
     @Option(names = "--seed", paramLabel = "N",
             description = "Seed of the Philox generator (same numbers on every backend). Picture i of the run draws from seed N + i, "
-                    + "so --seed N+i alone redraws it. Default: 0.")
+                    + "so --seed N+i alone redraws it (bit for bit on the CPU, up to rounding on CUDA). Default: 0.")
     Long seed;
 
     @Option(names = "--noise", paramLabel = "FILE",
@@ -71,7 +71,13 @@ public final class NoiseOptions {
     }
 
     public String describe() {
-        return noise != null ? "replay " + noise : "seed " + seed();
+        return describe(1);
+    }
+
+    /** As {@link #describe()}, saying how the pictures' seeds follow from --seed when there are several. */
+    public String describe(int pictures) {
+        if (noise != null) return "replay " + noise;
+        return "seed " + seed() + (pictures > 1 ? " (picture i: seed " + seed() + " + i)" : "");
     }
 
     /** The manifest's noise entry: the replayed file, or the seed and, for several pictures, each picture's seed. */

@@ -183,6 +183,7 @@ abstract class PictureCommand implements Callable<Integer> {
 
     /** Host F32 tensors {@code [n_i, ...]} with the same trailing shape, one after the other: {@code [Σ n_i, ...]}. */
     static Tensor concatRows(List<Tensor> parts) {
+        if (parts.size() == 1 && parts.getFirst().dtype() == DType.F32) return parts.getFirst(); // one batch: no copy
         long[] shape = parts.getFirst().shape().clone();
         shape[0] = parts.stream().mapToLong(t -> t.dim(0)).sum();
         Tensor all = Tensor.zeros(DType.F32, shape);

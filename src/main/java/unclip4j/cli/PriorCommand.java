@@ -97,7 +97,7 @@ public final class PriorCommand implements Callable<Integer> {
         output.checkAlso(noise.saveNoisePath(), "--save-noise"); // again: the file may have appeared during the run
         noise.saveIfRequested();
         output.write(tensors, Map.of("prompt", prompt, "batch", String.valueOf(batch), "respacing", spacing,
-                "guidance", String.valueOf(guidance), "noise", noise.describe()));
+                "guidance", String.valueOf(guidance), "noise", noise.describe(batch)));
         spec.commandLine().getOut().println("wrote " + output.path());
         trace.finish(spec.commandLine().getOut());
         profile.report(spec.commandLine().getOut());

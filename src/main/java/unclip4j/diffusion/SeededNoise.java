@@ -59,7 +59,7 @@ public final class SeededNoise implements NoiseSource {
         long done = used.getOrDefault(stage, 0L), offset = stageBase(stage) + done;
         // the next draw starts on a Philox block boundary (4 values), so draws never share a block
         used.put(stage, done + (rows * rowSize + 3) / 4 * 4);
-        if (pictures == 1) return backend.randn(seed, offset, shape);
+        if (pictures == 1 || rows == 0) return backend.randn(seed, offset, shape);
         long[] rowShape = shape.clone();
         rowShape[0] = 1;
         List<Tensor> parts = new ArrayList<>();

@@ -16,8 +16,11 @@ import unclip4j.backend.cuda.PtxModules;
 public final class KernelResources {
     /** The architectures the build makes cubins for. */
     public static final List<String> ARCHS = List.of("sm_80", "sm_86", "sm_89", "sm_90");
-    /** Registers per SM on every one of them, allocated to a warp in units of 256. */
-    private static final int REGISTERS_PER_SM = 65536, REGISTER_UNIT = 256;
+    /**
+     * Registers per SM sub-partition on every one of them (4 × 16384 = 65536 per SM), allocated to a
+     * warp in units of 256; a warp's registers sit in one sub-partition (CUDA's cuda_occupancy.h).
+     */
+    private static final int SUB_PARTITIONS = 4, REGISTERS_PER_SUB_PARTITION = 16384, REGISTER_UNIT = 256;
 
     private static final Pattern ENTRY = Pattern.compile("Compiling entry function '([^']+)'");
     private static final Pattern PROPERTIES = Pattern.compile("Function properties for (\\S+)");
@@ -33,11 +36,16 @@ public final class KernelResources {
          */
         public int warpsByRegisters(String arch) {
             int perWarp = Math.ceilDiv(Math.max(registers, 1) * 32, REGISTER_UNIT) * REGISTER_UNIT;
-            return Math.min(maxWarps(arch), REGISTERS_PER_SM / perWarp);
+            return Math.min(maxWarps(arch), SUB_PARTITIONS * (REGISTERS_PER_SUB_PARTITION / perWarp));
         }
     }
 
     private KernelResources() {}
+
+    /** IllegalArgumentException naming the architectures the build makes, unless arch is one of them. */
+    public static void checkArch(String arch) {
+        maxWarps(arch);
+    }
 
     /** Resident warps per SM: 64 on the A100 and H100 class (sm_80, sm_90), 48 on sm_86 and sm_89. */
     static int maxWarps(String arch) {
@@ -50,7 +58,7 @@ public final class KernelResources {
 
     /** The usage of every kernel entry of one module and architecture, by symbol; empty when that cubin was not built. */
     public static Map<String, Usage> of(String module, String arch) {
-        maxWarps(arch);
+        checkArch(arch);
         String report = PtxModules.ptxasReport(module, arch);
         return report == null ? Map.of() : parse(report);
     }

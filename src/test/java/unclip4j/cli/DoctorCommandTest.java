@@ -60,9 +60,18 @@ class DoctorCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("gemm\\s+v3_regblock\\s+\\d+\\s+8192 .*")), r.out());
         assertTrue(r.out().contains("v6_wgmma_f16       (not built for sm_80)"), r.out());
-        Run bad = run("bench", "kernels", "--resources", "--arch", "sm_75");
-        assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("unknown architecture 'sm_75'"), bad.err());
+        Run one = run("bench", "kernels", "--resources", "--op", "gemm", "--variant", "v3");
+        assertEquals(0, one.code(), one.err());
+        assertEquals(1, one.out().lines().filter(l -> l.startsWith("gemm ")).count(), one.out());
+        // bad arguments: one error line, and no table started
+        for (String[] args : new String[][] {{"--arch", "sm_75"}, {"--op", "launch"}, {"--variant", "v3"}}) {
+            Run bad = run(java.util.stream.Stream.concat(java.util.stream.Stream.of("bench", "kernels", "--resources"), java.util.Arrays.stream(args))
+                    .toArray(String[]::new));
+            assertEquals(2, bad.code(), String.join(" ", args));
+            assertEquals("", bad.out(), String.join(" ", args));
+        }
+        assertTrue(run("bench", "kernels", "--resources", "--arch", "sm_75").err().contains("unknown architecture 'sm_75'"));
+        assertTrue(run("bench", "kernels", "--arch", "sm_80").err().contains("it needs --resources"));
     }
 
     @Test

@@ -286,6 +286,8 @@ class PictureCommandsTest {
         assertUserError("is a directory", "generate", "--prompt-file", path("dir"), "--out", path("o.png"));
         assertUserError("300 pictures make too large a grid (at most 256); write them as numbered files with --grid false",
                 "generate", "--prompt", "x", "--batch", "300", "--out", path("o.png"));
+        assertUserError("2 prompts × --batch 1073741824 are more pictures than one run can count",
+                "generate", "--prompt", "a", "--prompt", "b", "--batch", "1073741824", "--grid", "false", "--out", path("o.png"));
         assertUserError("--max-batch must be at least 1, got 0", "generate", "--prompt", "x", "--max-batch", "0", "--out", path("o.png"));
         assertUserError("hold the draws of one batch; drop --max-batch or raise it to 2", "generate", "--prompt", "x", "--batch", "2",
                 "--max-batch", "1", "--save-noise", path("n.safetensors"), "--out", path("o.png"));

@@ -73,5 +73,6 @@ class SeededNoiseTest {
         assertThrows(IllegalArgumentException.class, () -> noise.next("vae", 3, 8));
         assertThrows(IllegalArgumentException.class, () -> new SeededNoise(cpu, 1, 0));
         assertEquals(0, new SeededNoise(cpu, 1, 1).next("prior", 0, 4).numel());
+        assertEquals(0, new SeededNoise(cpu, 1, 3).next("prior", 0, 4).numel());
     }
 }

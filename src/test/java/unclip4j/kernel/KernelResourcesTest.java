@@ -43,13 +43,15 @@ class KernelResourcesTest {
 
     @Test
     void warpsPerSmFromRegisters() {
-        // 65536 registers per SM, given to a warp in units of 256
-        assertEquals(64, usage(32).warpsByRegisters("sm_90"));  // 1024 per warp: 64, the SM's limit
+        // 4 sub-partitions of 16384 registers, given to a warp in units of 256 (as cuda_occupancy.h)
+        assertEquals(64, usage(32).warpsByRegisters("sm_90"));  // 1024 per warp: 16 per sub-partition, the SM's limit
         assertEquals(48, usage(32).warpsByRegisters("sm_86"));  // sm_86 holds 48 warps at most
-        assertEquals(51, usage(40).warpsByRegisters("sm_90"));  // 1280 per warp
-        assertEquals(21, usage(96).warpsByRegisters("sm_80"));  // 3072 per warp
-        assertEquals(16, usage(128).warpsByRegisters("sm_80")); // 4096 per warp
-        assertEquals(25, usage(79).warpsByRegisters("sm_90"));  // 2528 rounds up to 2560
+        assertEquals(48, usage(40).warpsByRegisters("sm_90"));  // 1280 per warp: 12 per sub-partition (not 65536 / 1280 = 51)
+        assertEquals(20, usage(96).warpsByRegisters("sm_80"));  // 3072 per warp: 5
+        assertEquals(16, usage(120).warpsByRegisters("sm_90")); // 3840 per warp: 4
+        assertEquals(16, usage(128).warpsByRegisters("sm_80")); // 4096 per warp: 4
+        assertEquals(24, usage(79).warpsByRegisters("sm_90"));  // 2528 rounds up to 2560: 6
+        assertEquals(8, usage(255).warpsByRegisters("sm_90"));  // 8160 rounds up to 8192: 2
         assertThrows(IllegalArgumentException.class, () -> usage(32).warpsByRegisters("sm_75"));
     }
 
