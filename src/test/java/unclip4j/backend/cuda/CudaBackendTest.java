@@ -21,6 +21,7 @@ import unclip4j.backend.Philox;
 import unclip4j.backend.cpu.ReferenceOps;
 import unclip4j.backend.cuda.kernels.Conv2dKernel;
 import unclip4j.backend.cuda.kernels.GemmKernel;
+import unclip4j.diffusion.SeededNoise;
 import unclip4j.kernel.DevicePeak;
 import unclip4j.kernel.KernelCatalog;
 import unclip4j.kernel.KernelChoice;
@@ -347,6 +348,16 @@ class CudaBackendTest {
         }
         float[] many = REF.randn(7, 0, 1 << 20).toFloatArray(); // a million normals: rounding boundaries do occur
         assertArrayEquals(many, gpu.download(gpu.randn(7, 0, 1 << 20)).toFloatArray());
+    }
+
+    /** Seeded noise for several pictures (one randn per row, then concat on the device): the CPU's bits. */
+    @Test
+    void seededNoiseForSeveralPicturesIsTheCpusBits() {
+        SeededNoise onGpu = new SeededNoise(gpu, 41, 3), onCpu = new SeededNoise(REF, 41, 3);
+        for (String stage : new String[] {"prior", "decoder", "decoder", "sr"}) {
+            long[] shape = stage.equals("prior") ? new long[] {6, 37} : new long[] {6, 3, 9, 9};
+            assertArrayEquals(onCpu.next(stage, shape).toFloatArray(), gpu.download(onGpu.next(stage, shape)).toFloatArray(), stage);
+        }
     }
 
     @Test
