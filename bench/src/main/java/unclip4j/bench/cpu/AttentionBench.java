@@ -29,6 +29,10 @@ import unclip4j.tensor.Tensor;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {BenchJvm.ADD_VECTOR, BenchJvm.NATIVE_ACCESS, BenchJvm.GC, BenchJvm.HEAP})
 public class AttentionBench {
+    /** pooled: outputs recycled through a TensorScope, as in the pipeline; fresh: a new block per call (see BenchOutputs). */
+    @Param({"pooled", "fresh"})
+    public String outputs;
+
     /** name: heads x queries x keys, causal or not. */
     @Param({"prior:32x81x81:causal", "decoder32:10x1024x1105:full", "decoder16:15x256x337:full", "decoder8:20x64x145:full"})
     public String shape;
@@ -52,8 +56,8 @@ public class AttentionBench {
     }
 
     @Benchmark
-    public Tensor attention(Gflops flops) {
+    public Object attention(Gflops flops) {
         flops.gflops += gflopPerCall;
-        return backend.attention(q, k, v, null, causal, 0.125f);
+        return BenchOutputs.run(outputs, () -> backend.attention(q, k, v, null, causal, 0.125f));
     }
 }

@@ -30,6 +30,10 @@ import unclip4j.tensor.Tensor;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {BenchJvm.ADD_VECTOR, BenchJvm.NATIVE_ACCESS, BenchJvm.GC, BenchJvm.HEAP})
 public class Conv2dBench {
+    /** pooled: outputs recycled through a TensorScope, as in the pipeline; fresh: a new block per call (see BenchOutputs). */
+    @Param({"pooled", "fresh"})
+    public String outputs;
+
     /** N x C x H(=W): decoder levels 64², 32², 16², 8²; SR levels 256², 128², 64², 32². */
     @Param({"2x320x64", "2x640x32", "2x960x16", "2x1280x8", "1x320x256", "1x640x128", "1x960x64", "1x1280x32"})
     public String shape;
@@ -54,8 +58,8 @@ public class Conv2dBench {
     }
 
     @Benchmark
-    public Tensor conv3x3(Gflops flops) {
+    public Object conv3x3(Gflops flops) {
         flops.gflops += gflopPerCall;
-        return backend.conv2d(x, w, bias, 1, 1);
+        return BenchOutputs.run(outputs, () -> backend.conv2d(x, w, bias, 1, 1));
     }
 }

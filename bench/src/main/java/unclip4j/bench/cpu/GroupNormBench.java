@@ -30,6 +30,10 @@ import unclip4j.tensor.Tensor;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {BenchJvm.ADD_VECTOR, BenchJvm.NATIVE_ACCESS, BenchJvm.GC, BenchJvm.HEAP})
 public class GroupNormBench {
+    /** pooled: outputs recycled through a TensorScope, as in the pipeline; fresh: a new block per call (see BenchOutputs). */
+    @Param({"pooled", "fresh"})
+    public String outputs;
+
     /** N x C x H(=W). */
     @Param({"2x320x64", "2x640x32", "2x1280x8", "1x320x256"})
     public String shape;
@@ -57,8 +61,8 @@ public class GroupNormBench {
     }
 
     @Benchmark
-    public Tensor groupNormScaleShiftSilu(Bytes bytes) {
+    public Object groupNormScaleShiftSilu(Bytes bytes) {
         bytes.gbytes += gbPerCall;
-        return backend.groupNorm(x, 32, gamma, beta, 1e-5f, scale, shift, true);
+        return BenchOutputs.run(outputs, () -> backend.groupNorm(x, 32, gamma, beta, 1e-5f, scale, shift, true));
     }
 }
