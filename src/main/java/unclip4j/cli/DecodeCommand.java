@@ -1,6 +1,7 @@
 package unclip4j.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,11 @@ public final class DecodeCommand extends PictureCommand {
             description = "The decoder's caption: once for every row, or once per row in order. Default: the empty caption (as vary).")
     List<String> prompts;
 
+    @Option(names = "--prompt-file", paramLabel = "FILE",
+            description = "The captions from a file, one per line (UTF-8; blank lines skipped), after any --prompt: e.g. the caption set "
+                    + "generate --prompt-file drew the embeddings for.")
+    Path promptFile;
+
     @Mixin
     MaxBatchOption maxBatch;
 
@@ -46,9 +52,13 @@ public final class DecodeCommand extends PictureCommand {
         embeddings = e.rows();
         tensorRead = e.tensor();
         int rows = embeddings.dim(0);
+        if (promptFile != null) {
+            if (prompts == null) prompts = new ArrayList<>();
+            prompts.addAll(PromptFile.read(promptFile));
+        }
         if (prompts != null && prompts.size() != 1 && prompts.size() != rows) {
-            throw new IllegalArgumentException("--prompt given " + prompts.size() + " times for " + rows
-                    + " embeddings: give it once for all of them, or once per row");
+            throw new IllegalArgumentException((promptFile == null ? "--prompt given " + prompts.size() + " times" : prompts.size() + " captions")
+                    + " for " + rows + " embeddings: give one for all of them, or one per row");
         }
         maxBatch.check(rows, noise);
     }
@@ -85,6 +95,7 @@ public final class DecodeCommand extends PictureCommand {
         });
         Map<String, Object> facts = RunManifest.map("embedding", embedding.toAbsolutePath().normalize().toString(),
                 "embedding_sha256", RunManifest.sha256(embedding), "tensor", tensorRead, "prompts", prompts == null ? List.of() : prompts);
+        if (promptFile != null) facts.put("prompt_file", promptFile.toAbsolutePath().normalize().toString());
         maxBatch.addTo(facts, rows);
         // rows have no structure of their own (unlike generate's prompts × batch): a near-square grid
         return new Pictures(concatRows(images), (int) Math.ceil(Math.sqrt(rows)), facts);

@@ -63,6 +63,14 @@ class DecodeCommandTest {
         return path(name);
     }
 
+    private String captions(String... lines) {
+        try {
+            return java.nio.file.Files.writeString(tmp.resolve("captions.txt"), String.join("\n", lines)).toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static float[] ones(int n) {
         float[] v = new float[n];
         Arrays.fill(v, 1f);
@@ -166,6 +174,8 @@ class DecodeCommandTest {
                 {new String[] {"--embedding", path("f64.safetensors")}, "1.0E300 at row 0, column 7 (too large for F32)"},
                 {new String[] {"--embedding", embeddings("pair.safetensors", ones(2 * DIM), 2, DIM), "--prompt", "a", "--prompt", "b",
                         "--prompt", "c"}, "--prompt given 3 times for 2 embeddings"},
+                {new String[] {"--embedding", embeddings("trio.safetensors", ones(3 * DIM), 3, DIM), "--prompt-file", captions("a", "b")},
+                        "2 captions for 3 embeddings"},
         };
         List<String> before = listing(tmp);
         for (Object[] c : cases) {
