@@ -25,8 +25,8 @@ import unclip4j.tensor.Tensor;
 /** {@code unclip4j interpolate --image A --image B --frames N --out FILE.png} (or two --prompt). */
 @Command(name = "interpolate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Frames between two pictures or two prompts, by slerp between their CLIP image embeddings.",
-                "A prompt's embedding is a prior sample. Every frame is decoded with the same noise, so the first and last frames",
-                "are the endpoints' own decodings.",
+                "A prompt's embedding is a prior sample: the first prompt's drawn from --seed S, the second's from S+1, as prior draws them.",
+                "Every frame is decoded with the same noise (that of seed S), so the first and last frames are the endpoints' own decodings.",
                 "Without --model it runs the embedded tiny random test model (weights/tiny)."})
 public final class InterpolateCommand extends PictureCommand {
     @Option(names = "--image", paramLabel = "FILE", description = "An endpoint picture; give exactly two (or two --prompt, or --embedding).")
@@ -73,10 +73,13 @@ public final class InterpolateCommand extends PictureCommand {
         return frames;
     }
 
-    /** Every frame is decoded from the same noise. */
+    /**
+     * Every frame is decoded from the same noise; the prior samples the two prompts' endpoints as two
+     * pictures, so they are what {@code prior --seed S} and {@code --seed S+1} draw.
+     */
     @Override
-    int seededPictures() {
-        return 1;
+    int seededPictures(String stage) {
+        return stage.equals("prior") && !prompts.isEmpty() ? prompts.size() : 1;
     }
 
     @Override

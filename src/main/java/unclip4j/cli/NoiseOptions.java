@@ -2,6 +2,7 @@ package unclip4j.cli;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import java.util.stream.LongStream;
 import picocli.CommandLine.Option;
 import unclip4j.backend.Backend;
@@ -34,9 +35,14 @@ public final class NoiseOptions {
      *                 pictures share one noise, as the frames of an interpolation)
      */
     public NoiseSource open(Backend backend, int pictures) {
+        return open(backend, stage -> pictures);
+    }
+
+    /** As {@link #open(Backend, int)}, with a number of pictures per stage ({@link SeededNoise}). */
+    public NoiseSource open(Backend backend, ToIntFunction<String> picturesOf) {
         if (seed != null && noise != null) throw new IllegalArgumentException("--seed and --noise exclude each other");
         if (noise != null) replay = new ReplayNoise(noise, backend);
-        NoiseSource source = replay != null ? replay : new SeededNoise(backend, seed(), pictures);
+        NoiseSource source = replay != null ? replay : new SeededNoise(backend, seed(), picturesOf);
         if (saveNoise == null) return source;
         recording = new RecordingNoise(source, backend);
         return recording;

@@ -82,10 +82,10 @@ abstract class PictureCommand implements Callable<Integer> {
     abstract Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress);
 
     /**
-     * How many pictures draw noise of their own, picture i from seed + i (see {@link unclip4j.diffusion.SeededNoise});
-     * commands whose frames share one noise say 1.
+     * How many pictures draw noise of their own in a stage, picture i from seed + i (see
+     * {@link unclip4j.diffusion.SeededNoise}); commands whose frames share one noise say 1 for the decoder and SR.
      */
-    int seededPictures() {
+    int seededPictures(String stage) {
         return pictureCount();
     }
 
@@ -111,7 +111,7 @@ abstract class PictureCommand implements Callable<Integer> {
         if (model.usesEmbedded()) out.println(EMBEDDED_NOTICE);
         trace.check(output.force);
         Backend b = profile.wrap(backend.open());
-        NoiseSource source = noise.open(b, seededPictures());
+        NoiseSource source = noise.open(b, this::seededPictures);
         Progress progress = new Progress(out);
         steps = progress.andThen(trace.listener(b));
         long start = System.nanoTime();
@@ -124,7 +124,7 @@ abstract class PictureCommand implements Callable<Integer> {
         if (noise.saveNoisePath() != null) written.add(noise.saveNoisePath());
         RunManifest m = new RunManifest(spec.name());
         p.facts().forEach(m::put);
-        m.put("noise", noise.manifest(seededPictures()));
+        m.put("noise", noise.manifest(seededPictures("decoder")));
         // the prior's settings only where the prior ran: a manifest lists what made the picture
         Map<String, Object> stepCounts = new LinkedHashMap<>(), guidance = new LinkedHashMap<>();
         if (parts().contains(Part.PRIOR)) {

@@ -54,7 +54,7 @@ public final class TextDiffCommand extends PictureCommand {
 
     /** Every frame is decoded from the same noise. */
     @Override
-    int seededPictures() {
+    int seededPictures(String stage) {
         return 1;
     }
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import unclip4j.backend.Backend;
 import unclip4j.tensor.Tensor;
 
@@ -32,7 +33,7 @@ public final class SeededNoise implements NoiseSource {
 
     private final Backend backend;
     private final long seed;
-    private final int pictures;
+    private final ToIntFunction<String> picturesOf;
     private final Map<String, Long> used = new HashMap<>();
 
     /** One picture's stream for every row: draws are plain {@code randn(seed, offset, shape)} calls. */
@@ -42,14 +43,23 @@ public final class SeededNoise implements NoiseSource {
 
     /** @param pictures the pictures the run draws for; picture p takes the stream of {@code seed + p} */
     public SeededNoise(Backend backend, long seed, int pictures) {
-        if (pictures < 1) throw new IllegalArgumentException("seeded noise needs at least one picture, got " + pictures);
+        this(backend, seed, stage -> pictures);
+    }
+
+    /**
+     * @param picturesOf the pictures each stage draws for: an interpolation's prior samples its two
+     *                   endpoints (2), while its frames share one decoder noise (1)
+     */
+    public SeededNoise(Backend backend, long seed, ToIntFunction<String> picturesOf) {
         this.backend = backend;
         this.seed = seed;
-        this.pictures = pictures;
+        this.picturesOf = picturesOf;
     }
 
     @Override
     public Tensor next(String stage, long... shape) {
+        int pictures = picturesOf.applyAsInt(stage);
+        if (pictures < 1) throw new IllegalArgumentException("seeded noise needs at least one picture, got " + pictures + " for " + stage);
         if (shape.length == 0 || shape[0] % pictures != 0) {
             throw new IllegalArgumentException("a " + stage + " draw of shape " + Arrays.toString(shape) + " has no whole number of rows for each of "
                     + pictures + " pictures");

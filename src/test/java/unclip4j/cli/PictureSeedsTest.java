@@ -136,6 +136,20 @@ class PictureSeedsTest {
     }
 
     @Test
+    void interpolationEndpointsAreThePriorSamplesOfTheirSeeds() {
+        ok("interpolate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--frames", "3", "--seed", "40",
+                "--save-tensor", path("frames.safetensors"), "--out", path("frames.png"));
+        // endpoint A is prior's sample with seed 40, endpoint B with seed 41; every frame decodes with seed 40's noise
+        ok("prior", "--prompt", "a red cube", "--steps", "3", "--seed", "40", "--out", path("a.safetensors"));
+        ok("prior", "--prompt", "a blue sphere", "--steps", "3", "--seed", "41", "--out", path("b.safetensors"));
+        ok("decode", "--embedding", path("a.safetensors"), "--seed", "40", "--save-tensor", path("da.safetensors"), "--out", path("da.png"));
+        ok("decode", "--embedding", path("b.safetensors"), "--seed", "40", "--save-tensor", path("db.safetensors"), "--out", path("db.png"));
+        Tensor frames = pictures("frames.safetensors");
+        assertPicture(frames, 0, pictures("da.safetensors"));
+        assertPicture(frames, 2, pictures("db.safetensors"));
+    }
+
+    @Test
     void priorThenDecodeWithTheSeedDrawWhatGenerateDraws() {
         ok("generate", "--prompt", "a red cube", "--batch", "2", "--seed", "30", "--save-tensor", path("g.safetensors"), "--out", path("g.png"));
         ok("prior", "--prompt", "a red cube", "--batch", "2", "--steps", "3", "--seed", "30", "--out", path("e.safetensors"));

@@ -58,6 +58,14 @@ class SeededNoiseTest {
     }
 
     @Test
+    void stagesCanDrawForDifferentNumbersOfPictures() {
+        // an interpolation: the prior samples two endpoints, the frames share one decoder noise
+        SeededNoise mixed = new SeededNoise(cpu, 7, stage -> stage.equals("prior") ? 2 : 1);
+        assertArrayEquals(new SeededNoise(cpu, 7, 2).next("prior", 4, 8).toFloatArray(), mixed.next("prior", 4, 8).toFloatArray());
+        assertArrayEquals(new SeededNoise(cpu, 7, 1).next("decoder", 2, 8).toFloatArray(), mixed.next("decoder", 2, 8).toFloatArray());
+    }
+
+    @Test
     void successiveDrawsDiffer() {
         SeededNoise noise = new SeededNoise(cpu, 1, 2);
         float[] first = noise.next("decoder", 2, 8).toFloatArray(), second = noise.next("decoder", 2, 8).toFloatArray();
@@ -71,7 +79,7 @@ class SeededNoiseTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> noise.next("decoder", 4, 8));
         assertTrue(e.getMessage().contains("3 pictures"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> noise.next("vae", 3, 8));
-        assertThrows(IllegalArgumentException.class, () -> new SeededNoise(cpu, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new SeededNoise(cpu, 1, 0).next("prior", 2, 4));
         assertEquals(0, new SeededNoise(cpu, 1, 1).next("prior", 0, 4).numel());
         assertEquals(0, new SeededNoise(cpu, 1, 3).next("prior", 0, 4).numel());
     }
