@@ -3,6 +3,7 @@ package unclip4j.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -88,7 +89,7 @@ public final class InterpolateCommand extends PictureCommand {
     }
 
     @Override
-    Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress) {
+    Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource draws, Progress progress) {
         ClipConfig clip = clipConfig(stages);
         PromptEncoder encoder = new PromptEncoder(backend, stages.clipText(), clip.contextLength());
         List<Tensor> ends = new ArrayList<>();
@@ -102,7 +103,7 @@ public final class InterpolateCommand extends PictureCommand {
         } else if (!prompts.isEmpty()) {
             Rerank prior = new Rerank(backend, encoder, stages.prior());
             progress.mark();
-            Tensor z = prior.sample(prompts, 1, s, noise, steps).embeddings();
+            Tensor z = prior.sample(prompts, 1, s, draws, steps).embeddings();
             trace.caption("prior", prompts.getFirst());
             ends.add(z.slice(0, 0, 1).contiguous());
             ends.add(z.slice(0, 1, 2).contiguous());
@@ -111,13 +112,16 @@ public final class InterpolateCommand extends PictureCommand {
             for (RgbImage p : pictures) ends.add(embedder.embed(p));
         }
         Interpolation interpolation = new Interpolation(new FrameDecoder(backend, encoder, stages.decoder(), stages.superRes()));
-        List<FrameDecoder.Frame> result = interpolation.run(ends.get(0), ends.get(1), frames, s, noise, steps);
+        List<FrameDecoder.Frame> result = interpolation.run(ends.get(0), ends.get(1), frames, s, draws, steps);
         List<Tensor> pics = result.stream().map(f -> f.decoded().image()).toList();
         String kind = !prompts.isEmpty() ? "prompts" : !images.isEmpty() ? "images" : "embeddings";
         Object endpoints = !prompts.isEmpty() ? prompts
                 : !images.isEmpty() ? images.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList()
                 : IntStream.range(0, embeddingFiles.size()).mapToObj(i -> RunManifest.map("path", embeddingFiles.get(i).toAbsolutePath().normalize().toString(),
                         "sha256", RunManifest.sha256(embeddingFiles.get(i)), "tensor", embeddingRows.get(i).tensor())).toList();
-        return new Pictures(concatRows(pics), frames, RunManifest.map(kind, endpoints, "frames", frames, "fractions", Interpolation.fractions(frames)));
+        Map<String, Object> facts = RunManifest.map(kind, endpoints, "frames", frames, "fractions", Interpolation.fractions(frames));
+        // the manifest's seed is the frames'; the prompts' prior samples drew from their own
+        if (!prompts.isEmpty() && noise.noise == null) facts.put("prior_seeds", List.of(noise.seed(), noise.seed() + 1));
+        return new Pictures(concatRows(pics), frames, facts);
     }
 }

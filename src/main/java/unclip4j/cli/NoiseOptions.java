@@ -15,7 +15,8 @@ import unclip4j.diffusion.SeededNoise;
 public final class NoiseOptions {
     @Option(names = "--seed", paramLabel = "N",
             description = "Seed of the Philox generator (same numbers on every backend). Picture i of the run draws from seed N + i, "
-                    + "so --seed N+i alone redraws it (bit for bit on the CPU, up to rounding on CUDA). Default: 0.")
+                    + "so --seed N+i alone redraws it (bit for bit on the CPU, up to rounding on CUDA); the frames of interpolate "
+                    + "and textdiff share seed N's noise. Default: 0.")
     Long seed;
 
     @Option(names = "--noise", paramLabel = "FILE",

@@ -136,7 +136,7 @@ class PictureSeedsTest {
     }
 
     @Test
-    void interpolationEndpointsAreThePriorSamplesOfTheirSeeds() {
+    void interpolationEndpointsAreThePriorSamplesOfTheirSeeds() throws Exception {
         ok("interpolate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--frames", "3", "--seed", "40",
                 "--save-tensor", path("frames.safetensors"), "--out", path("frames.png"));
         // endpoint A is prior's sample with seed 40, endpoint B with seed 41; every frame decodes with seed 40's noise
@@ -147,6 +147,9 @@ class PictureSeedsTest {
         Tensor frames = pictures("frames.safetensors");
         assertPicture(frames, 0, pictures("da.safetensors"));
         assertPicture(frames, 2, pictures("db.safetensors"));
+        JsonNode m = manifest("frames.json");
+        assertEquals(40, m.at("/noise/seed").asLong());
+        assertEquals("[40,41]", m.at("/prior_seeds").toString());
     }
 
     @Test
