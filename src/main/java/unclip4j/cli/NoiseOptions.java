@@ -90,8 +90,9 @@ public final class NoiseOptions {
     /** The manifest's noise entry: the replayed file, or the seed and, for several pictures, each picture's seed. */
     Map<String, Object> manifest(int pictures) {
         if (noise != null) return RunManifest.map("replay", noise.toAbsolutePath().normalize().toString());
-        if (pictures == 1) return RunManifest.map("seed", seed());
-        return RunManifest.map("seed", seed(), "picture_seeds", LongStream.range(0, pictures).map(i -> seed() + i).boxed().toList());
+        Map<String, Object> m = RunManifest.map("seed", seed(), "streams", SeededNoise.STREAMS);
+        if (pictures > 1) m.put("picture_seeds", LongStream.range(0, pictures).map(i -> seed() + i).boxed().toList());
+        return m;
     }
 
     long seed() {

@@ -30,6 +30,11 @@ public final class SeededNoise implements NoiseSource {
     static final List<String> STAGES = List.of("prior", "decoder", "sr");
     /** Room per stage: 2^40 normals, far more than any run draws (a 256² SR draw is 2^18 per row). */
     static final long STAGE_SPAN = 1L << 40;
+    /**
+     * The scheme in one line, for run manifests: a seeded manifest without it was written before the
+     * streams were split by picture and stage, and its seed draws other pictures now.
+     */
+    public static final String STREAMS = "Philox4x32-10 normals; picture i: key seed+i; stages from offsets prior 0, decoder 2^40, sr 2^41";
 
     private final Backend backend;
     private final long seed;

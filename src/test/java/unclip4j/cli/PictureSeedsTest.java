@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import unclip4j.checkpoint.SafetensorsFile;
+import unclip4j.diffusion.SeededNoise;
 import unclip4j.tensor.Tensor;
 import unclip4j.testing.Fixtures;
 
@@ -65,6 +66,7 @@ class PictureSeedsTest {
         assertPicture(batch, 3, pictures("3.safetensors"));
         // the manifest names each picture's seed
         assertEquals("[5,6,7,8]", manifest("batch.json").at("/noise/picture_seeds").toString());
+        assertEquals(SeededNoise.STREAMS, manifest("batch.json").at("/noise/streams").asText());
     }
 
     @Test
