@@ -84,7 +84,7 @@ public final class DecodeCommand extends PictureCommand {
             trace.caption("decoder", prompts.getFirst());
         }
         progress.mark();
-        List<Tensor> images = inBatches(maxBatch, rows, backend, draws, progress, (first, count, noise, listener) -> {
+        Tensor images = drawInBatches(maxBatch, rows, backend, draws, progress, (first, count, noise, listener) -> {
             PromptEncoder.Encoded text;
             try (var stage = Profiler.stage("clip-text")) {
                 // as generate: the captions, then "" for the unguided half; as vary: "" for both halves
@@ -98,7 +98,7 @@ public final class DecodeCommand extends PictureCommand {
         if (promptFile != null) facts.put("prompt_file", promptFile.toAbsolutePath().normalize().toString());
         maxBatch.addTo(facts, rows);
         // rows have no structure of their own (unlike generate's prompts × batch): a near-square grid
-        return new Pictures(concatRows(images), (int) Math.ceil(Math.sqrt(rows)), facts);
+        return new Pictures(images, (int) Math.ceil(Math.sqrt(rows)), facts);
     }
 
     /** One caption per row. */

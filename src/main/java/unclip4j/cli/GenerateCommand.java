@@ -2,7 +2,6 @@ package unclip4j.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -92,38 +91,41 @@ public final class GenerateCommand extends PictureCommand {
         PriorDiffusionModel prior = stages.prior();
         TextToImage t2i = new TextToImage(backend, encoder, prior, stages.decoder(), stages.superRes());
         progress.mark();
-        // each batch keeps only its host pictures and embeddings, so device memory is one batch's
-        List<Drawn> results = inBatches(maxBatch, rows.size(), backend, draws, progress, (first, count, noise, listener) -> {
-            TextToImage.Result r = t2i.run(rows.subList(first, first + count), rerank, s, noise, listener);
+        ClipScore scorer = clipScore ? new ClipScore(backend, stages.clipImage(), encoder, clipConfig(stages).imageResolution()) : null;
+        List<Tensor> embeddings = new ArrayList<>();
+        List<Double> scores = new ArrayList<>();
+        // each batch leaves only its host pictures, embeddings and scores, so device memory is one batch's
+        Tensor images = drawInBatches(maxBatch, rows.size(), backend, draws, progress, (first, count, noise, listener) -> {
+            List<String> part = rows.subList(first, first + count);
+            TextToImage.Result r = t2i.run(part, rerank, s, noise, listener);
             if (first == 0) trace.priorReference(r.text().text().txtFeat(), prior::denormalize);
-            return new Drawn(backend.download(r.image()), r.imageEmbedding());
+            embeddings.add(r.imageEmbedding());
+            Tensor pictures = backend.download(r.image());
+            if (scorer != null) for (double c : clipScores(scorer, pictures, part)) scores.add(c);
+            return pictures;
         });
-        embedding = concatRows(results.stream().map(Drawn::embedding).toList());
+        embedding = concatRows(embeddings);
         trace.caption("prior", rows.getFirst());
         trace.caption("decoder", rows.getFirst());
         Map<String, Object> facts = RunManifest.map("prompts", prompts, "batch", batch, "rerank", rerank);
         if (promptFile != null) facts.put("prompt_file", promptFile.toAbsolutePath().normalize().toString());
         maxBatch.addTo(facts, rows.size());
-        Tensor images = concatRows(results.stream().map(Drawn::image).toList());
-        if (clipScore) facts.put("clip_score", clipScores(stages, backend, encoder, images, rows));
+        if (scorer != null) {
+            double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            spec.commandLine().getOut().printf(Locale.ROOT, "clip score (cosine of CLIP embeddings, picture vs prompt): mean %.4f over %d pictures%n",
+                    mean, scores.size());
+            facts.put("clip_score", RunManifest.map("preprocess", "clip", "cosine", scores, "mean", mean));
+        }
         return new Pictures(images, batch, facts);
     }
 
-    /** CLIP scores of the pictures as they are written (8-bit), against each picture's prompt; prints their mean. */
-    private Map<String, Object> clipScores(StageLoader stages, Backend backend, PromptEncoder encoder, Tensor images, List<String> rows) {
-        List<RgbImage> written = IntStream.range(0, images.dim(0)).mapToObj(i -> OutputImages.toRgb(images, i)).toList();
-        double[] cos;
+    /** CLIP scores of pictures as they are written (8-bit), each against its caption. */
+    private static double[] clipScores(ClipScore scorer, Tensor pictures, List<String> captions) {
+        List<RgbImage> written = IntStream.range(0, pictures.dim(0)).mapToObj(i -> OutputImages.toRgb(pictures, i)).toList();
         try (var stage = Profiler.stage("clip-score")) {
-            cos = new ClipScore(backend, stages.clipImage(), encoder, clipConfig(stages).imageResolution()).score(written, rows);
+            return scorer.score(written, captions);
         }
-        double mean = Arrays.stream(cos).average().orElse(Double.NaN);
-        spec.commandLine().getOut().printf(Locale.ROOT, "clip score (cosine of CLIP embeddings, picture vs prompt): mean %.4f over %d pictures%n",
-                mean, cos.length);
-        return RunManifest.map("preprocess", "clip", "cosine", Arrays.stream(cos).boxed().toList(), "mean", mean);
     }
-
-    /** What a batch leaves on the host: its pictures and the prior's embeddings. */
-    private record Drawn(Tensor image, Tensor embedding) {}
 
     @Override
     List<Path> extraOutputs() {

@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
  */
 public final class MaxBatchOption {
     @Option(names = "--max-batch", paramLabel = "N",
-            description = "Draw at most N pictures at a time: the sampling's working memory is one batch's (finished pictures are "
-                    + "kept until the end). Each picture draws from its own seed, so they are the same for any N: bit for bit on the CPU, "
+            description = "Draw at most N pictures at a time: the sampling's working memory is one batch's. With --grid false each "
+                    + "batch's PNGs are written as soon as it is drawn (and kept in memory only for --save-tensor), so a long run keeps "
+                    + "what it finished. Each picture draws from its own seed, so they are the same for any N: bit for bit on the CPU, "
                     + "up to rounding on CUDA. Default: all at once.")
     Integer maxBatch;
 

@@ -94,14 +94,34 @@ public final class OutputOptions {
             for (int i = 0; i < targets.size(); i++) f.write(targets.get(i), OutputImages.png(rgb.get(i)));
         }
         written.addAll(targets);
-        if (saveTensor != null) {
-            f.check(saveTensor);
-            StateDict sd = new StateDict("pictures");
-            sd.put("image", images.contiguous());
-            SafetensorsWriter.write(saveTensor, sd, Map.of("format", "unclip4j pictures, NCHW RGB in [0,1]"));
-            written.add(saveTensor);
-        }
+        written.addAll(writeTensor(images));
         return written;
+    }
+
+    /**
+     * Whether a run drawn in several batches writes each batch's PNGs as soon as it is drawn: with
+     * numbered files it can (a grid needs every picture), so a long run keeps what it finished.
+     */
+    boolean writesAsItGoes() {
+        return out != null && !grid;
+    }
+
+    /** The numbered PNGs of pictures [first, first + n) of a run of {@code total} pictures; returns them. */
+    List<Path> writeNumbered(Tensor images, int first, int total) {
+        OutputFiles f = files();
+        List<Path> targets = pngs(total).subList(first, first + images.dim(0));
+        for (int i = 0; i < targets.size(); i++) f.write(targets.get(i), OutputImages.png(OutputImages.toRgb(images, i)));
+        return targets;
+    }
+
+    /** --save-tensor, when asked for: the pictures as F32 {@code image}; returns the file written, if any. */
+    List<Path> writeTensor(Tensor images) {
+        if (saveTensor == null) return List.of();
+        files().check(saveTensor);
+        StateDict sd = new StateDict("pictures");
+        sd.put("image", images.contiguous());
+        SafetensorsWriter.write(saveTensor, sd, Map.of("format", "unclip4j pictures, NCHW RGB in [0,1]"));
+        return List.of(saveTensor);
     }
 
     void writeManifest(byte[] json) {

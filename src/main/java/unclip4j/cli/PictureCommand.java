@@ -67,8 +67,14 @@ abstract class PictureCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** The pictures {@code [N, 3, H, W]} in [0, 1] (host), how many go in a grid row, and facts for the manifest. */
+    /**
+     * The pictures {@code [N, 3, H, W]} in [0, 1] (host), how many go in a grid row, and facts for the
+     * manifest. Images are null when {@link #drawInBatches} wrote them batch by batch and nothing else needs them.
+     */
     record Pictures(Tensor images, int columns, Map<String, Object> facts) {}
+
+    /** The PNGs {@link #drawInBatches} wrote while the run went on. */
+    private final List<Path> writtenInBatches = new ArrayList<>();
 
     /** Checks the command's own inputs (before any output check or model load). */
     abstract void validate();
@@ -118,7 +124,8 @@ abstract class PictureCommand implements Callable<Integer> {
         Pictures p = draw(new StageLoader(dir, b, dtype.storage()), b, s, source, progress);
         double total = (System.nanoTime() - start) / 1e9;
 
-        List<Path> written = new ArrayList<>(output.writePictures(p.images(), p.columns()));
+        List<Path> written = new ArrayList<>(writtenInBatches);
+        written.addAll(writtenInBatches.isEmpty() ? output.writePictures(p.images(), p.columns()) : output.writeTensor(p.images()));
         written.addAll(writeExtras());
         noise.saveIfRequested();
         if (noise.saveNoisePath() != null) written.add(noise.saveNoisePath());
@@ -152,28 +159,34 @@ abstract class PictureCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Draws pictures [first, first + count) of the run with the given noise, reporting steps to listener. */
+    /** Draws pictures [first, first + count) of the run with the given noise, reporting steps to listener; returns them on the host. */
     @FunctionalInterface
-    interface BatchDraw<R> {
-        R draw(int first, int count, NoiseSource noise, StepListener listener);
+    interface BatchDraw {
+        Tensor draw(int first, int count, NoiseSource noise, StepListener listener);
     }
 
     /**
      * Draws the run's pictures in the batches {@code --max-batch} asks for, each batch with the seeded
      * noise of its own pictures; with one batch, with the run's noise source. Only the first batch
-     * reports to the trace, which follows the first picture.
+     * reports to the trace, which follows the first picture. With numbered PNGs, a split run writes
+     * each batch's pictures as soon as they are drawn and keeps them only for --save-tensor.
+     *
+     * @return all pictures, or null when they are written already and nothing else needs them
      */
-    <R> List<R> inBatches(MaxBatchOption max, int pictures, Backend backend, NoiseSource whole, Progress progress, BatchDraw<R> draw) {
+    Tensor drawInBatches(MaxBatchOption max, int pictures, Backend backend, NoiseSource whole, Progress progress, BatchDraw draw) {
         int batches = max.batches(pictures);
-        if (batches == 1) return List.of(draw.draw(0, pictures, whole, steps));
+        if (batches == 1) return draw.draw(0, pictures, whole, steps);
+        boolean writeNow = output.writesAsItGoes(), keep = !writeNow || output.saveTensor != null;
         int size = Math.ceilDiv(pictures, batches);
-        List<R> results = new ArrayList<>();
+        List<Tensor> kept = new ArrayList<>();
         for (int first = 0; first < pictures; first += size) {
             int count = Math.min(size, pictures - first);
             spec.commandLine().getOut().printf("pictures %d-%d of %d%n", first + 1, first + count, pictures);
-            results.add(draw.draw(first, count, noise.openPart(backend, first, count), first == 0 ? steps : progress));
+            Tensor images = draw.draw(first, count, noise.openPart(backend, first, count), first == 0 ? steps : progress);
+            if (writeNow) writtenInBatches.addAll(output.writeNumbered(images, first, pictures));
+            if (keep) kept.add(images);
         }
-        return results;
+        return keep ? concatRows(kept) : null;
     }
 
     /** The CLIP context length and image resolution come from the model's CLIP config. */

@@ -60,12 +60,12 @@ public final class VaryCommand extends PictureCommand {
         ImageVariation i2i = new ImageVariation(backend, new PromptEncoder(backend, stages.clipText(), clip.contextLength()), stages.clipImage(),
                 ClipImageTransform.karlo(clip.imageResolution()), stages.decoder(), stages.superRes());
         progress.mark();
-        List<Tensor> images = inBatches(maxBatch, batch, backend, draws, progress,
+        Tensor images = drawInBatches(maxBatch, batch, backend, draws, progress,
                 (first, count, noise, listener) -> backend.download(i2i.run(picture, count, s, noise, listener).decoded().image()));
         Map<String, Object> facts = RunManifest.map("image", image.toAbsolutePath().normalize().toString(),
                 "image_sha256", RunManifest.sha256(image), "batch", batch);
         maxBatch.addTo(facts, batch);
-        return new Pictures(concatRows(images), batch, facts);
+        return new Pictures(images, batch, facts);
     }
 
     /** Reads a picture, failing with a one-line message. */

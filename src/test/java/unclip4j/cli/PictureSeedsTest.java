@@ -108,6 +108,26 @@ class PictureSeedsTest {
     }
 
     @Test
+    void numberedPicturesAreWrittenBatchByBatch() throws Exception {
+        List<String> args = List.of("generate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--batch", "2", "--seed", "6",
+                "--grid", "false", "--clip-score");
+        List<String> whole = new ArrayList<>(args), apart = new ArrayList<>(args);
+        whole.addAll(List.of("--out", path("w.png")));
+        apart.addAll(List.of("--max-batch", "3", "--out", path("a.png")));
+        ok(whole.toArray(String[]::new));
+        ok(apart.toArray(String[]::new));
+        for (int i = 0; i < 4; i++) {
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("w-" + i + ".png")), Files.readAllBytes(tmp.resolve("a-" + i + ".png")), "picture " + i);
+        }
+        JsonNode w = manifest("w.json"), a = manifest("a.json");
+        assertEquals(w.at("/clip_score"), a.at("/clip_score"));
+        assertEquals(4, a.at("/clip_score/cosine").size());
+        List<String> outputs = new ArrayList<>();
+        a.at("/outputs").forEach(o -> outputs.add(Path.of(o.asText()).getFileName().toString()));
+        assertEquals(List.of("a-0.png", "a-1.png", "a-2.png", "a-3.png"), outputs);
+    }
+
+    @Test
     void variationsAndDecodesDrawnInSeveralBatchesAreTheSame() throws Exception {
         String input = Fixtures.file("input.png").toString();
         ok("vary", "--image", input, "--batch", "3", "--seed", "8", "--save-tensor", path("v.safetensors"), "--out", path("v.png"));
