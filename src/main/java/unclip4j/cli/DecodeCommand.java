@@ -91,7 +91,7 @@ public final class DecodeCommand extends PictureCommand {
                 text = prompts == null ? encoder.encode(Collections.nCopies(2 * count, "")) : encoder.encodeGuided(captions(rows).subList(first, first + count));
             }
             Tensor part = backend.upload(embeddings.slice(0, first, first + count).contiguous());
-            return backend.download(decoder.decode(part, text.text(), s, noise, listener).image());
+            return decoder.decode(part, text.text(), s, noise, listener).image(); // on the host: ImageDecoder downloads it
         });
         Map<String, Object> facts = RunManifest.map("embedding", embedding.toAbsolutePath().normalize().toString(),
                 "embedding_sha256", RunManifest.sha256(embedding), "tensor", tensorRead, "prompts", prompts == null ? List.of() : prompts);

@@ -94,15 +94,14 @@ public final class GenerateCommand extends PictureCommand {
         ClipScore scorer = clipScore ? new ClipScore(backend, stages.clipImage(), encoder, clipConfig(stages).imageResolution()) : null;
         List<Tensor> embeddings = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
-        // each batch leaves only its host pictures, embeddings and scores, so device memory is one batch's
+        // each batch leaves only its pictures and embeddings (the pipeline returns both on the host) and scores, so device memory is one batch's
         Tensor images = drawInBatches(maxBatch, rows.size(), backend, draws, progress, (first, count, noise, listener) -> {
             List<String> part = rows.subList(first, first + count);
             TextToImage.Result r = t2i.run(part, rerank, s, noise, listener);
             if (first == 0) trace.priorReference(r.text().text().txtFeat(), prior::denormalize);
             embeddings.add(r.imageEmbedding());
-            Tensor pictures = backend.download(r.image());
-            if (scorer != null) for (double c : clipScores(scorer, pictures, part)) scores.add(c);
-            return pictures;
+            if (scorer != null) for (double c : clipScores(scorer, r.image(), part)) scores.add(c);
+            return r.image();
         });
         embedding = concatRows(embeddings);
         trace.caption("prior", rows.getFirst());

@@ -1,8 +1,11 @@
 package unclip4j.cli;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import unclip4j.backend.cuda.Cuda;
@@ -98,12 +101,13 @@ public final class KernelBenchCommand implements Callable<Integer> {
         KernelResources.checkArch(arch);
         if (variant != null && op == null) throw new IllegalArgumentException("--variant names a variant of one family: give --op too");
         List<KernelVariant> variants = families.stream().flatMap(f -> variant == null ? KernelCatalog.variants(f).stream()
-                : java.util.stream.Stream.of(KernelCatalog.find(f, variant))).filter(v -> !v.isLibrary()).toList();
+                : Stream.of(KernelCatalog.find(f, variant))).filter(v -> !v.isLibrary()).toList();
+        Map<String, Map<String, KernelResources.Usage>> reports = new HashMap<>(); // each module's report read once
         System.out.printf("ptxas resources, %s, built by %s. smem: static shared memory (a launch may add dynamic);%n", arch, built.nvcc());
         System.out.println("warps/SM: the most its registers allow (shared memory, block size and block limits can cut it further)");
         System.out.printf("%-19s %-18s %5s %8s %8s %14s %9s %9s%n", "family", "variant", "regs", "smem B", "stack B", "spill st/ld B", "barriers", "warps/SM");
         for (KernelVariant v : variants) {
-            KernelResources.Usage u = KernelResources.of(v.module(), arch).get(v.symbol());
+            KernelResources.Usage u = reports.computeIfAbsent(v.module(), m -> KernelResources.of(m, arch)).get(v.symbol());
             if (u == null) {
                 System.out.printf("%-19s %-18s (%s)%n", v.family(), v.id(), PtxModules.ptxasReport(v.module(), arch) == null
                         ? "not built for " + arch : "not in ptxas's report for " + arch);

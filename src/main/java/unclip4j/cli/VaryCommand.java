@@ -61,7 +61,7 @@ public final class VaryCommand extends PictureCommand {
                 ClipImageTransform.karlo(clip.imageResolution()), stages.decoder(), stages.superRes());
         progress.mark();
         Tensor images = drawInBatches(maxBatch, batch, backend, draws, progress,
-                (first, count, noise, listener) -> backend.download(i2i.run(picture, count, s, noise, listener).decoded().image()));
+                (first, count, noise, listener) -> i2i.run(picture, count, s, noise, listener).decoded().image());
         Map<String, Object> facts = RunManifest.map("image", image.toAbsolutePath().normalize().toString(),
                 "image_sha256", RunManifest.sha256(image), "batch", batch);
         maxBatch.addTo(facts, batch);

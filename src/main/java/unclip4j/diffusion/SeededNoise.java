@@ -75,11 +75,14 @@ public final class SeededNoise implements NoiseSource {
         // the next draw starts on a Philox block boundary (4 values), so draws never share a block
         used.put(stage, done + (rows * rowSize + 3) / 4 * 4);
         if (pictures == 1 || rows == 0) return backend.randn(seed, offset, shape);
-        long[] rowShape = shape.clone();
-        rowShape[0] = 1;
+        // one draw per picture (its rows follow each other in its stream), then rows interleaved picture by picture
+        long[] own = shape.clone();
+        own[0] = rows;
+        Tensor[] streams = new Tensor[pictures];
+        for (int p = 0; p < pictures; p++) streams[p] = backend.randn(seed + p, offset, own);
         List<Tensor> parts = new ArrayList<>();
         for (long q = 0; q < rows; q++) {
-            for (int p = 0; p < pictures; p++) parts.add(backend.randn(seed + p, offset + q * rowSize, rowShape));
+            for (Tensor stream : streams) parts.add(stream.slice(0, q, q + 1));
         }
         return backend.concat(0, parts.toArray(Tensor[]::new));
     }

@@ -350,7 +350,7 @@ class CudaBackendTest {
         assertArrayEquals(many, gpu.download(gpu.randn(7, 0, 1 << 20)).toFloatArray());
     }
 
-    /** Seeded noise for several pictures (one randn per row, then concat on the device): the CPU's bits. */
+    /** Seeded noise for several pictures (one randn per picture, its rows interleaved by concat on the device): the CPU's bits. */
     @Test
     void seededNoiseForSeveralPicturesIsTheCpusBits() {
         SeededNoise onGpu = new SeededNoise(gpu, 41, 3), onCpu = new SeededNoise(REF, 41, 3);
