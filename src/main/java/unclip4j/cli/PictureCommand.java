@@ -129,7 +129,7 @@ abstract class PictureCommand implements Callable<Integer> {
         written.addAll(writeExtras());
         noise.saveIfRequested();
         if (noise.saveNoisePath() != null) written.add(noise.saveNoisePath());
-        RunManifest m = new RunManifest(spec.name());
+        RunManifest m = new RunManifest(spec.name()).arguments(spec);
         p.facts().forEach(m::put);
         m.put("noise", noise.manifest(seededPictures("decoder")));
         // the prior's settings only where the prior ran: a manifest lists what made the picture
@@ -147,10 +147,11 @@ abstract class PictureCommand implements Callable<Integer> {
         m.put("backend", b.name());
         if (backend.isCuda()) m.put("kernels", backend.kernels().describe());
         m.put("dtype", dtype.name());
+        m.platform();
         Map<String, Object> timings = new LinkedHashMap<>(progress.seconds());
         timings.put("total", total);
         m.put("seconds", timings);
-        m.put("outputs", written.stream().map(f -> f.toAbsolutePath().normalize().toString()).toList());
+        m.outputs(written);
         output.writeManifest(m.toJson());
         written.add(output.manifest());
         for (Path f : written) out.println("wrote " + f);

@@ -17,6 +17,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import jdk.incubator.vector.FloatVector;
+import picocli.CommandLine.Model.CommandSpec;
 import unclip4j.Main;
 import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.checkpoint.ModelDirectory.Part;
@@ -40,24 +43,46 @@ final class RunManifest {
         return this;
     }
 
+    /** The arguments that make the run again ({@code redo}) and the input files they name, with their SHA-256. */
+    RunManifest arguments(CommandSpec spec) {
+        entries.put("argv", RunArguments.argv(spec));
+        entries.put("inputs", RunArguments.inputs(spec));
+        return this;
+    }
+
+    /**
+     * Where the arithmetic ran: pictures drawn with the same arguments on another JVM or CPU may
+     * round differently (the CPU backend's vector width decides how its sums are split).
+     */
+    RunManifest platform() {
+        entries.put("platform", map("java", Runtime.version().toString(),
+                "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                "float_vector_bits", FloatVector.SPECIES_PREFERRED.vectorBitSize()));
+        return this;
+    }
+
+    /** The files written, each with its size and SHA-256, so that {@code redo --check} can compare a rerun's. */
+    RunManifest outputs(List<Path> written) {
+        entries.put("outputs", written.stream().map(RunManifest::fileEntry).toList());
+        return this;
+    }
+
     /** Every file of the parts used, each hashed once. */
     RunManifest model(ModelDirectory dir, boolean embedded, List<Part> parts) {
         Set<Path> files = new LinkedHashSet<>();
         for (Part p : parts) files.addAll(dir.files(p));
         List<Map<String, Object>> list = new ArrayList<>();
-        for (Path f : files) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("path", f.toAbsolutePath().normalize().toString());
-            e.put("bytes", size(f));
-            e.put("sha256", sha256(f));
-            list.add(e);
-        }
+        for (Path f : files) list.add(fileEntry(f));
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("directory", dir.dir() == null ? null : dir.dir().toAbsolutePath().normalize().toString());
         model.put("embedded_test_model", embedded);
         model.put("files", list);
         entries.put("model", model);
         return this;
+    }
+
+    private static Map<String, Object> fileEntry(Path f) {
+        return map("path", f.toAbsolutePath().normalize().toString(), "bytes", size(f), "sha256", sha256(f));
     }
 
     /** An insertion-ordered map from alternating keys and values. */
@@ -75,7 +100,29 @@ final class RunManifest {
         }
     }
 
+    /**
+     * The file's SHA-256, hashed once per process for a given path, size and modification time:
+     * {@code redo} checks a model's gigabytes before the run and its manifest lists them after it.
+     */
     static String sha256(Path file) {
+        try {
+            Path key = file.toAbsolutePath().normalize();
+            String stamp = Files.size(key) + "@" + Files.getLastModifiedTime(key).toInstant();
+            Hashed known = HASHED.get(key);
+            if (known != null && known.stamp.equals(stamp)) return known.sha256;
+            String sha = hash(key);
+            HASHED.put(key, new Hashed(stamp, sha));
+            return sha;
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private record Hashed(String stamp, String sha256) {}
+
+    private static final Map<Path, Hashed> HASHED = new ConcurrentHashMap<>();
+
+    private static String hash(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 20];

@@ -123,7 +123,7 @@ class PictureSeedsTest {
         assertEquals(w.at("/clip_score"), a.at("/clip_score"));
         assertEquals(4, a.at("/clip_score/cosine").size());
         List<String> outputs = new ArrayList<>();
-        a.at("/outputs").forEach(o -> outputs.add(Path.of(o.asText()).getFileName().toString()));
+        a.at("/outputs").forEach(o -> outputs.add(Path.of(o.path("path").asText()).getFileName().toString()));
         assertEquals(List.of("a-0.png", "a-1.png", "a-2.png", "a-3.png"), outputs);
     }
 
