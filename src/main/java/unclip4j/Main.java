@@ -13,6 +13,7 @@ import unclip4j.cli.GenerateCommand;
 import unclip4j.cli.InspectCommand;
 import unclip4j.cli.InterpolateCommand;
 import unclip4j.cli.PriorCommand;
+import unclip4j.cli.RedoCommand;
 import unclip4j.cli.ScheduleCommand;
 import unclip4j.cli.SimilarityCommand;
 import unclip4j.cli.SweepCommand;
@@ -25,7 +26,7 @@ import unclip4j.cli.VaryCommand;
         versionProvider = Main.Version.class,
         description = "unCLIP (DALL-E 2 / Karlo v1.0 alpha) text-to-image engine for the JVM.",
         subcommands = {
-                GenerateCommand.class, VaryCommand.class, InterpolateCommand.class, TextDiffCommand.class, DecodeCommand.class,
+                GenerateCommand.class, VaryCommand.class, InterpolateCommand.class, TextDiffCommand.class, DecodeCommand.class, RedoCommand.class,
                 EncodeTextCommand.class, EncodeImageCommand.class, SimilarityCommand.class, PriorCommand.class,
                 ScheduleCommand.class, SweepCommand.class,
                 InspectCommand.class, ConvertCommand.class, BenchCommand.class, DoctorCommand.class})

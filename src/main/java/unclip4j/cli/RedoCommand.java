@@ -1,0 +1,104 @@
+package unclip4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import unclip4j.Main;
+
+/**
+ * {@code redo MANIFEST.json --out FILE.png [--check] [-- OPTION ...]}: a picture run again from the
+ * manifest it wrote. The recorded arguments are replayed with the outputs redirected, after checking
+ * that the input and model files are the ones the run read; options after {@code --} change the
+ * rerun (a one-variable experiment on a recorded picture); {@code --check} compares the pictures.
+ */
+@Command(name = "redo", mixinStandardHelpOptions = true,
+        description = {"Runs a picture command (generate, vary, interpolate, textdiff, decode) again from the manifest it wrote "
+                + "(out.png -> out.json): the recorded arguments, with the pictures written to --out. The input and model files "
+                + "must still have their recorded SHA-256. The rerun writes only the pictures and their manifest "
+                + "(recorded --save-*, --trace-dir are left out; give them again after --).",
+                "",
+                "Options after -- change the rerun, replacing their recorded values:",
+                "  unclip4j redo a.json --out b.png -- --decoder-guidance 4",
+                "",
+                "Exit status: 0 when the rerun ran (with --check: and every picture is identical), 1 when --check found "
+                        + "differences, 2 on an error."})
+public final class RedoCommand implements Callable<Integer> {
+    /** The exit status of a rerun whose pictures differ from the recorded ones: a result, not an error. */
+    static final int DIFFERS = 1;
+
+    @Parameters(index = "0", paramLabel = "MANIFEST.json", description = "The manifest a picture command wrote beside its pictures.")
+    Path manifest;
+
+    @Parameters(index = "1..*", paramLabel = "OPTION", description = "After --: options of the recorded command that change the rerun.")
+    List<String> changes = new ArrayList<>();
+
+    @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "Where the rerun writes its picture(s), as the command's --out.")
+    Path out;
+
+    @Option(names = "--check", description = "Compare the rerun's pictures with the recorded ones: identical bytes, else how many 8-bit values differ and by how much.")
+    boolean check;
+
+    @Option(names = "--force", description = "Overwrite existing output files.")
+    boolean force;
+
+    @Option(names = "--verbose", description = "Show stack traces on errors (also passed to the rerun).")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        RecordedRun run = RecordedRun.read(manifest);
+        CommandSpec target = new CommandLine(new Main()).getSubcommands().get(run.command()).getCommandSpec();
+        List<String> argv = run.rerunArguments(target, changes, out, force);
+        run.checkInputs(target, changes);
+        PrintWriter o = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        o.println("redo: unclip4j " + String.join(" ", argv.stream().map(RedoCommand::quoted).toList()));
+        if (verbose && !argv.contains("--verbose")) argv.add("--verbose");
+        int code = Cli.execute(new Main(), o, err, argv.toArray(String[]::new));
+        if (code != 0 || !check) return code;
+        return check(run, RecordedRun.read(rerunManifest()), o);
+    }
+
+    /** Compares the settings that decide rounding, then the pictures one by one; DIFFERS when any picture does. */
+    private static int check(RecordedRun before, RecordedRun after, PrintWriter o) {
+        for (String key : List.of("backend", "dtype", "kernels", "platform")) {
+            if (!before.setting(key).equals(after.setting(key))) {
+                o.println("check: " + key + " was " + before.setting(key) + ", now " + after.setting(key) + " (may change rounding)");
+            }
+        }
+        List<RecordedRun.RecordedFile> recorded = before.pictures(), rerun = after.pictures();
+        if (recorded.size() != rerun.size()) {
+            o.println("check: the run wrote " + recorded.size() + " PNG(s), the rerun " + rerun.size());
+            return DIFFERS;
+        }
+        int identical = 0;
+        for (int i = 0; i < recorded.size(); i++) {
+            PictureComparison c = PictureComparison.of(recorded.get(i), rerun.get(i).path());
+            o.println("check: " + rerun.get(i).path().getFileName() + " " + c.summary());
+            if (c.identical()) identical++;
+        }
+        o.println("check: " + identical + " of " + recorded.size() + " picture(s) identical");
+        return identical == recorded.size() ? 0 : DIFFERS;
+    }
+
+    /** The rerun's manifest: where its command put it for the --out given. */
+    private Path rerunManifest() {
+        OutputOptions o = new OutputOptions();
+        o.out = out;
+        return o.manifest();
+    }
+
+    private static String quoted(String arg) {
+        return arg.matches("[A-Za-z0-9_./=:,+@%-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
+    }
+}

@@ -1,0 +1,209 @@
+package unclip4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static unclip4j.cli.CliRunner.assertUserError;
+import static unclip4j.cli.CliRunner.listing;
+import static unclip4j.cli.CliRunner.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import unclip4j.checkpoint.SafetensorsWriter;
+import unclip4j.checkpoint.StateDict;
+import unclip4j.image.RgbImage;
+import unclip4j.tensor.Tensor;
+import unclip4j.testing.Fixtures;
+
+/**
+ * {@code redo} on the embedded model: a manifest's recorded arguments draw the same pictures again
+ * (bit for bit on the CPU), options after {@code --} change the rerun and {@code --check} measures
+ * by how much, changed inputs are refused before any work, and a manifest that is not one, or asks
+ * for writes elsewhere, gets one error line or is not obeyed.
+ */
+class RedoCommandTest {
+    private static final List<String> FEW_STEPS = List.of("--prior-steps", "3", "--decoder-steps", "3");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private String path(String name) {
+        return tmp.resolve(name).toString();
+    }
+
+    private static CliRunner.Result ok(String... args) {
+        CliRunner.Result r = run(args);
+        assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+        return r;
+    }
+
+    private static String[] withFewSteps(String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(FEW_STEPS);
+        return all.toArray(String[]::new);
+    }
+
+    private JsonNode manifest(String name) throws Exception {
+        return JSON.readTree(tmp.resolve(name).toFile());
+    }
+
+    private String copyOfInputPicture() throws Exception {
+        return Files.copy(Fixtures.file("input.png"), tmp.resolve("in.png")).toString();
+    }
+
+    /** The first row of a prior-shaped embedding file, for decode. */
+    private String embeddings() {
+        StateDict sd = new StateDict("test");
+        float[] v = new float[2 * 64];
+        for (int i = 0; i < v.length; i++) v[i] = (float) Math.sin(i);
+        sd.put("image_embedding", Tensor.of(v, 2, 64));
+        Path f = tmp.resolve("emb.safetensors");
+        SafetensorsWriter.write(f, sd, Map.of());
+        return f.toString();
+    }
+
+    private String[] recordedRun(String command) throws Exception {
+        return switch (command) {
+            case "generate" -> new String[] {"generate", "--prompt", "a red cube", "--prompt", "-a blue sphere", "--seed=-3", "--grid", "false"};
+            case "vary" -> new String[] {"vary", "--image", copyOfInputPicture(), "--batch", "2", "--seed", "4"};
+            case "decode" -> new String[] {"decode", "--embedding", embeddings(), "--prompt", "a red cube", "--seed", "5"};
+            case "interpolate" -> new String[] {"interpolate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--frames", "3", "--seed", "6"};
+            case "textdiff" -> new String[] {"textdiff", "--image", copyOfInputPicture(), "--from", "a cube", "--to", "a sphere",
+                    "--amounts", "0,0.5", "--seed", "7"};
+            default -> throw new IllegalArgumentException(command);
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"generate", "vary", "decode", "interpolate", "textdiff"})
+    void rerunOfEveryPictureCommandIsIdentical(String command) throws Exception {
+        List<String> args = new ArrayList<>(Arrays.asList(withFewSteps(recordedRun(command))));
+        args.addAll(List.of("--out", path("a.png")));
+        ok(args.toArray(String[]::new));
+        CliRunner.Result r = ok("redo", path("a.json"), "--out", path("b.png"), "--check");
+        assertTrue(r.out().contains(" picture(s) identical"), r.out());
+        assertFalse(r.out().contains("differs"), r.out());
+        // the rerun records what the run recorded, but its own --out
+        List<String> before = new ArrayList<>(), after = new ArrayList<>();
+        manifest("a.json").get("argv").forEach(a -> before.add(a.asText().replace("a.png", "b.png")));
+        manifest("b.json").get("argv").forEach(a -> after.add(a.asText()));
+        assertEquals(before.stream().sorted().toList(), after.stream().sorted().toList());
+        assertEquals(manifest("a.json").get("inputs"), manifest("b.json").get("inputs"));
+    }
+
+    @Test
+    void recordedArgumentsAreAbsoluteAndOutputsHashed() throws Exception {
+        ok(withFewSteps("vary", "--image", copyOfInputPicture(), "--seed", "1", "--save-tensor", path("t.safetensors"), "--out", path("a.png")));
+        JsonNode m = manifest("a.json");
+        assertEquals("vary", m.at("/argv/0").asText());
+        assertTrue(m.get("argv").toString().contains("\"--image=" + path("in.png") + "\""), m.get("argv").toString());
+        assertEquals(path("in.png"), m.at("/inputs/0/path").asText());
+        assertEquals(RunManifest.sha256(tmp.resolve("in.png")), m.at("/inputs/0/sha256").asText());
+        assertEquals(path("a.png"), m.at("/outputs/0/path").asText());
+        assertEquals(RunManifest.sha256(tmp.resolve("a.png")), m.at("/outputs/0/sha256").asText());
+        assertEquals(RunManifest.sha256(tmp.resolve("t.safetensors")), m.at("/outputs/1/sha256").asText());
+        assertTrue(m.at("/platform/float_vector_bits").asInt() >= 64, m.toString());
+    }
+
+    @Test
+    void optionsAfterDashesChangeTheRerunAndCheckSaysByHowMuch() throws Exception {
+        ok(withFewSteps("generate", "--prompt", "a red cube", "--batch", "2", "--grid", "false", "--seed", "9", "--out", path("a.png")));
+        CliRunner.Result r = run("redo", path("a.json"), "--out", path("b.png"), "--check", "--", "--decoder-guidance", "1", "--seed", "-9");
+        assertEquals(RedoCommand.DIFFERS, r.code(), r.out() + r.err());
+        assertTrue(r.out().matches("(?s).*b-0\\.png differs from .*a-0\\.png: \\d+ of 12288 values, by at most \\d+/255.*"), r.out());
+        assertTrue(r.out().contains("0 of 2 picture(s) identical"), r.out());
+        JsonNode m = manifest("b.json");
+        assertEquals(1.0, m.at("/guidance/decoder").asDouble());
+        assertEquals(-9, m.at("/noise/seed").asLong());
+        // a recorded picture that is gone can only be compared by its hash
+        Files.delete(tmp.resolve("a-1.png"));
+        r = run("redo", path("a.json"), "--out", path("c.png"), "--check", "--", "--decoder-guidance=1");
+        assertEquals(RedoCommand.DIFFERS, r.code(), r.err());
+        assertTrue(r.out().contains("which is gone or changed"), r.out());
+        // splitting into batches changes nothing
+        ok("redo", path("a.json"), "--out", path("d.png"), "--check", "--", "--max-batch", "1");
+    }
+
+    @Test
+    void changedInputsAreRefusedBeforeAnyWork() throws Exception {
+        String in = copyOfInputPicture();
+        ok(withFewSteps("vary", "--image", in, "--seed", "2", "--out", path("a.png")));
+        Files.write(Path.of(in), unclip4j.image.OutputImages.png(new RgbImage(8, 8, new byte[8 * 8 * 3])));
+        List<String> before = listing(tmp);
+        assertUserError(run("redo", path("a.json"), "--out", path("b.png")), "input --image", "changed since the run");
+        assertEquals(before, listing(tmp));
+        // given again after --, the input is taken as it is now
+        ok("redo", path("a.json"), "--out", path("b.png"), "--", "--image", in);
+
+        ObjectNode m = (ObjectNode) manifest("a.json");
+        ((ObjectNode) m.at("/model/files/0")).put("sha256", "0".repeat(64));
+        JSON.writeValue(tmp.resolve("tampered.json").toFile(), m);
+        assertUserError(run("redo", path("tampered.json"), "--out", path("c.png"), "--", "--image", in), "model file", "changed since the run");
+        Files.delete(Path.of(in));
+        assertUserError(run("redo", path("a.json"), "--out", path("c.png")), "input --image", "is gone");
+        assertFalse(Files.exists(tmp.resolve("c.png")));
+    }
+
+    @Test
+    void recordedOutputsAreNotWrittenAgain() throws Exception {
+        ok(withFewSteps("generate", "--prompt", "a red cube", "--seed", "1", "--out", path("a.png")));
+        ObjectNode m = (ObjectNode) manifest("a.json");
+        ArrayNode argv = (ArrayNode) m.get("argv");
+        argv.add("--save-tensor=" + path("elsewhere.safetensors")).add("--save-noise=" + path("noise.safetensors"))
+                .add("--trace-dir=" + path("trace")).add("--force");
+        JSON.writeValue(tmp.resolve("more.json").toFile(), m);
+        ok("redo", path("more.json"), "--out", path("b.png"));
+        assertEquals(List.of("a.json", "a.png", "b.json", "b.png", "more.json"), listing(tmp));
+        // without --force the rerun's own outputs are not overwritten
+        assertUserError(run("redo", path("a.json"), "--out", path("b.png")), "b.png");
+        ok("redo", path("a.json"), "--out", path("b.png"), "--force");
+    }
+
+    @Test
+    void manifestsThatAreNotOnesEndInOneErrorLine() throws Exception {
+        ok(withFewSteps("generate", "--prompt", "a red cube", "--out", path("a.png")));
+        ObjectNode good = (ObjectNode) manifest("a.json");
+        assertUserError(run("redo", path("missing.json"), "--out", path("b.png")), "no such manifest file");
+        Files.writeString(tmp.resolve("text.json"), "{ not json");
+        assertUserError(run("redo", path("text.json"), "--out", path("b.png")), "not JSON");
+        Files.writeString(tmp.resolve("array.json"), "[1, 2]");
+        assertUserError(run("redo", path("array.json"), "--out", path("b.png")), "not the manifest of a picture run");
+        assertUserError(run("redo", path(edited("bench.json", good, m -> m.put("command", "bench"))), "--out", path("b.png")),
+                "not the manifest of a picture run");
+        assertUserError(run("redo", path(edited("old.json", good, m -> m.remove("argv"))), "--out", path("b.png")), "records no arguments");
+        assertUserError(run("redo", path(edited("number.json", good, m -> ((ArrayNode) m.get("argv")).add(3))), "--out", path("b.png")),
+                "argv holds a number");
+        assertUserError(run("redo", path(edited("other.json", good, m -> ((ArrayNode) m.get("argv")).set(0, "vary"))), "--out", path("b.png")),
+                "does not start with its command generate");
+        assertUserError(run("redo", path(edited("unknown.json", good, m -> ((ArrayNode) m.get("argv")).add("--evil=1"))), "--out", path("b.png")),
+                "generate has no option --evil");
+        assertUserError(run("redo", path("a.json"), "--out", path("b.png"), "--", "--evil", "1"), "after --: --evil is not an option of generate");
+        assertUserError(run("redo", path("a.json"), "--out", path("b.png"), "--", "--out", path("c.png")), "give the rerun's --out to redo itself");
+        // a bad value is the rerun's parameter error: picocli's line and its pointer to the help
+        CliRunner.Result r = run("redo", path("a.json"), "--out", path("b.png"), "--", "--decoder-guidance", "x");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("error: Invalid value for option '--decoder-guidance'"), r.err());
+        assertFalse(Files.exists(tmp.resolve("b.png")));
+        assertFalse(Files.exists(tmp.resolve("c.png")));
+    }
+
+    private String edited(String name, ObjectNode manifest, java.util.function.Consumer<ObjectNode> edit) throws Exception {
+        ObjectNode copy = manifest.deepCopy();
+        edit.accept(copy);
+        JSON.writeValue(tmp.resolve(name).toFile(), copy);
+        return name;
+    }
+}
