@@ -93,8 +93,7 @@ public final class DecodeCommand extends PictureCommand {
             Tensor part = backend.upload(embeddings.slice(0, first, first + count).contiguous());
             return decoder.decode(part, text.text(), s, noise, listener).image(); // on the host: ImageDecoder downloads it
         });
-        Map<String, Object> facts = RunManifest.map("embedding", embedding.toAbsolutePath().normalize().toString(),
-                "embedding_sha256", RunManifest.sha256(embedding), "tensor", tensorRead, "prompts", prompts == null ? List.of() : prompts);
+        Map<String, Object> facts = RunManifest.map("embedding", embedding.toAbsolutePath().normalize().toString(), "tensor", tensorRead, "prompts", prompts == null ? List.of() : prompts);
         if (promptFile != null) facts.put("prompt_file", promptFile.toAbsolutePath().normalize().toString());
         maxBatch.addTo(facts, rows);
         // rows have no structure of their own (unlike generate's prompts × batch): a near-square grid

@@ -118,7 +118,7 @@ public final class InterpolateCommand extends PictureCommand {
         Object endpoints = !prompts.isEmpty() ? prompts
                 : !images.isEmpty() ? images.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList()
                 : IntStream.range(0, embeddingFiles.size()).mapToObj(i -> RunManifest.map("path", embeddingFiles.get(i).toAbsolutePath().normalize().toString(),
-                        "sha256", RunManifest.sha256(embeddingFiles.get(i)), "tensor", embeddingRows.get(i).tensor())).toList();
+                        "tensor", embeddingRows.get(i).tensor())).toList();
         Map<String, Object> facts = RunManifest.map(kind, endpoints, "frames", frames, "fractions", Interpolation.fractions(frames));
         // the manifest's seed is the frames'; the prompts' prior samples drew from their own
         if (!prompts.isEmpty() && noise.noise == null) facts.put("prior_seeds", List.of(noise.seed(), noise.seed() + 1));

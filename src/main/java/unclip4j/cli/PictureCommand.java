@@ -112,6 +112,7 @@ abstract class PictureCommand implements Callable<Integer> {
         List<Path> extras = new ArrayList<>(extraOutputs());
         extras.add(noise.saveNoisePath());
         output.check(pictureCount(), extras.toArray(Path[]::new));
+        RunArguments arguments = RunArguments.of(spec); // the inputs hashed before the run reads them
         PrintWriter out = spec.commandLine().getOut();
         ModelDirectory dir = model.openOrEmbedded();
         if (model.usesEmbedded()) out.println(EMBEDDED_NOTICE);
@@ -129,7 +130,7 @@ abstract class PictureCommand implements Callable<Integer> {
         written.addAll(writeExtras());
         noise.saveIfRequested();
         if (noise.saveNoisePath() != null) written.add(noise.saveNoisePath());
-        RunManifest m = new RunManifest(spec.name()).arguments(spec);
+        RunManifest m = new RunManifest(spec.name()).arguments(arguments);
         p.facts().forEach(m::put);
         m.put("noise", noise.manifest(seededPictures("decoder")));
         // the prior's settings only where the prior ran: a manifest lists what made the picture

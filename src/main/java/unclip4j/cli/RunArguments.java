@@ -16,19 +16,22 @@ import picocli.CommandLine.ParseResult;
  * The arguments of a picture run as the manifest records them, so that {@code redo} can run it again
  * from any directory: every option the user gave, as {@code --name=value} (the form that keeps a
  * value such as {@code -3} or {@code "-a cat"} a value), with file and directory paths made absolute;
- * and the input files with their SHA-256, so that a changed input is noticed before a rerun.
+ * and the input files with their SHA-256, so that a changed input is noticed before a rerun. Taken
+ * before the run reads anything, so the hashes are of what it read.
  */
-final class RunArguments {
+record RunArguments(List<String> argv, List<Map<String, Object>> inputs) {
     /**
      * Options naming files the run writes, or how it writes them. {@code redo} leaves them out of a
      * rerun (it writes where its own --out says); every other path option is an input.
      */
     static final Set<String> OUTPUT_OPTIONS = Set.of("--out", "--save-tensor", "--save-noise", "--save-embedding", "--trace-dir", "--force");
 
-    private RunArguments() {}
+    static RunArguments of(CommandSpec spec) {
+        return new RunArguments(argv(spec), inputs(spec));
+    }
 
     /** {@code [command, --option=value, ...]}: the options given, in the command's declaration order, repeated values in the order given. */
-    static List<String> argv(CommandSpec spec) {
+    private static List<String> argv(CommandSpec spec) {
         ParseResult parsed = spec.commandLine().getParseResult();
         List<String> argv = new ArrayList<>();
         argv.add(spec.name());
@@ -44,7 +47,7 @@ final class RunArguments {
     }
 
     /** The input files given (not directories such as --model, whose files the manifest lists apart), each with its SHA-256. */
-    static List<Map<String, Object>> inputs(CommandSpec spec) {
+    private static List<Map<String, Object>> inputs(CommandSpec spec) {
         ParseResult parsed = spec.commandLine().getParseResult();
         List<Map<String, Object>> inputs = new ArrayList<>();
         for (OptionSpec o : spec.options()) {

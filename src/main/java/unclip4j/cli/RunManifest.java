@@ -17,9 +17,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import jdk.incubator.vector.FloatVector;
-import picocli.CommandLine.Model.CommandSpec;
 import unclip4j.Main;
 import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.checkpoint.ModelDirectory.Part;
@@ -44,9 +44,9 @@ final class RunManifest {
     }
 
     /** The arguments that make the run again ({@code redo}) and the input files they name, with their SHA-256. */
-    RunManifest arguments(CommandSpec spec) {
-        entries.put("argv", RunArguments.argv(spec));
-        entries.put("inputs", RunArguments.inputs(spec));
+    RunManifest arguments(RunArguments args) {
+        entries.put("argv", args.argv());
+        entries.put("inputs", args.inputs());
         return this;
     }
 
@@ -57,9 +57,24 @@ final class RunManifest {
     RunManifest platform() {
         entries.put("platform", map("java", Runtime.version().toString(),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-                "float_vector_bits", FloatVector.SPECIES_PREFERRED.vectorBitSize()));
+                "float_vector_bits", FloatVector.SPECIES_PREFERRED.vectorBitSize(),
+                "properties", settingProperties()));
         return this;
     }
+
+    /**
+     * The {@code -Dunclip4j.*} properties that can change what a run computes (the CPU convolution,
+     * CUDA kernel variants), sorted; not the installation directory or logging switches.
+     */
+    static Map<String, String> settingProperties() {
+        Map<String, String> props = new TreeMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("unclip4j.") && !NOT_SETTINGS.contains(name)) props.put(name, System.getProperty(name));
+        }
+        return props;
+    }
+
+    private static final Set<String> NOT_SETTINGS = Set.of("unclip4j.home", "unclip4j.verbose");
 
     /** The files written, each with its size and SHA-256, so that {@code redo --check} can compare a rerun's. */
     RunManifest outputs(List<Path> written) {

@@ -72,7 +72,6 @@ public final class TextDiffCommand extends PictureCommand {
         progress.mark();
         List<FrameDecoder.Frame> frames = diff.run(z, from, to, amounts, s, noise, steps);
         return new Pictures(concatRows(frames.stream().map(f -> f.decoded().image()).toList()), amounts.length,
-                RunManifest.map("image", image.toAbsolutePath().normalize().toString(), "image_sha256", RunManifest.sha256(image),
-                        "from", from, "to", to, "amounts", amounts));
+                RunManifest.map("image", image.toAbsolutePath().normalize().toString(), "from", from, "to", to, "amounts", amounts));
     }
 }

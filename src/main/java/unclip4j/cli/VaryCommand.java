@@ -62,8 +62,7 @@ public final class VaryCommand extends PictureCommand {
         progress.mark();
         Tensor images = drawInBatches(maxBatch, batch, backend, draws, progress,
                 (first, count, noise, listener) -> i2i.run(picture, count, s, noise, listener).decoded().image());
-        Map<String, Object> facts = RunManifest.map("image", image.toAbsolutePath().normalize().toString(),
-                "image_sha256", RunManifest.sha256(image), "batch", batch);
+        Map<String, Object> facts = RunManifest.map("image", image.toAbsolutePath().normalize().toString(), "batch", batch);
         maxBatch.addTo(facts, batch);
         return new Pictures(images, batch, facts);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,5 +44,11 @@ public final class CliRunner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The SHA-256 a run manifest's {@code inputs} list for a file. */
+    public static String inputSha256(JsonNode manifest, Path file) {
+        for (JsonNode in : manifest.get("inputs")) if (in.get("path").asText().equals(file.toString())) return in.get("sha256").asText();
+        throw new AssertionError(file + " not among the inputs: " + manifest.get("inputs"));
     }
 }
