@@ -1,23 +1,34 @@
 package unclip4j.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import unclip4j.Main;
 
 /**
- * {@code redo MANIFEST.json --out FILE.png [--check] [-- OPTION ...]}: a picture run again from the
- * manifest it wrote. The recorded arguments are replayed with the outputs redirected, after checking
- * that the input and model files are the ones the run read; options after {@code --} change the
- * rerun (a one-variable experiment on a recorded picture); {@code --check} compares the pictures.
+ * {@code redo MANIFEST.json --out FILE.png [--check] [--drop OPTION] [-- OPTION ...]}: a picture run
+ * again from the manifest it wrote. The recorded arguments are replayed with the outputs redirected,
+ * after checking that the input and model files are the ones the run read; {@code --drop} and options
+ * after {@code --} change the rerun (a one-variable experiment on a recorded picture); {@code --check}
+ * compares the pictures.
  */
 @Command(name = "redo", mixinStandardHelpOptions = true,
         description = {"Runs a picture command (generate, vary, interpolate, textdiff, decode) again from the manifest it wrote "
@@ -25,8 +36,10 @@ import unclip4j.Main;
                 + "must still have their recorded SHA-256. The rerun writes only the pictures and their manifest "
                 + "(recorded --save-*, --trace-dir are left out; give them again after --).",
                 "",
-                "Options after -- change the rerun, replacing their recorded values:",
+                "Options after -- change the rerun, replacing all recorded values of those options; --drop leaves a recorded "
+                        + "option out:",
                 "  unclip4j redo a.json --out b.png -- --decoder-guidance 4",
+                "  unclip4j redo a.json --out b.png --drop noise -- --seed 1",
                 "",
                 "Exit status: 0 when the rerun ran (with --check: and every picture is identical), 1 when --check found "
                         + "differences, 2 on an error."})
@@ -40,13 +53,20 @@ public final class RedoCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "OPTION", description = "After --: options of the recorded command that change the rerun.")
     List<String> changes = new ArrayList<>();
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "Where the rerun writes its picture(s), as the command's --out.")
+    @Option(names = "--out", required = true, paramLabel = "FILE.png",
+            description = "Where the rerun writes its picture(s), as the command's --out; never over the recorded run's files.")
     Path out;
 
-    @Option(names = "--check", description = "Compare the rerun's pictures with the recorded ones: identical bytes, else how many 8-bit values differ and by how much.")
+    @Option(names = "--drop", paramLabel = "OPTION",
+            description = "Leave this recorded option out of the rerun (e.g. noise, to seed a run that replayed --noise; kernel, to "
+                    + "redo a CUDA run on the CPU). Repeatable.")
+    List<String> drops = new ArrayList<>();
+
+    @Option(names = "--check", description = "Compare the rerun's PNGs with the recorded ones: identical bytes, else how many 8-bit "
+            + "values differ and by how much.")
     boolean check;
 
-    @Option(names = "--force", description = "Overwrite existing output files.")
+    @Option(names = "--force", description = "Overwrite existing output files (never the recorded run's).")
     boolean force;
 
     @Option(names = "--verbose", description = "Show stack traces on errors (also passed to the rerun).")
@@ -59,14 +79,47 @@ public final class RedoCommand implements Callable<Integer> {
     public Integer call() {
         RecordedRun run = RecordedRun.read(manifest);
         CommandSpec target = new CommandLine(new Main()).getSubcommands().get(run.command()).getCommandSpec();
-        List<String> argv = run.rerunArguments(target, changes, out, force);
-        run.checkInputs(target, changes);
+        Set<OptionSpec> replaced = run.replacedOptions(target, changes, drops);
+        List<String> argv = run.rerunArguments(target, replaced, changes, out, force);
+        run.refuseOverwriting(out);
+        if (check && run.pictures().isEmpty()) {
+            throw new IllegalArgumentException("--check compares PNGs, and the run wrote none (only --save-tensor)");
+        }
+        run.checkInputs(target, replaced);
         PrintWriter o = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         o.println("redo: unclip4j " + String.join(" ", argv.stream().map(RedoCommand::quoted).toList()));
+        noteProperties(run.properties(), o);
         if (verbose && !argv.contains("--verbose")) argv.add("--verbose");
         int code = Cli.execute(new Main(), o, err, argv.toArray(String[]::new));
-        if (code != 0 || !check) return code;
-        return check(run, RecordedRun.read(rerunManifest()), o);
+        if (code != 0) return code;
+        recordProvenance(rerunManifest(), run);
+        return check ? check(run, RecordedRun.read(rerunManifest()), o) : 0;
+    }
+
+    /** -Dunclip4j.* settings are not arguments: say where this JVM's differ from the run's, as they may change the pictures. */
+    private static void noteProperties(Map<String, String> recorded, PrintWriter o) {
+        Map<String, String> now = RunManifest.settingProperties();
+        Set<String> names = new TreeSet<>(recorded.keySet());
+        names.addAll(now.keySet());
+        for (String name : names) {
+            if (!Objects.equals(recorded.get(name), now.get(name))) {
+                o.println("note: the run had -D" + name + "=" + recorded.getOrDefault(name, "(unset)") + ", this rerun "
+                        + now.getOrDefault(name, "(unset)") + " (set it with UNCLIP4J_JAVA_OPTS, or the matching option after --)");
+            }
+        }
+    }
+
+    /** Adds to the rerun's manifest which manifest it redid and how it changed it. */
+    private void recordProvenance(Path rerun, RecordedRun run) {
+        try {
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode m = (ObjectNode) json.readTree(rerun.toFile());
+            m.putPOJO("redo_of", RunManifest.map("manifest", run.file().toAbsolutePath().normalize().toString(),
+                    "sha256", RunManifest.sha256(run.file()), "dropped", drops, "changes", changes));
+            new OutputFiles(true).write(rerun, json.writeValueAsBytes(m));
+        } catch (IOException e) {
+            throw new UncheckedIOException(rerun + ": cannot add the redo record (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Compares the settings that decide rounding, then the pictures one by one; DIFFERS when any picture does. */

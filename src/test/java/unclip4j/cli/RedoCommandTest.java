@@ -18,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import unclip4j.Main;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -106,12 +108,19 @@ class RedoCommandTest {
 
     @Test
     void recordedArgumentsAreAbsoluteAndOutputsHashed() throws Exception {
+        // as parsed: --name=value (a value may start with -), relative paths made absolute
+        CommandLine cl = new CommandLine(new Main());
+        cl.parseArgs("vary", "--image", "some/dir/../in.png", "--seed", "-3", "--out", "o.png", "--grid", "false");
+        RunArguments parsed = RunArguments.of(cl.getSubcommands().get("vary").getCommandSpec());
+        assertTrue(parsed.argv().contains("--image=" + Path.of("some/in.png").toAbsolutePath()), parsed.argv().toString());
+        assertTrue(parsed.argv().containsAll(List.of("vary", "--seed=-3", "--out=" + Path.of("o.png").toAbsolutePath(), "--grid=false")),
+                parsed.argv().toString());
+        assertEquals(List.of(), parsed.inputs(), "a file that does not exist is no input");
+
         ok(withFewSteps("vary", "--image", copyOfInputPicture(), "--seed", "1", "--save-tensor", path("t.safetensors"), "--out", path("a.png")));
         JsonNode m = manifest("a.json");
-        assertEquals("vary", m.at("/argv/0").asText());
-        assertTrue(m.get("argv").toString().contains("\"--image=" + path("in.png") + "\""), m.get("argv").toString());
-        assertEquals(path("in.png"), m.at("/inputs/0/path").asText());
-        assertEquals(RunManifest.sha256(tmp.resolve("in.png")), m.at("/inputs/0/sha256").asText());
+        assertEquals(RunManifest.sha256(tmp.resolve("in.png")), CliRunner.inputSha256(m, tmp.resolve("in.png")));
+        assertEquals("--image", m.at("/inputs/0/option").asText());
         assertEquals(path("a.png"), m.at("/outputs/0/path").asText());
         assertEquals(RunManifest.sha256(tmp.resolve("a.png")), m.at("/outputs/0/sha256").asText());
         assertEquals(RunManifest.sha256(tmp.resolve("t.safetensors")), m.at("/outputs/1/sha256").asText());
@@ -152,6 +161,11 @@ class RedoCommandTest {
         ((ObjectNode) m.at("/model/files/0")).put("sha256", "0".repeat(64));
         JSON.writeValue(tmp.resolve("tampered.json").toFile(), m);
         assertUserError(run("redo", path("tampered.json"), "--out", path("c.png"), "--", "--image", in), "model file", "changed since the run");
+        // what is checked follows the replayed arguments, not the manifest's list
+        ObjectNode unlisted = (ObjectNode) manifest("a.json");
+        unlisted.put("inputs", JSON.createArrayNode());
+        JSON.writeValue(tmp.resolve("unlisted.json").toFile(), unlisted);
+        assertUserError(run("redo", path("unlisted.json"), "--out", path("c.png")), "names an input whose SHA-256 is not recorded");
         Files.delete(Path.of(in));
         assertUserError(run("redo", path("a.json"), "--out", path("c.png")), "input --image", "is gone");
         assertFalse(Files.exists(tmp.resolve("c.png")));
@@ -196,8 +210,90 @@ class RedoCommandTest {
         CliRunner.Result r = run("redo", path("a.json"), "--out", path("b.png"), "--", "--decoder-guidance", "x");
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: Invalid value for option '--decoder-guidance'"), r.err());
+        assertUserError(run("redo", path("a.json"), "--out", path("b.png"), "seed", "1"), "seed is not an option (options start with --)");
+        assertUserError(run("redo", path(edited("help.json", good, m -> ((ArrayNode) m.get("argv")).add("--help"))), "--out", path("b.png")),
+                "generate has no option --help");
+        Files.writeString(tmp.resolve("trailing.json"), good.toString() + " garbage");
+        assertUserError(run("redo", path("trailing.json"), "--out", path("b.png")), "not JSON");
+        assertUserError(run("redo", path(edited("root.json", good, m -> ((ObjectNode) m.at("/model/files/0")).put("path", "/"))), "--out", path("b.png")),
+                "has no file name");
+        assertUserError(run("redo", path(edited("nul.json", good, m -> ((ObjectNode) m.at("/model/files/0")).put("path", "a\0b"))), "--out", path("b.png")),
+                "invalid path");
+        assertUserError(run("redo", path(edited("nomodel.json", good, m -> m.remove("model"))), "--out", path("b.png")), "model.files is not a list");
+        assertUserError(run("redo", path(edited("inputs.json", good, m -> m.put("inputs", "abc"))), "--out", path("b.png")), "inputs is not a list");
+        try (java.io.RandomAccessFile huge = new java.io.RandomAccessFile(tmp.resolve("huge.json").toFile(), "rw")) {
+            huge.setLength(300L << 20); // sparse: no disk used
+        }
+        assertUserError(run("redo", path("huge.json"), "--out", path("b.png")), "too large for a run manifest");
         assertFalse(Files.exists(tmp.resolve("b.png")));
         assertFalse(Files.exists(tmp.resolve("c.png")));
+    }
+
+    @Test
+    void embeddedModelIsFoundInThisInstallationByFileName() throws Exception {
+        ok(withFewSteps("generate", "--prompt", "a red cube", "--seed", "1", "--out", path("a.png")));
+        ObjectNode m = (ObjectNode) manifest("a.json");
+        for (JsonNode f : m.at("/model/files")) {
+            ((ObjectNode) f).put("path", "/elsewhere/weights/tiny/" + Path.of(f.get("path").asText()).getFileName());
+        }
+        JSON.writeValue(tmp.resolve("moved.json").toFile(), m);
+        ok("redo", path("moved.json"), "--out", path("b.png"), "--check");
+        m.with("model").put("embedded_test_model", false);
+        JSON.writeValue(tmp.resolve("other.json").toFile(), m);
+        assertUserError(run("redo", path("other.json"), "--out", path("c.png")), "model file /elsewhere/weights/tiny/", "is gone",
+                "give the model again after --");
+    }
+
+    @Test
+    void dropLeavesARecordedOptionOut() throws Exception {
+        ok(withFewSteps("generate", "--prompt", "a red cube", "--seed", "3", "--save-noise", path("n.safetensors"), "--out", path("a.png")));
+        ok(withFewSteps("generate", "--prompt", "a red cube", "--noise", path("n.safetensors"), "--out", path("replayed.png")));
+        CliRunner.Result r = run("redo", path("replayed.json"), "--out", path("b.png"), "--", "--seed", "3");
+        assertUserError(r, "--seed and --noise exclude each other");
+        r = ok("redo", path("replayed.json"), "--out", path("b.png"), "--drop", "noise", "--check", "--", "--seed", "3");
+        assertTrue(r.out().contains("1 of 1 picture(s) identical"), r.out());
+        JsonNode m = manifest("b.json");
+        assertEquals(3, m.at("/noise/seed").asLong());
+        assertEquals(path("replayed.json"), m.at("/redo_of/manifest").asText());
+        assertEquals("[\"noise\"]", m.at("/redo_of/dropped").toString());
+        assertEquals("[\"--seed\",\"3\"]", m.at("/redo_of/changes").toString());
+        assertUserError(run("redo", path("replayed.json"), "--out", path("c.png"), "--drop", "--evil"), "--drop: --evil is not an option of generate");
+    }
+
+    @Test
+    void theRecordedRunIsNeverOverwritten() throws Exception {
+        ok(withFewSteps("generate", "--prompt", "a red cube", "--batch", "2", "--grid", "false", "--seed", "1", "--out", path("a.png")));
+        List<String> before = listing(tmp);
+        String sha = RunManifest.sha256(tmp.resolve("a.json"));
+        assertUserError(run("redo", path("a.json"), "--out", path("a.png"), "--force", "--", "--decoder-guidance", "2"),
+                "would overwrite", "a.json");
+        assertUserError(run("redo", path("a.json"), "--out", path("a-1.png"), "--force"), "would overwrite", "a-1.png");
+        assertEquals(before, listing(tmp));
+        assertEquals(sha, RunManifest.sha256(tmp.resolve("a.json")));
+    }
+
+    @Test
+    void checkNeedsRecordedPictures() throws Exception {
+        ok(withFewSteps("generate", "--prompt", "a red cube", "--save-tensor", path("t.safetensors")));
+        assertUserError(run("redo", path("t.json"), "--out", path("b.png"), "--check"), "--check compares PNGs", "wrote none");
+        ok("redo", path("t.json"), "--out", path("b.png"));
+    }
+
+    @Test
+    void settingsMadeByPropertiesAreNamedBeforeTheRerun() throws Exception {
+        System.setProperty("unclip4j.cpu.conv", "winograd_f2");
+        try {
+            ok(withFewSteps("generate", "--prompt", "a red cube", "--batch", "2", "--grid", "false", "--seed", "2", "--out", path("a.png")));
+        } finally {
+            System.clearProperty("unclip4j.cpu.conv");
+        }
+        assertEquals("winograd_f2", manifest("a.json").at("/platform/properties/unclip4j.cpu.conv").asText());
+        CliRunner.Result r = run("redo", path("a.json"), "--out", path("b.png"), "--check");
+        assertTrue(r.out().contains("note: the run had -Dunclip4j.cpu.conv=winograd_f2, this rerun (unset)"), r.out());
+        assertTrue(r.out().contains("check: backend was cpu-vector conv=winograd_f2, now cpu-vector (may change rounding)"), r.out());
+        // the option that makes the same choice redraws the same pictures
+        r = ok("redo", path("a.json"), "--out", path("c.png"), "--check", "--", "--cpu-conv", "winograd_f2");
+        assertTrue(r.out().contains("2 of 2 picture(s) identical"), r.out());
     }
 
     private String edited(String name, ObjectNode manifest, java.util.function.Consumer<ObjectNode> edit) throws Exception {
