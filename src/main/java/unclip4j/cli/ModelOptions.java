@@ -58,14 +58,20 @@ public final class ModelOptions {
         return tiny;
     }
 
+    /** The parts given as files of their own (--clip, --prior, ...), not looked up in --model. */
+    Map<Part, Path> files() {
+        Map<Part, Path> files = new EnumMap<>(Part.class);
+        if (clip != null) files.put(Part.CLIP, clip);
+        if (clipStats != null) files.put(Part.CLIP_STATS, clipStats);
+        if (prior != null) files.put(Part.PRIOR, prior);
+        if (decoder != null) files.put(Part.DECODER, decoder);
+        if (sr != null) files.put(Part.SR, sr);
+        return files;
+    }
+
     /** Opens the model; components are resolved (and can fail) when first used. */
     public ModelDirectory open() {
-        Map<Part, Path> overrides = new EnumMap<>(Part.class);
-        if (clip != null) overrides.put(Part.CLIP, clip);
-        if (clipStats != null) overrides.put(Part.CLIP_STATS, clipStats);
-        if (prior != null) overrides.put(Part.PRIOR, prior);
-        if (decoder != null) overrides.put(Part.DECODER, decoder);
-        if (sr != null) overrides.put(Part.SR, sr);
+        Map<Part, Path> overrides = files();
         if (model == null && overrides.isEmpty()) {
             throw new IllegalArgumentException("no model given: use --model DIR (or --clip/--clip-stats/--prior/--decoder/--sr FILE)");
         }

@@ -1,11 +1,16 @@
 package unclip4j.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 import unclip4j.checkpoint.SafetensorsWriter;
 import unclip4j.checkpoint.StateDict;
@@ -72,6 +77,29 @@ public final class OutputOptions {
         String stem = stem(out);
         for (int i = 0; i < pictures; i++) files.add(out.resolveSibling(stem + "-" + i + ".png"));
         return files;
+    }
+
+    /**
+     * The files these options would write that exist already, for any number of pictures: --out or
+     * its numbered siblings, --save-tensor, the manifest.
+     */
+    List<Path> existing() {
+        List<Path> files = new ArrayList<>();
+        if (out != null && grid) files.add(out);
+        if (out != null && !grid) {
+            Path dir = out.toAbsolutePath().getParent();
+            Pattern numbered = Pattern.compile(Pattern.quote(stem(out)) + "-\\d+\\.png");
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> s = Files.list(dir)) {
+                    s.filter(p -> numbered.matcher(p.getFileName().toString()).matches()).sorted().forEach(files::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(dir + ": cannot list (" + e.getMessage() + ")", e);
+                }
+            }
+        }
+        if (saveTensor != null) files.add(saveTensor);
+        files.add(manifest());
+        return files.stream().filter(Files::exists).toList();
     }
 
     /** {@code <stem of --out (else of --save-tensor)>.json}. */

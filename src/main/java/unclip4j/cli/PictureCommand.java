@@ -2,6 +2,7 @@ package unclip4j.cli;
 
 import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,6 +101,14 @@ abstract class PictureCommand implements Callable<Integer> {
         return List.of();
     }
 
+    /** The files this run would write that exist already (redo refuses to write over the run it redoes). */
+    List<Path> existingOutputs() {
+        List<Path> files = new ArrayList<>(output.existing());
+        files.addAll(extraOutputs());
+        if (noise.saveNoisePath() != null) files.add(noise.saveNoisePath());
+        return files.stream().filter(Files::exists).toList();
+    }
+
     /** Writes the {@link #extraOutputs()} after the pictures; returns the files written. */
     List<Path> writeExtras() {
         return List.of();
@@ -107,15 +116,16 @@ abstract class PictureCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        RunArguments arguments = RunArguments.of(spec); // hashed before validate() reads the input files
         validate();
         SamplingSettings s = sampling.settings();
         List<Path> extras = new ArrayList<>(extraOutputs());
         extras.add(noise.saveNoisePath());
         output.check(pictureCount(), extras.toArray(Path[]::new));
-        RunArguments arguments = RunArguments.of(spec); // the inputs hashed before the run reads them
         PrintWriter out = spec.commandLine().getOut();
         ModelDirectory dir = model.openOrEmbedded();
         if (model.usesEmbedded()) out.println(EMBEDDED_NOTICE);
+        Map<String, Object> modelFiles = RunManifest.modelEntry(dir, model.usesEmbedded(), parts());
         trace.check(output.force);
         Backend b = profile.wrap(backend.open());
         NoiseSource source = noise.open(b, this::seededPictures);
@@ -144,7 +154,7 @@ abstract class PictureCommand implements Callable<Integer> {
         guidance.put("decoder", s.decoderGuidance());
         m.put("steps", stepCounts);
         m.put("guidance", guidance);
-        m.model(dir, model.usesEmbedded(), parts());
+        m.put("model", modelFiles);
         m.put("backend", b.name());
         if (backend.isCuda()) m.put("kernels", backend.kernels().describe());
         m.put("dtype", dtype.name());

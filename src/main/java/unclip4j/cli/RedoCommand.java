@@ -14,14 +14,14 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import unclip4j.Main;
+import unclip4j.backend.cpu.ConvAlgorithm;
+import unclip4j.kernel.KernelChoice;
 
 /**
  * {@code redo MANIFEST.json --out FILE.png [--check] [--drop OPTION] [-- OPTION ...]}: a picture run
@@ -78,17 +78,17 @@ public final class RedoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RecordedRun run = RecordedRun.read(manifest);
-        CommandSpec target = new CommandLine(new Main()).getSubcommands().get(run.command()).getCommandSpec();
-        Set<OptionSpec> replaced = run.replacedOptions(target, changes, drops);
-        List<String> argv = run.rerunArguments(target, replaced, changes, out, force);
-        run.refuseOverwriting(out);
+        Rerun rerun = Rerun.of(run, changes, drops, out, force);
+        rerun.refuseOverwriting();
         if (check && run.pictures().isEmpty()) {
             throw new IllegalArgumentException("--check compares PNGs, and the run wrote none (only --save-tensor)");
         }
-        run.checkInputs(target, replaced);
+        rerun.checkInputs();
+        rerun.checkModel();
         PrintWriter o = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        o.println("redo: unclip4j " + String.join(" ", argv.stream().map(RedoCommand::quoted).toList()));
-        noteProperties(run.properties(), o);
+        o.println("redo: unclip4j " + String.join(" ", rerun.argv.stream().map(RedoCommand::quoted).toList()));
+        run.properties().ifPresent(recorded -> noteProperties(recorded, o));
+        List<String> argv = new ArrayList<>(rerun.argv);
         if (verbose && !argv.contains("--verbose")) argv.add("--verbose");
         int code = Cli.execute(new Main(), o, err, argv.toArray(String[]::new));
         if (code != 0) return code;
@@ -96,16 +96,23 @@ public final class RedoCommand implements Callable<Integer> {
         return check ? check(run, RecordedRun.read(rerunManifest()), o) : 0;
     }
 
-    /** -Dunclip4j.* settings are not arguments: say where this JVM's differ from the run's, as they may change the pictures. */
+    /**
+     * -D settings are not arguments: say where this JVM's differ from the run's, as they may change
+     * the pictures, and how to make them equal.
+     */
     private static void noteProperties(Map<String, String> recorded, PrintWriter o) {
         Map<String, String> now = RunManifest.settingProperties();
         Set<String> names = new TreeSet<>(recorded.keySet());
         names.addAll(now.keySet());
         for (String name : names) {
-            if (!Objects.equals(recorded.get(name), now.get(name))) {
-                o.println("note: the run had -D" + name + "=" + recorded.getOrDefault(name, "(unset)") + ", this rerun "
-                        + now.getOrDefault(name, "(unset)") + " (set it with UNCLIP4J_JAVA_OPTS, or the matching option after --)");
-            }
+            String then = recorded.get(name);
+            if (Objects.equals(then, now.get(name))) continue;
+            String fix = then == null ? "run without -D" + name
+                    : name.equals(ConvAlgorithm.PROPERTY) ? "give --cpu-conv " + then + " after --"
+                    : name.startsWith(KernelChoice.PROPERTY_PREFIX) ? "give --kernel " + name.substring(KernelChoice.PROPERTY_PREFIX.length()) + "=" + then + " after --"
+                    : "set UNCLIP4J_JAVA_OPTS=-D" + name + "=" + then;
+            o.println("note: the run had -D" + name + "=" + (then == null ? "(unset)" : then) + ", this rerun "
+                    + now.getOrDefault(name, "(unset)") + "; for the same arithmetic " + fix);
         }
     }
 
@@ -115,7 +122,7 @@ public final class RedoCommand implements Callable<Integer> {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode m = (ObjectNode) json.readTree(rerun.toFile());
             m.putPOJO("redo_of", RunManifest.map("manifest", run.file().toAbsolutePath().normalize().toString(),
-                    "sha256", RunManifest.sha256(run.file()), "dropped", drops, "changes", changes));
+                    "sha256", run.sha256(), "dropped", drops.stream().map(d -> d.startsWith("-") ? d : "--" + d).toList(), "changes", changes));
             new OutputFiles(true).write(rerun, json.writeValueAsBytes(m));
         } catch (IOException e) {
             throw new UncheckedIOException(rerun + ": cannot add the redo record (" + e.getMessage() + ")", e);

@@ -17,7 +17,7 @@ import picocli.CommandLine.ParseResult;
  * from any directory: every option the user gave, as {@code --name=value} (the form that keeps a
  * value such as {@code -3} or {@code "-a cat"} a value), with file and directory paths made absolute;
  * and the input files with their SHA-256, so that a changed input is noticed before a rerun. Taken
- * before the run reads anything, so the hashes are of what it read.
+ * before the command reads its input files, so the hashes are of what it read.
  */
 record RunArguments(List<String> argv, List<Map<String, Object>> inputs) {
     /**

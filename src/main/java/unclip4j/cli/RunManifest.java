@@ -21,6 +21,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import jdk.incubator.vector.FloatVector;
 import unclip4j.Main;
+import unclip4j.backend.cpu.ConvAlgorithm;
+import unclip4j.backend.cpu.CpuBackend;
+import unclip4j.kernel.KernelChoice;
 import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.checkpoint.ModelDirectory.Part;
 
@@ -63,18 +66,18 @@ final class RunManifest {
     }
 
     /**
-     * The {@code -Dunclip4j.*} properties that can change what a run computes (the CPU convolution,
-     * CUDA kernel variants), sorted; not the installation directory or logging switches.
+     * The {@code -D} properties that choose how a run computes, and so may change its rounding: the
+     * CPU's convolution algorithm and micro-kernel, and CUDA kernel variants. Sorted; only those set.
      */
     static Map<String, String> settingProperties() {
         Map<String, String> props = new TreeMap<>();
         for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("unclip4j.") && !NOT_SETTINGS.contains(name)) props.put(name, System.getProperty(name));
+            if (name.equals(ConvAlgorithm.PROPERTY) || name.equals(CpuBackend.VECTOR_PROPERTY) || name.startsWith(KernelChoice.PROPERTY_PREFIX)) {
+                props.put(name, System.getProperty(name));
+            }
         }
         return props;
     }
-
-    private static final Set<String> NOT_SETTINGS = Set.of("unclip4j.home", "unclip4j.verbose");
 
     /** The files written, each with its size and SHA-256, so that {@code redo --check} can compare a rerun's. */
     RunManifest outputs(List<Path> written) {
@@ -82,8 +85,11 @@ final class RunManifest {
         return this;
     }
 
-    /** Every file of the parts used, each hashed once. */
-    RunManifest model(ModelDirectory dir, boolean embedded, List<Part> parts) {
+    /**
+     * The manifest's {@code model} entry: every file of the parts used, with its SHA-256. Taken before
+     * the run reads the weights, so the hashes are of what it read.
+     */
+    static Map<String, Object> modelEntry(ModelDirectory dir, boolean embedded, List<Part> parts) {
         Set<Path> files = new LinkedHashSet<>();
         for (Part p : parts) files.addAll(dir.files(p));
         List<Map<String, Object>> list = new ArrayList<>();
@@ -92,8 +98,7 @@ final class RunManifest {
         model.put("directory", dir.dir() == null ? null : dir.dir().toAbsolutePath().normalize().toString());
         model.put("embedded_test_model", embedded);
         model.put("files", list);
-        entries.put("model", model);
-        return this;
+        return model;
     }
 
     private static Map<String, Object> fileEntry(Path f) {

@@ -206,13 +206,11 @@ class RedoCommandTest {
                 "generate has no option --evil");
         assertUserError(run("redo", path("a.json"), "--out", path("b.png"), "--", "--evil", "1"), "after --: --evil is not an option of generate");
         assertUserError(run("redo", path("a.json"), "--out", path("b.png"), "--", "--out", path("c.png")), "give the rerun's --out to redo itself");
-        // a bad value is the rerun's parameter error: picocli's line and its pointer to the help
-        CliRunner.Result r = run("redo", path("a.json"), "--out", path("b.png"), "--", "--decoder-guidance", "x");
-        assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("error: Invalid value for option '--decoder-guidance'"), r.err());
-        assertUserError(run("redo", path("a.json"), "--out", path("b.png"), "seed", "1"), "seed is not an option (options start with --)");
+        assertUserError(run("redo", path("a.json"), "--out", path("b.png"), "--", "--decoder-guidance", "x"),
+                "Invalid value for option '--decoder-guidance'");
+        assertUserError(run("redo", path("a.json"), "--out", path("b.png"), "seed", "1"), "seed is not an option of generate (changes go after --, and start with --)");
         assertUserError(run("redo", path(edited("help.json", good, m -> ((ArrayNode) m.get("argv")).add("--help"))), "--out", path("b.png")),
-                "generate has no option --help");
+                "argv holds --help, which no run records");
         Files.writeString(tmp.resolve("trailing.json"), good.toString() + " garbage");
         assertUserError(run("redo", path("trailing.json"), "--out", path("b.png")), "not JSON");
         assertUserError(run("redo", path(edited("root.json", good, m -> ((ObjectNode) m.at("/model/files/0")).put("path", "/"))), "--out", path("b.png")),
@@ -240,7 +238,7 @@ class RedoCommandTest {
         ok("redo", path("moved.json"), "--out", path("b.png"), "--check");
         m.with("model").put("embedded_test_model", false);
         JSON.writeValue(tmp.resolve("other.json").toFile(), m);
-        assertUserError(run("redo", path("other.json"), "--out", path("c.png")), "model file /elsewhere/weights/tiny/", "is gone",
+        assertUserError(run("redo", path("other.json"), "--out", path("c.png")), "the rerun would read model file", "which the run did not",
                 "give the model again after --");
     }
 
@@ -248,6 +246,7 @@ class RedoCommandTest {
     void dropLeavesARecordedOptionOut() throws Exception {
         ok(withFewSteps("generate", "--prompt", "a red cube", "--seed", "3", "--save-noise", path("n.safetensors"), "--out", path("a.png")));
         ok(withFewSteps("generate", "--prompt", "a red cube", "--noise", path("n.safetensors"), "--out", path("replayed.png")));
+        String sha = RunManifest.sha256(tmp.resolve("replayed.json"));
         CliRunner.Result r = run("redo", path("replayed.json"), "--out", path("b.png"), "--", "--seed", "3");
         assertUserError(r, "--seed and --noise exclude each other");
         r = ok("redo", path("replayed.json"), "--out", path("b.png"), "--drop", "noise", "--check", "--", "--seed", "3");
@@ -255,9 +254,11 @@ class RedoCommandTest {
         JsonNode m = manifest("b.json");
         assertEquals(3, m.at("/noise/seed").asLong());
         assertEquals(path("replayed.json"), m.at("/redo_of/manifest").asText());
-        assertEquals("[\"noise\"]", m.at("/redo_of/dropped").toString());
+        assertEquals("[\"--noise\"]", m.at("/redo_of/dropped").toString());
+        assertEquals(sha, m.at("/redo_of/sha256").asText());
         assertEquals("[\"--seed\",\"3\"]", m.at("/redo_of/changes").toString());
-        assertUserError(run("redo", path("replayed.json"), "--out", path("c.png"), "--drop", "--evil"), "--drop: --evil is not an option of generate");
+        assertUserError(run("redo", path("replayed.json"), "--out", path("c.png"), "--drop", "--evil"), "--drop --evil: --evil is not an option of generate");
+        assertUserError(run("redo", path("replayed.json"), "--out", path("c.png"), "--drop", "seed"), "--drop seed: the run did not record --seed");
     }
 
     @Test
@@ -266,10 +267,37 @@ class RedoCommandTest {
         List<String> before = listing(tmp);
         String sha = RunManifest.sha256(tmp.resolve("a.json"));
         assertUserError(run("redo", path("a.json"), "--out", path("a.png"), "--force", "--", "--decoder-guidance", "2"),
-                "would overwrite", "a.json");
-        assertUserError(run("redo", path("a.json"), "--out", path("a-1.png"), "--force"), "would overwrite", "a-1.png");
+                "would write over", "a-0.png");
+        assertUserError(run("redo", path("a.json"), "--out", path("a.png"), "--force", "--", "--grid", "true"), "would write over", "a.json");
+        assertUserError(run("redo", path("a.json"), "--out", path("e.png"), "--force", "--", "--save-tensor", path("a.json")),
+                "would write over", "a.json");
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), tmp);
+        assertUserError(run("redo", path("a.json"), "--out", link.resolve("a.png").toString(), "--force", "--", "--decoder-guidance", "2"),
+                "would write over");
+        Files.delete(link);
         assertEquals(before, listing(tmp));
         assertEquals(sha, RunManifest.sha256(tmp.resolve("a.json")));
+        // a name that only looks like the run's numbered pictures is no collision when the rerun writes a grid
+        ok(withFewSteps("generate", "--prompt", "a red cube", "--seed", "1", "--out", path("x-1.png")));
+        ok("redo", path("x-1.json"), "--out", path("x.png"));
+    }
+
+    @Test
+    void aModelFileGivenAgainStillChecksTheOthers() throws Exception {
+        Path model = Files.createDirectory(tmp.resolve("model"));
+        try (var files = Files.list(ModelOptions.embeddedModel())) {
+            for (Path f : files.toList()) Files.copy(f, model.resolve(f.getFileName()));
+        }
+        ok(withFewSteps("generate", "--model", model.toString(), "--prompt", "a red cube", "--seed", "1", "--out", path("a.png")));
+        Path decoder = model.resolve("decoder.safetensors");
+        byte[] bytes = Files.readAllBytes(decoder);
+        bytes[bytes.length - 1] ^= 1; // one bit of the last weight
+        Files.write(decoder, bytes);
+        Path prior = Files.copy(model.resolve("prior.safetensors"), tmp.resolve("prior-copy.safetensors"));
+        assertUserError(run("redo", path("a.json"), "--out", path("b.png"), "--", "--prior", prior.toString()),
+                "model file " + decoder, "changed since the run");
+        // given again, the changed decoder is the user's choice
+        ok("redo", path("a.json"), "--out", path("b.png"), "--", "--prior", prior.toString(), "--decoder", decoder.toString());
     }
 
     @Test
