@@ -96,7 +96,7 @@ if has cli; then
     mkdir -p /tmp/cli
     timeout 120 "${java[@]}" -cp "$cp" unclip4j.Main $cmd --force > /tmp/cli.txt 2>&1
     rc=$?
-    { echo "=== $cmd: rc=$rc"; grep -v '^WARNING: Using incubator' /tmp/cli.txt | tail -n 5; } >> "$out/cli.txt"
+    { echo "=== $cmd: rc=$rc"; grep -v "^WARNING: Using incubator" /tmp/cli.txt | tail -n 8; } >> "$out/cli.txt"
     note "cli $cmd: rc=$rc"
   done
   grep -h '"backend"\|"kernels"' /tmp/cli/*.json 2>/dev/null | tee -a "$summary"
