@@ -34,6 +34,17 @@ public final class ConvertedLayout {
 
     private ConvertedLayout() {}
 
+    /** Every file {@link #write} writes into dir. */
+    public static List<Path> files(Path dir) {
+        List<Path> files = new ArrayList<>();
+        for (Part p : List.of(Part.CLIP_STATS, Part.CLIP, Part.PRIOR, Part.DECODER, Part.SR)) {
+            files.add(weightsFile(dir, p));
+            if (p.configNames != null) files.add(configFile(dir, p));
+        }
+        files.add(dir.resolve(MARKER));
+        return files;
+    }
+
     static Path weightsFile(Path dir, Part part) {
         return dir.resolve(baseName(part) + ".safetensors");
     }

@@ -1,6 +1,7 @@
 package unclip4j.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,6 +33,9 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Fail when a weight is NaN or infinite (default: warn).")
     boolean strict;
 
+    @Option(names = "--force", description = "Overwrite the files of an earlier conversion in --out.")
+    boolean force;
+
     @Mixin
     VerboseOption verbose;
 
@@ -40,6 +44,7 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        checkOut();
         ModelDirectory dir = model.open();
         for (Part part : List.of(Part.CLIP, Part.PRIOR, Part.DECODER, Part.SR)) {
             List<String> bad = FiniteCheck.nonFinite(dir.weights(part));
@@ -52,5 +57,14 @@ public final class ConvertCommand implements Callable<Integer> {
         PrintWriter pw = spec.commandLine().getOut();
         for (Path p : ConvertedLayout.write(dir, out, target)) pw.println("wrote " + p);
         return 0;
+    }
+
+    /** Before any work: --out is a directory or can become one, and holds no earlier conversion unless --force. */
+    private void checkOut() {
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + ": exists and is not a directory");
+        if (force) return;
+        for (Path f : ConvertedLayout.files(out)) {
+            if (Files.exists(f)) throw new IllegalArgumentException(f + ": exists; use --force to overwrite");
+        }
     }
 }

@@ -88,5 +88,17 @@ class InspectConvertCommandTest {
         }
         CliRunner.Result inspect = run("inspect", out.resolve("prior.safetensors").toString());
         assertTrue(inspect.out().matches("(?s).*model\\.prd_emb\\s+F32\\s+\\[1, 1, 64\\].*"), inspect.out());
+        // an earlier conversion is only replaced with --force, and the check comes before any work
+        String[] again = {"convert", "--model", Fixtures.dir().toString(), "--prior", Fixtures.file("prior-tiny-fp16.ckpt").toString(),
+                "--out", out.toString(), "--dtype", "f16"};
+        CliRunner.assertUserError(run(again), "clip_stats.safetensors: exists; use --force to overwrite");
+        assertTrue(run("inspect", out.resolve("prior.safetensors").toString()).out().matches("(?s).*model\\.prd_emb\\s+F32.*"),
+                "the f32 conversion is untouched");
+        String[] forced = java.util.Arrays.copyOf(again, again.length + 1);
+        forced[again.length] = "--force";
+        assertEquals(0, run(forced).code());
+        assertTrue(run("inspect", out.resolve("prior.safetensors").toString()).out().matches("(?s).*model\\.prd_emb\\s+F16.*"));
+        CliRunner.assertUserError(run("convert", "--model", Fixtures.dir().toString(), "--out", out.resolve("prior.yaml").toString()),
+                "exists and is not a directory");
     }
 }
