@@ -7,7 +7,7 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Command;
 
-/** Errors that are not exceptions still end in one line and exit 2. */
+/** Errors that are not exceptions, and errors in the arguments, still end in one line and exit 2. */
 class CliErrorContractTest {
 
     @Command(name = "exhaust")
@@ -25,5 +25,13 @@ class CliErrorContractTest {
         String line = CliRunner.assertUserError(new CliRunner.Result(code, out.toString(), err.toString()),
                 "out of memory", "Cannot reserve 83886128 bytes", "MaxDirectMemorySize");
         assertTrue(line.contains("UNCLIP4J_JAVA_OPTS"), line);
+    }
+
+    @Test
+    void argumentErrorsAreOneLineWithThePointerToTheHelp() {
+        CliRunner.assertUserError(CliRunner.run("generate", "--bogus"), "Unknown option: '--bogus'", "(see 'unclip4j generate --help')");
+        CliRunner.assertUserError(CliRunner.run("generate", "--prior-guidance", "x", "--out", "x.png"), "'x' is not a float", "--help");
+        CliRunner.assertUserError(CliRunner.run("encode-image", "--image", "a.png", "--preprocess", "nope", "--out", "a.safetensors"),
+                "--preprocess", "--help");
     }
 }
