@@ -45,7 +45,7 @@ public final class EncodeImageCommand implements Callable<Integer> {
     public Integer call() {
         output.check();
         RgbImage picture = images.read(image);
-        ModelDirectory dir = model.openOrEmbedded();
+        ModelDirectory dir = model.openOrEmbedded(spec.commandLine().getOut());
         Backend b = backend.open();
         VisionTransformer vision = new StageLoader(dir, b).clipImage();
         Tensor pixels = images.transform(dir.clip().config().imageResolution()).apply(picture);

@@ -42,7 +42,7 @@ public final class EncodeTextCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         output.check();
-        ModelDirectory dir = model.openOrEmbedded();
+        ModelDirectory dir = model.openOrEmbedded(spec.commandLine().getOut());
         Backend b = backend.open();
         PromptEncoder encoder = new PromptEncoder(b, new StageLoader(dir, b).clipText(), dir.clip().config().contextLength());
         PromptEncoder.Encoded e = encoder.encode(prompts);

@@ -1,5 +1,6 @@
 package unclip4j.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -31,6 +32,16 @@ public final class ModelOptions {
 
     @Option(names = "--sr", paramLabel = "FILE", description = "Super-resolution checkpoint (.ckpt or safetensors).")
     Path sr;
+
+    static final String EMBEDDED_NOTICE = "note: no --model given, using the embedded tiny model (weights/tiny): a RANDOM TEST MODEL "
+            + "with the real architecture; its pictures are noise. For real pictures see weights/README.md.";
+
+    /** As {@link #openOrEmbedded()}, saying on out when the embedded test model is used, so its noise is not taken for a result. */
+    public ModelDirectory openOrEmbedded(PrintWriter out) {
+        ModelDirectory dir = openOrEmbedded();
+        if (usesEmbedded()) out.println(EMBEDDED_NOTICE);
+        return dir;
+    }
 
     /**
      * The model given, or the embedded tiny model in {@code weights/tiny} of the installation when

@@ -30,8 +30,6 @@ import unclip4j.tensor.Tensor;
  * write the pictures, the recorded noise and the manifest.
  */
 abstract class PictureCommand implements Callable<Integer> {
-    static final String EMBEDDED_NOTICE = "note: no --model given, using the embedded tiny model (weights/tiny): a RANDOM TEST MODEL "
-            + "with the real architecture; its pictures are noise. For real pictures see weights/README.md.";
 
     @Mixin
     ModelOptions model;
@@ -123,8 +121,7 @@ abstract class PictureCommand implements Callable<Integer> {
         extras.add(noise.saveNoisePath());
         output.check(pictureCount(), extras.toArray(Path[]::new));
         PrintWriter out = spec.commandLine().getOut();
-        ModelDirectory dir = model.openOrEmbedded();
-        if (model.usesEmbedded()) out.println(EMBEDDED_NOTICE);
+        ModelDirectory dir = model.openOrEmbedded(out);
         Map<String, Object> modelFiles = RunManifest.modelEntry(dir, model.usesEmbedded(), parts());
         trace.check(output.force);
         Backend b = profile.wrap(backend.open());

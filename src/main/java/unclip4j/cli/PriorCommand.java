@@ -77,7 +77,7 @@ public final class PriorCommand implements Callable<Integer> {
         trace.check(output.force);
         Backend b = profile.wrap(backend.open());
         NoiseSource source = noise.open(b, batch);
-        ModelDirectory dir = model.openOrEmbedded();
+        ModelDirectory dir = model.openOrEmbedded(spec.commandLine().getOut());
         noise.requireDraws("prior", draws, 2L * batch, dir.prior().config().clipDim());
 
         StageLoader stages = new StageLoader(dir, b);

@@ -60,7 +60,7 @@ public final class SimilarityCommand implements Callable<Integer> {
         if (imageFiles.isEmpty() && embeddingFiles.isEmpty()) throw new IllegalArgumentException("give the rows: --image or --embedding (or both)");
         RgbImage[] pictures = imageFiles.stream().map(images::read).toArray(RgbImage[]::new);
         List<Tensor> embeddings = embeddingFiles.stream().map(f -> EmbeddingFile.read(f, tensor.name).rows()).toList();
-        ModelDirectory dir = model.openOrEmbedded();
+        ModelDirectory dir = model.openOrEmbedded(spec.commandLine().getOut());
         ClipConfig config = dir.clip().config();
         for (int i = 0; i < embeddings.size(); i++) EmbeddingFile.requireWidth(embeddingFiles.get(i), embeddings.get(i), config.embedDim(), "this CLIP");
         Backend b = backend.open();

@@ -71,7 +71,7 @@ public final class SweepCommand implements Callable<Integer> {
         checkTarget(out, "--out");
         if (noise.saveNoisePath() != null) checkTarget(noise.saveNoisePath(), "--save-noise");
         Backend backend = profile.wrap(device.open());
-        StageLoader loader = new StageLoader(model.openOrEmbedded(), backend);
+        StageLoader loader = new StageLoader(model.openOrEmbedded(pw), backend);
         PromptEncoder prompts = new PromptEncoder(backend, loader.clipText(), loader.source().clip().config().contextLength());
         TextToImage t2i = new TextToImage(backend, prompts, loader.prior(), loader.decoder(), loader.superRes());
         SamplingSettings fast = SamplingSettings.fast();
