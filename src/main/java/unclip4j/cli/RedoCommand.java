@@ -147,7 +147,7 @@ public final class RedoCommand implements Callable<Integer> {
             o.println("check: " + rerun.get(i).path().getFileName() + " " + c.summary());
             if (c.identical()) identical++;
         }
-        o.println("check: " + identical + " of " + recorded.size() + " picture(s) identical");
+        o.println("check: " + identical + " of " + recorded.size() + " PNG(s) identical");
         return identical == recorded.size() ? 0 : DIFFERS;
     }
 

@@ -96,7 +96,7 @@ class RedoCommandTest {
         args.addAll(List.of("--out", path("a.png")));
         ok(args.toArray(String[]::new));
         CliRunner.Result r = ok("redo", path("a.json"), "--out", path("b.png"), "--check");
-        assertTrue(r.out().contains(" picture(s) identical"), r.out());
+        assertTrue(r.out().contains(" PNG(s) identical"), r.out());
         assertFalse(r.out().contains("differs"), r.out());
         // the rerun records what the run recorded, but its own --out
         List<String> before = new ArrayList<>(), after = new ArrayList<>();
@@ -133,7 +133,7 @@ class RedoCommandTest {
         CliRunner.Result r = run("redo", path("a.json"), "--out", path("b.png"), "--check", "--", "--decoder-guidance", "1", "--seed", "-9");
         assertEquals(RedoCommand.DIFFERS, r.code(), r.out() + r.err());
         assertTrue(r.out().matches("(?s).*b-0\\.png differs from .*a-0\\.png: \\d+ of 12288 values, by at most \\d+/255.*"), r.out());
-        assertTrue(r.out().contains("0 of 2 picture(s) identical"), r.out());
+        assertTrue(r.out().contains("0 of 2 PNG(s) identical"), r.out());
         JsonNode m = manifest("b.json");
         assertEquals(1.0, m.at("/guidance/decoder").asDouble());
         assertEquals(-9, m.at("/noise/seed").asLong());
@@ -250,7 +250,7 @@ class RedoCommandTest {
         CliRunner.Result r = run("redo", path("replayed.json"), "--out", path("b.png"), "--", "--seed", "3");
         assertUserError(r, "--seed and --noise exclude each other");
         r = ok("redo", path("replayed.json"), "--out", path("b.png"), "--drop", "noise", "--check", "--", "--seed", "3");
-        assertTrue(r.out().contains("1 of 1 picture(s) identical"), r.out());
+        assertTrue(r.out().contains("1 of 1 PNG(s) identical"), r.out());
         JsonNode m = manifest("b.json");
         assertEquals(3, m.at("/noise/seed").asLong());
         assertEquals(path("replayed.json"), m.at("/redo_of/manifest").asText());
@@ -321,7 +321,7 @@ class RedoCommandTest {
         assertTrue(r.out().contains("check: backend was cpu-vector conv=winograd_f2, now cpu-vector (may change rounding)"), r.out());
         // the option that makes the same choice redraws the same pictures
         r = ok("redo", path("a.json"), "--out", path("c.png"), "--check", "--", "--cpu-conv", "winograd_f2");
-        assertTrue(r.out().contains("2 of 2 picture(s) identical"), r.out());
+        assertTrue(r.out().contains("2 of 2 PNG(s) identical"), r.out());
     }
 
     private String edited(String name, ObjectNode manifest, java.util.function.Consumer<ObjectNode> edit) throws Exception {
