@@ -137,10 +137,13 @@ final class DiffusersLayout {
         throw new CheckpointException(folder + ": no diffusion_pytorch_model.safetensors/.bin or model.safetensors/pytorch_model.bin");
     }
 
+    /** Far above any diffusers config.json (about 2 kB). */
+    private static final long CONFIG_MAX_BYTES = 1 << 20;
+
     private static JsonNode config(Path dir, String folder) {
         Path f = dir.resolve(folder).resolve("config.json");
         try {
-            JsonNode j = new ObjectMapper().readTree(f.toFile());
+            JsonNode j = new ObjectMapper().readTree(RegularFile.readText(f, CONFIG_MAX_BYTES));
             if (j == null || !j.isObject()) throw new CheckpointException(f + ": not a JSON object");
             return j;
         } catch (IOException e) {

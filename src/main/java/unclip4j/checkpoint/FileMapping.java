@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,7 +13,7 @@ final class FileMapping {
     private FileMapping() {}
 
     static MemorySegment map(Path path) {
-        if (Files.isDirectory(path)) throw new CheckpointException(path + ": is a directory, not a checkpoint file");
+        RegularFile.require(path);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), Arena.ofAuto());
         } catch (NoSuchFileException e) {

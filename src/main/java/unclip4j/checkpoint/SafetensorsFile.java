@@ -150,6 +150,7 @@ public final class SafetensorsFile {
     }
 
     public static boolean looksLikeSafetensors(Path p) {
+        if (!Files.isRegularFile(p)) return false; // a pipe would block the read; the loader then says what it is
         try (var in = Files.newInputStream(p)) {
             byte[] b = in.readNBytes(9);
             return b.length == 9 && b[8] == '{';

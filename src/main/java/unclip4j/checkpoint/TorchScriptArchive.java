@@ -35,13 +35,23 @@ public final class TorchScriptArchive {
         }
         Map<String, List<String>> declared = declarations(torch);
         StateDict dict = new StateDict(torch.where());
-        walk(torch.where(), root, "", declared, dict, 0);
+        walk(torch.where(), root, "", declared, dict, 0, new int[1]);
         if (dict.size() == 0) throw new CheckpointException(torch.where() + ": TorchScript archive holds no parameters");
         return dict;
     }
 
-    private static void walk(String where, Unpickler.Obj module, String prefix, Map<String, List<String>> declared, StateDict dict, int depth) {
+    /**
+     * Far above CLIP ViT-L/14's few hundred modules. The pickle can make one module the child of many
+     * (memo references), so a small file can describe a tree with 2^60 paths: the walk counts visits.
+     */
+    private static final int MAX_MODULES = 100_000;
+
+    private static void walk(String where, Unpickler.Obj module, String prefix, Map<String, List<String>> declared, StateDict dict, int depth,
+                             int[] visited) {
         if (depth > 64) throw new CheckpointException(where + ": TorchScript module tree is deeper than 64 levels");
+        if (++visited[0] > MAX_MODULES) {
+            throw new CheckpointException(where + ": TorchScript module tree has more than " + MAX_MODULES + " modules (shared submodules?)");
+        }
         Map<Object, Object> attrs = module.attributes();
         List<String> names = declared.get(module.type.toString());
         if (names == null) {
@@ -57,7 +67,7 @@ public final class TorchScriptArchive {
         for (Map.Entry<Object, Object> e : attrs.entrySet()) {
             if (e.getKey() instanceof String n && e.getValue() instanceof Unpickler.Obj child && child.type.module().startsWith("__torch__")) {
                 if (child == module) throw new CheckpointException(where + ": TorchScript module contains itself");
-                walk(where, child, prefix + n + ".", declared, dict, depth + 1);
+                walk(where, child, prefix + n + ".", declared, dict, depth + 1, visited);
             }
         }
     }

@@ -20,6 +20,10 @@ final class PromptFile {
     static List<String> read(Path file) {
         try {
             if (Files.isDirectory(file)) throw new IllegalArgumentException("--prompt-file " + file + " is a directory, not a text file");
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                // a pipe blocks until written and /dev/zero never ends; a run's prompts are also hashed and recorded
+                throw new IllegalArgumentException("--prompt-file " + file + " is not a regular file (a pipe or device?); write the prompts to a file");
+            }
             long size = Files.size(file);
             if (size > MAX_BYTES) {
                 throw new IllegalArgumentException("--prompt-file " + file + " has " + size + " bytes; at most " + MAX_BYTES + " are read");

@@ -25,6 +25,7 @@ import unclip4j.backend.cpu.ConvAlgorithm;
 import unclip4j.backend.cpu.CpuBackend;
 import unclip4j.kernel.KernelChoice;
 import unclip4j.checkpoint.ModelDirectory;
+import unclip4j.checkpoint.RegularFile;
 import unclip4j.checkpoint.ModelDirectory.Part;
 
 /**
@@ -125,6 +126,7 @@ final class RunManifest {
      * {@code redo} checks a model's gigabytes before the run and its manifest lists them after it.
      */
     static String sha256(Path file) {
+        RegularFile.require(file); // a pipe would block the hash
         try {
             Path key = file.toAbsolutePath().normalize();
             String stamp = Files.size(key) + "@" + Files.getLastModifiedTime(key).toInstant();

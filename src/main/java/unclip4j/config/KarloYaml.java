@@ -1,7 +1,5 @@
 package unclip4j.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +11,7 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 import unclip4j.checkpoint.CheckpointException;
+import unclip4j.checkpoint.RegularFile;
 
 /**
  * Karlo's YAML configs (OmegaConf dumps: {@code model: {type, hparams: {...}}, diffusion: {...}})
@@ -163,9 +162,7 @@ public final class KarloYaml {
             lo.setAllowDuplicateKeys(false);
             lo.setMaxAliasesForCollections(10);
             lo.setCodePointLimit(1 << 20);
-            root = new Yaml(new SafeConstructor(lo)).load(Files.readString(file));
-        } catch (IOException e) {
-            throw new CheckpointException(file + ": cannot read (" + e.getMessage() + ")");
+            root = new Yaml(new SafeConstructor(lo)).load(RegularFile.readText(file, lo.getCodePointLimit()));
         } catch (YAMLException e) {
             throw new CheckpointException(file + ": not valid YAML (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }

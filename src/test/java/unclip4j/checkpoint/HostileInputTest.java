@@ -202,4 +202,47 @@ class HostileInputTest {
             assertThrows(CheckpointException.class, () -> SafetensorsFile.open(f), "length " + len);
         }
     }
+
+    @Test
+    void torchScriptModulesSharedAlongAChainAreRefusedQuickly() throws IOException {
+        // 60 levels, each module's attributes a and b both the next level's module: 2^60 paths in 1.5 kB
+        java.io.ByteArrayOutputStream p = new java.io.ByteArrayOutputStream();
+        p.writeBytes("\u0080\u0002c__torch__\nM\n)\u0081}bq\u0000".getBytes(StandardCharsets.ISO_8859_1));
+        for (int i = 1; i <= 60; i++) {
+            p.writeBytes("0c__torch__\nM\n)\u0081}(".getBytes(StandardCharsets.ISO_8859_1));
+            for (String attr : new String[] {"a", "b"}) {
+                p.writeBytes(new byte[] {'X', 1, 0, 0, 0, (byte) attr.charAt(0), 'h', (byte) (i - 1)});
+            }
+            p.writeBytes(new byte[] {'u', 'b', 'q', (byte) i});
+        }
+        p.write('.');
+        Path f = tmp.resolve("dag.pt");
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(f))) {
+            for (var e : Map.of("archive/data.pkl", p.toByteArray(), "archive/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'},
+                    "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII)).entrySet()) {
+                z.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+                z.write(e.getValue());
+                z.closeEntry();
+            }
+        }
+        CheckpointException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> assertThrows(CheckpointException.class, () -> TorchCheckpoint.read(f)));
+        assertTrue(e.getMessage().contains("more than 100000 modules"), e.getMessage());
+    }
+
+    @Test
+    void pipesAndOversizedConfigsAreRefusedWithoutReading() throws Exception {
+        Path yaml = Files.writeString(tmp.resolve("prior.yaml"), "#".repeat(2 << 20));
+        CheckpointException big = assertThrows(CheckpointException.class, () -> unclip4j.config.KarloYaml.prior(yaml));
+        assertTrue(big.getMessage().contains("too large for a config file"), big.getMessage());
+        Path fifo = tmp.resolve("pipe.safetensors");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+        // nobody writes to the pipe: opening it for reading would block forever
+        CheckpointException pipe = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> assertThrows(CheckpointException.class, () -> SafetensorsFile.open(fifo)));
+        assertTrue(pipe.getMessage().contains("not a regular file"), pipe.getMessage());
+        Path yamlPipe = tmp.resolve("pipe.yaml");
+        assertEquals(0, new ProcessBuilder("mkfifo", yamlPipe.toString()).start().waitFor());
+        assertTrue(assertThrows(CheckpointException.class, () -> unclip4j.config.KarloYaml.prior(yamlPipe)).getMessage().contains("not a regular file"));
+    }
 }

@@ -1,0 +1,41 @@
+package unclip4j.checkpoint;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Checkpoint and config files must be regular files: opening a named pipe blocks until someone
+ * writes to it, and a device such as /dev/zero never ends, so either would hang a load.
+ */
+public final class RegularFile {
+    private RegularFile() {}
+
+    /** Fails with one line unless path is an existing regular file. */
+    public static void require(Path path) {
+        if (Files.isRegularFile(path)) return;
+        if (Files.isDirectory(path)) throw new CheckpointException(path + ": is a directory, not a file");
+        if (Files.exists(path)) throw new CheckpointException(path + ": not a regular file (a pipe or device?)");
+        throw new CheckpointException(path + ": no such file");
+    }
+
+    /**
+     * The UTF-8 text of a small config file, refused above maxBytes before it is read (a YAML parser
+     * spends super-linear time on megabytes of comments; Karlo's configs are a few kB).
+     */
+    public static String readText(Path path, long maxBytes) {
+        require(path);
+        try {
+            long size = Files.size(path);
+            if (size > maxBytes) throw new CheckpointException(path + ": " + size + " bytes, too large for a config file (at most " + maxBytes + ")");
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(path))).toString();
+        } catch (CharacterCodingException e) {
+            throw new CheckpointException(path + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw new CheckpointException(path + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+}
