@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 import unclip4j.checkpoint.ModelDirectory.Part;
 import unclip4j.config.KarloYaml;
@@ -123,11 +124,16 @@ public final class ConvertedLayout {
 
     /** Configs and the marker appear atomically too: written to a temporary sibling, then moved. */
     private static void writeText(Path file, String text) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write already failed; that error is the one to report
+            }
             throw new CheckpointException(file + ": cannot write (" + e.getMessage() + ")", e);
         }
     }

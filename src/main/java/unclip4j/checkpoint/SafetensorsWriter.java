@@ -87,12 +87,19 @@ public final class SafetensorsWriter {
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the write already failed; that error is the one to report
-            }
+            deleteQuietly(tmp);
             throw new CheckpointException(file + ": cannot write (" + e.getMessage() + ")", e);
+        } catch (RuntimeException | Error e) { // e.g. out of memory converting a tensor: no temporary file stays behind
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // the write already failed; that error is the one to report
         }
     }
 

@@ -44,6 +44,9 @@ public final class InterpolateCommand extends PictureCommand {
     @Mixin
     EmbeddingTensorOption tensor;
 
+    /** Far above any useful interpolation; every frame is held in memory until the PNGs are written. */
+    static final int MAX_FRAMES = 1024;
+
     @Option(names = "--frames", paramLabel = "N", defaultValue = "5", description = "Number of frames, endpoints included (>= 2). Default: ${DEFAULT-VALUE}.")
     int frames;
 
@@ -60,6 +63,7 @@ public final class InterpolateCommand extends PictureCommand {
                     + "(got " + images.size() + " image(s), " + prompts.size() + " prompt(s), " + embeddingFiles.size() + " embedding file(s))");
         }
         if (frames < 2) throw new IllegalArgumentException("--frames must be at least 2 (the endpoints), got " + frames);
+        if (frames > MAX_FRAMES) throw new IllegalArgumentException("--frames " + frames + ": at most " + MAX_FRAMES + " (every frame is kept until the end)");
         for (Path p : images) pictures.add(VaryCommand.read(p));
         for (Path f : embeddingFiles) embeddingRows.add(EmbeddingFile.read(f, tensor.name));
         int rows = embeddingRows.stream().mapToInt(e -> e.rows().dim(0)).sum();

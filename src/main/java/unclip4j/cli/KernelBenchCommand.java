@@ -76,11 +76,8 @@ public final class KernelBenchCommand implements Callable<Integer> {
             return 0;
         }
         if (arch != null) throw new IllegalArgumentException("--arch chooses the cubins --resources reports on; it needs --resources");
-        if (!Cuda.available()) {
-            System.err.println("bench kernels: no GPU: " + Cuda.unavailableReason());
-            return Cli.USAGE_ERROR;
-        }
         if (runs < 1 || warmup < 0) throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
+        if (!Cuda.available()) throw new IllegalStateException("bench kernels times kernels on a GPU: no GPU: " + Cuda.unavailableReason());
         boolean ok = true;
         try (CudaBackend gpu = CudaBackend.open()) {
             if ("launch".equals(op)) {

@@ -23,7 +23,9 @@ final class OutputFiles {
     /** Fails (one line) when the file could not be written; called for every output before any work. */
     void check(Path file) {
         Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) throw new IllegalArgumentException(file + ": the directory " + dir + " does not exist");
+        if (dir == null || !Files.exists(dir)) throw new IllegalArgumentException(file + ": the directory " + dir + " does not exist");
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(file + ": " + dir + " is not a directory");
+        if (!Files.isWritable(dir)) throw new IllegalArgumentException(file + ": the directory " + dir + " is not writable");
         if (Files.isDirectory(file)) throw new IllegalArgumentException(file + ": is a directory");
         if (Files.exists(file) && !force) throw new IllegalArgumentException(file + ": exists; use --force to overwrite");
     }

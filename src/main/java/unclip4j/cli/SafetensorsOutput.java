@@ -48,6 +48,7 @@ public final class SafetensorsOutput {
         Path dir = file.toAbsolutePath().getParent();
         if (!Files.exists(dir)) throw new IllegalArgumentException(option + ": output directory " + dir + " does not exist");
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException(option + ": " + dir + " is not a directory");
+        if (!Files.isWritable(dir)) throw new IllegalArgumentException(option + ": the directory " + dir + " is not writable");
         if (Files.isDirectory(file)) throw new IllegalArgumentException(option + ": " + file + " is a directory, not a file");
         if (Files.exists(file) && !force) throw new IllegalArgumentException(option + ": " + file + " exists (use --force to overwrite it)");
     }

@@ -68,6 +68,11 @@ public final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter pw = spec.commandLine().getOut();
+        if (priorGuidance.isEmpty() || decoderGuidance.isEmpty()) throw new IllegalArgumentException("--prior-guidance and --decoder-guidance need at least one scale each");
+        if ((long) priorGuidance.size() * decoderGuidance.size() > OutputOptions.MAX_GRID_PICTURES) {
+            throw new IllegalArgumentException(priorGuidance.size() + " × " + decoderGuidance.size() + " cells make too large a grid (at most "
+                    + OutputOptions.MAX_GRID_PICTURES + ")");
+        }
         checkTarget(out, "--out");
         if (noise.saveNoisePath() != null) checkTarget(noise.saveNoisePath(), "--save-noise");
         Backend backend = profile.wrap(device.open());
@@ -100,6 +105,7 @@ public final class SweepCommand implements Callable<Integer> {
     private void checkTarget(Path file, String option) {
         Path dir = file.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException(option + ": output directory " + dir + " does not exist");
+        if (!Files.isWritable(dir)) throw new IllegalArgumentException(option + ": output directory " + dir + " is not writable");
         if (Files.isDirectory(file)) throw new IllegalArgumentException(option + ": " + file + " is a directory, not a file");
         if (Files.exists(file) && !force) throw new IllegalArgumentException(option + ": " + file + " exists (use --force to overwrite it)");
     }

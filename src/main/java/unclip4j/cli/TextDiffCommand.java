@@ -41,6 +41,9 @@ public final class TextDiffCommand extends PictureCommand {
 
     @Override
     void validate() {
+        if (amounts.length > InterpolateCommand.MAX_FRAMES) {
+            throw new IllegalArgumentException("--amounts: " + amounts.length + " frames, at most " + InterpolateCommand.MAX_FRAMES + " (every frame is kept until the end)");
+        }
         for (double a : amounts) {
             if (!(a >= 0 && a <= 1)) throw new IllegalArgumentException("--amounts must lie in [0, 1], got " + a);
         }

@@ -34,4 +34,26 @@ class CliErrorContractTest {
         CliRunner.assertUserError(CliRunner.run("encode-image", "--image", "a.png", "--preprocess", "nope", "--out", "a.safetensors"),
                 "--preprocess", "--help");
     }
+
+    @Test
+    void absurdSizesAreRefusedBeforeAnyWork() throws Exception {
+        CliRunner.assertUserError(CliRunner.run("bench", "gemm", "--size", "1000000"), "A, B and C need 12000.0 GB");
+        CliRunner.assertUserError(CliRunner.run("interpolate", "--prompt", "a", "--prompt", "b", "--frames", "2000", "--grid", "false", "--out", "x.png"),
+                "--frames 2000: at most 1024");
+        CliRunner.assertUserError(CliRunner.run("sweep", "--prompt", "a", "--decoder-guidance", ",", "--out", "x.png"), "at least one scale");
+        CliRunner.assertUserError(CliRunner.run("sweep", "--prompt", "a", "--prior-guidance", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17",
+                "--decoder-guidance", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16", "--out", "x.png"), "too large a grid");
+    }
+
+    @Test
+    void aPipeAsPromptFileIsRefusedNotWaitedOn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path fifo = tmp.resolve("prompts.txt");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+        CliRunner.Result r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> CliRunner.run("generate", "--prompt-file", fifo.toString(), "--out", tmp.resolve("a.png").toString()));
+        CliRunner.assertUserError(r, "is not a regular file");
+        CliRunner.Result noise = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> CliRunner.run("generate", "--prompt", "a", "--noise", fifo.toString(), "--out", tmp.resolve("b.png").toString()));
+        CliRunner.assertUserError(noise, "not a regular file");
+    }
 }

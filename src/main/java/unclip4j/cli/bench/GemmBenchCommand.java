@@ -3,6 +3,7 @@ package unclip4j.cli.bench;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -48,6 +49,13 @@ public final class GemmBenchCommand implements Callable<Integer> {
         int m = mnk[0], n = mnk[1], k = mnk[2];
         if (m < 1 || n < 1 || k < 1 || threads < 1 || iterations < 1) {
             throw new ParameterException(spec.commandLine(), "sizes, --threads and --iterations must be ≥ 1");
+        }
+        // the matrices live outside the JVM's memory limits (Arena), so too large a problem is refused here rather than by the kernel's OOM killer
+        double bytes = 4.0 * ((double) m * k + (double) k * n + (double) m * n);
+        long physical = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+        if (bytes > physical / 2.0) {
+            throw new ParameterException(spec.commandLine(), String.format("A, B and C need %.1f GB; at most half the machine's %.1f GB is used",
+                    bytes / 1e9, physical / 1e9));
         }
         String label = shape == null ? "N=" + size : "shape=" + m + "x" + n + "x" + k;
         double flop = 2.0 * m * n * k;
