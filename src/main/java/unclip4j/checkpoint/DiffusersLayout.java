@@ -69,13 +69,20 @@ final class DiffusersLayout {
         int heads = integer(dir, j, "num_attention_heads"), headDim = integer(dir, j, "attention_head_dim");
         int extra = integer(dir, j, "additional_embeddings");
         if (extra != 4) throw new CheckpointException(dir + ": prior additional_embeddings " + extra + " (Karlo's prior has 4)");
-        return new PriorConfig(integer(dir, j, "num_embeddings"), heads * headDim, integer(dir, j, "num_layers"), heads, true,
-                integer(dir, j, "embedding_dim"), 0.2, DiffusionConfig.prior());
+        try {
+            return new PriorConfig(integer(dir, j, "num_embeddings"), heads * headDim, integer(dir, j, "num_layers"), heads, true,
+                    integer(dir, j, "embedding_dim"), 0.2, DiffusionConfig.prior());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(dir + ": prior config: " + e.getMessage());
+        }
     }
 
     static UNetConfig decoderConfig(Path dir) {
         JsonNode j = config(dir, "decoder"), t = config(dir, "text_proj");
         List<Integer> channels = ints(dir, j, "block_out_channels");
+        if (channels.isEmpty() || channels.stream().anyMatch(c -> c < 1)) {
+            throw new CheckpointException(dir + ": decoder block_out_channels " + channels + " must be positive");
+        }
         int mc = channels.getFirst();
         List<Integer> mult = new ArrayList<>(), attentionDs = new ArrayList<>();
         JsonNode down = j.get("down_block_types");

@@ -25,8 +25,12 @@ public final class KarloYaml {
     public static PriorConfig prior(Path file) {
         Section s = read(file, "prior");
         Section h = s.hparams();
-        return new PriorConfig(h.integer("text_ctx"), h.integer("xf_width"), h.integer("xf_layers"), h.integer("xf_heads"),
-                h.bool("xf_final_ln"), h.integer("clip_dim"), h.number("text_drop", 0), s.diffusion());
+        try {
+            return new PriorConfig(h.integer("text_ctx"), h.integer("xf_width"), h.integer("xf_layers"), h.integer("xf_heads"),
+                    h.bool("xf_final_ln"), h.integer("clip_dim"), h.number("text_drop", 0), s.diffusion());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(file + ": " + e.getMessage());
+        }
     }
 
     public static UNetConfig decoder(Path file) {

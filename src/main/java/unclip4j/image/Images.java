@@ -29,6 +29,8 @@ public final class Images {
 
     /** The picture at path as 8-bit RGB; any unreadable, corrupt or unsupported file is an IOException naming it. */
     public static RgbImage read(Path path) throws IOException {
+        if (Files.isDirectory(path)) throw new IOException(path + ": is a directory, not an image file");
+        if (Files.exists(path) && !Files.isRegularFile(path)) throw new IOException(path + ": not a regular file (a pipe or device?)");
         if (!Files.isRegularFile(path)) throw new NoSuchFileException(path.toString(), null, "no such image file");
         BufferedImage img;
         try {

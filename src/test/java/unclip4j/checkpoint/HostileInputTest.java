@@ -245,4 +245,16 @@ class HostileInputTest {
         assertEquals(0, new ProcessBuilder("mkfifo", yamlPipe.toString()).start().waitFor());
         assertTrue(assertThrows(CheckpointException.class, () -> unclip4j.config.KarloYaml.prior(yamlPipe)).getMessage().contains("not a regular file"));
     }
+
+    @Test
+    void priorConfigsOutsideSaneSizesAreRefusedNamingTheFile() throws IOException {
+        String yaml = Files.readString(Path.of("weights/tiny/prior.yaml"));
+        for (String[] edit : new String[][] {{"xf_heads: 4", "xf_heads: 0", "xf_heads is 0, outside"}, {"text_ctx: 77", "text_ctx: 1000000000", "text_ctx is 1000000000"},
+                {"xf_heads: 4", "xf_heads: 3", "not a multiple of xf_heads 3"}}) {
+            assertTrue(yaml.contains(edit[0]), edit[0]);
+            Path f = Files.writeString(tmp.resolve("prior.yaml"), yaml.replace(edit[0], edit[1]));
+            CheckpointException e = assertThrows(CheckpointException.class, () -> unclip4j.config.KarloYaml.prior(f));
+            assertTrue(e.getMessage().startsWith(f + ": ") && e.getMessage().contains(edit[2]), e.getMessage());
+        }
+    }
 }

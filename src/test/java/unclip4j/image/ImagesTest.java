@@ -119,4 +119,15 @@ class ImagesTest {
         assertTrue(e.getMessage().contains("cmyk-8x6.jpg") && e.getMessage().contains("CMYK"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     }
+
+    @Test
+    void aDirectoryOrAPipeIsNamedForWhatItIs() throws Exception {
+        IOException folder = assertThrows(IOException.class, () -> Images.read(dir));
+        assertTrue(folder.getMessage().contains("is a directory"), folder.getMessage());
+        Path fifo = dir.resolve("pipe.png");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+        IOException pipe = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> assertThrows(IOException.class, () -> Images.read(fifo)));
+        assertTrue(pipe.getMessage().contains("not a regular file"), pipe.getMessage());
+    }
 }
