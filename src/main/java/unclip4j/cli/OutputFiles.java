@@ -22,12 +22,18 @@ final class OutputFiles {
 
     /** Fails (one line) when the file could not be written; called for every output before any work. */
     void check(Path file) {
+        check(file, null);
+    }
+
+    /** As {@link #check(Path)}, the message naming the option that gave the file (null: none). */
+    void check(Path file, String option) {
+        String what = option == null ? file.toString() : option + " " + file;
         Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !Files.exists(dir)) throw new IllegalArgumentException(file + ": the directory " + dir + " does not exist");
-        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(file + ": " + dir + " is not a directory");
-        if (!Files.isWritable(dir)) throw new IllegalArgumentException(file + ": the directory " + dir + " is not writable");
-        if (Files.isDirectory(file)) throw new IllegalArgumentException(file + ": is a directory");
-        if (Files.exists(file) && !force) throw new IllegalArgumentException(file + ": exists; use --force to overwrite");
+        if (dir == null || !Files.exists(dir)) throw new IllegalArgumentException(what + ": output directory " + dir + " does not exist");
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(what + ": " + dir + " is not a directory");
+        if (!Files.isWritable(dir)) throw new IllegalArgumentException(what + ": output directory " + dir + " is not writable");
+        if (Files.isDirectory(file)) throw new IllegalArgumentException(what + ": is a directory");
+        if (Files.exists(file) && !force) throw new IllegalArgumentException(what + ": exists; use --force to overwrite");
     }
 
     void write(Path file, byte[] bytes) {

@@ -80,10 +80,10 @@ public final class OutputOptions {
     }
 
     /**
-     * The files these options would write that exist already, for any number of pictures: --out or
-     * its numbered siblings, --save-tensor, the manifest.
+     * The files these options would write, for any number of pictures: --out or the numbered
+     * siblings already present, --save-tensor, the manifest.
      */
-    List<Path> existing() {
+    List<Path> targets() {
         List<Path> files = new ArrayList<>();
         if (out != null && grid) files.add(out);
         if (out != null && !grid) {
@@ -99,7 +99,7 @@ public final class OutputOptions {
         }
         if (saveTensor != null) files.add(saveTensor);
         files.add(manifest());
-        return files.stream().filter(Files::exists).toList();
+        return files;
     }
 
     /** {@code <stem of --out (else of --save-tensor)>.json}. */

@@ -101,7 +101,7 @@ abstract class PictureCommand implements Callable<Integer> {
 
     /** The files this run would write that exist already (redo refuses to write over the run it redoes). */
     List<Path> existingOutputs() {
-        List<Path> files = new ArrayList<>(output.existing());
+        List<Path> files = new ArrayList<>(output.targets());
         files.addAll(extraOutputs());
         if (noise.saveNoisePath() != null) files.add(noise.saveNoisePath());
         return files.stream().filter(Files::exists).toList();

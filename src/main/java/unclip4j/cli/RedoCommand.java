@@ -92,7 +92,7 @@ public final class RedoCommand implements Callable<Integer> {
         if (verbose && !argv.contains("--verbose")) argv.add("--verbose");
         int code = Cli.execute(new Main(), o, err, argv.toArray(String[]::new));
         if (code != 0) return code;
-        recordProvenance(rerunManifest(), run);
+        recordProvenance(rerunManifest(), run, rerun.dropped);
         return check ? check(run, RecordedRun.read(rerunManifest()), o) : 0;
     }
 
@@ -117,12 +117,12 @@ public final class RedoCommand implements Callable<Integer> {
     }
 
     /** Adds to the rerun's manifest which manifest it redid and how it changed it. */
-    private void recordProvenance(Path rerun, RecordedRun run) {
+    private void recordProvenance(Path rerun, RecordedRun run, List<String> dropped) {
         try {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode m = (ObjectNode) json.readTree(rerun.toFile());
             m.putPOJO("redo_of", RunManifest.map("manifest", run.file().toAbsolutePath().normalize().toString(),
-                    "sha256", run.sha256(), "dropped", drops.stream().map(d -> d.startsWith("-") ? d : "--" + d).toList(), "changes", changes));
+                    "sha256", run.sha256(), "dropped", dropped, "changes", changes));
             new OutputFiles(true).write(rerun, json.writeValueAsBytes(m));
         } catch (IOException e) {
             throw new UncheckedIOException(rerun + ": cannot add the redo record (" + e.getMessage() + ")", e);

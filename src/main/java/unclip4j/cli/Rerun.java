@@ -32,13 +32,16 @@ final class Rerun {
     }
 
     final List<String> argv;
+    /** The recorded options --drop left out, by their long names. */
+    final List<String> dropped;
     private final RecordedRun run;
     private final List<Recorded> kept;
     private final Set<OptionSpec> replaced;
     private final PictureCommand command;
 
-    private Rerun(List<String> argv, RecordedRun run, List<Recorded> kept, Set<OptionSpec> replaced, PictureCommand command) {
+    private Rerun(List<String> argv, List<String> dropped, RecordedRun run, List<Recorded> kept, Set<OptionSpec> replaced, PictureCommand command) {
         this.argv = argv;
+        this.dropped = dropped;
         this.run = run;
         this.kept = kept;
         this.replaced = replaced;
@@ -49,10 +52,12 @@ final class Rerun {
         CommandSpec target = new CommandLine(new Main()).getSubcommands().get(run.command()).getCommandSpec();
         List<Recorded> recorded = recorded(run, target);
         Set<OptionSpec> replaced = new HashSet<>();
+        List<String> dropped = new ArrayList<>();
         for (String d : drops) {
             OptionSpec o = option(target, d.startsWith("-") ? d : "--" + d, "--drop " + d);
             if (recorded.stream().noneMatch(r -> r.option() == o)) throw new IllegalArgumentException("--drop " + d + ": the run did not record " + o.longestName());
             replaced.add(o);
+            dropped.add(o.longestName());
         }
         replaced.addAll(changedOptions(target, changes));
         List<Recorded> kept = recorded.stream()
@@ -62,7 +67,7 @@ final class Rerun {
         argv.add("--out=" + out);
         if (force && !replaced.contains(target.findOption("--force"))) argv.add("--force");
         argv.addAll(changes);
-        return new Rerun(argv, run, kept, replaced, parse(argv));
+        return new Rerun(argv, dropped, run, kept, replaced, parse(argv));
     }
 
     /** The recorded arguments with their options; one the command does not have is the manifest's error. */

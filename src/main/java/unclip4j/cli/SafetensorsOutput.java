@@ -1,6 +1,5 @@
 package unclip4j.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -45,11 +44,6 @@ public final class SafetensorsOutput {
     }
 
     private void checkTarget(Path file, String option) {
-        Path dir = file.toAbsolutePath().getParent();
-        if (!Files.exists(dir)) throw new IllegalArgumentException(option + ": output directory " + dir + " does not exist");
-        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(option + ": " + dir + " is not a directory");
-        if (!Files.isWritable(dir)) throw new IllegalArgumentException(option + ": the directory " + dir + " is not writable");
-        if (Files.isDirectory(file)) throw new IllegalArgumentException(option + ": " + file + " is a directory, not a file");
-        if (Files.exists(file) && !force) throw new IllegalArgumentException(option + ": " + file + " exists (use --force to overwrite it)");
+        new OutputFiles(force).check(file, option);
     }
 }

@@ -2,7 +2,6 @@ package unclip4j.cli;
 
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -73,8 +72,8 @@ public final class SweepCommand implements Callable<Integer> {
             throw new IllegalArgumentException(priorGuidance.size() + " × " + decoderGuidance.size() + " cells make too large a grid (at most "
                     + OutputOptions.MAX_GRID_PICTURES + ")");
         }
-        checkTarget(out, "--out");
-        if (noise.saveNoisePath() != null) checkTarget(noise.saveNoisePath(), "--save-noise");
+        new OutputFiles(force).check(out, "--out");
+        if (noise.saveNoisePath() != null) new OutputFiles(force).check(noise.saveNoisePath(), "--save-noise");
         Backend backend = profile.wrap(device.open());
         StageLoader loader = new StageLoader(model.openOrEmbedded(pw), backend);
         PromptEncoder prompts = new PromptEncoder(backend, loader.clipText(), loader.source().clip().config().contextLength());
@@ -99,15 +98,6 @@ public final class SweepCommand implements Callable<Integer> {
         pw.printf("wrote %s (%d×%d cells of %d px, %s)%n", out, cells.length, cells[0].length, cells[0][0].getWidth(), noise.describe());
         profile.report(pw);
         return 0;
-    }
-
-    /** Before any work: the output's directory exists and the file does not (unless --force). */
-    private void checkTarget(Path file, String option) {
-        Path dir = file.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(option + ": output directory " + dir + " does not exist");
-        if (!Files.isWritable(dir)) throw new IllegalArgumentException(option + ": output directory " + dir + " is not writable");
-        if (Files.isDirectory(file)) throw new IllegalArgumentException(option + ": " + file + " is a directory, not a file");
-        if (Files.exists(file) && !force) throw new IllegalArgumentException(option + ": " + file + " exists (use --force to overwrite it)");
     }
 
     private static BufferedImage picture(Tensor image) {

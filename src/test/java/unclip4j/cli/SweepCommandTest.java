@@ -57,7 +57,7 @@ class SweepCommandTest {
         Path out = java.nio.file.Files.writeString(tmp.resolve("taken.png"), "x");
         CliRunner.Result r = CliRunner.run("sweep", "--prompt", "x", "--out", out.toString(), "--model", tmp.resolve("nowhere").toString());
         assertEquals(Cli.USAGE_ERROR, r.code());
-        assertTrue(r.err().contains("exists (use --force to overwrite it)"), r.err());
+        assertTrue(r.err().contains("exists; use --force to overwrite"), r.err());
     }
 
     private static int[] cell(BufferedImage grid, int row, int col, int size) {

@@ -124,8 +124,7 @@ class ImagesTest {
     void aDirectoryOrAPipeIsNamedForWhatItIs() throws Exception {
         IOException folder = assertThrows(IOException.class, () -> Images.read(dir));
         assertTrue(folder.getMessage().contains("is a directory"), folder.getMessage());
-        Path fifo = dir.resolve("pipe.png");
-        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+        Path fifo = unclip4j.testing.NamedPipe.create(dir.resolve("pipe.png"));
         IOException pipe = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
                 () -> assertThrows(IOException.class, () -> Images.read(fifo)));
         assertTrue(pipe.getMessage().contains("not a regular file"), pipe.getMessage());
