@@ -32,7 +32,7 @@ public final class EncodeImageCommand implements Callable<Integer> {
     @Mixin
     ClipImageOptions images;
 
-    @Option(names = "--image", required = true, paramLabel = "FILE", description = "PNG, JPEG or BMP picture.")
+    @Option(names = "--image", required = true, paramLabel = "FILE", description = "PNG, JPEG, BMP or GIF picture.")
     Path image;
 
     @Mixin

@@ -9,10 +9,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
- * Reads PNG, JPEG and BMP files (javax.imageio) into 8-bit RGB the way Karlo's
+ * Reads PNG, JPEG, BMP and GIF (first frame) files (javax.imageio) into 8-bit RGB the way Karlo's
  * {@code Image.open(path).convert("RGB")} sees them:
  * <ul>
  *   <li>stored samples are taken as they are, without colour management (PIL ignores ICC profiles);
@@ -22,10 +27,20 @@ import javax.imageio.ImageIO;
  *   <li>16-bit samples keep their high byte (as PIL does for 16-bit RGB PNGs; PIL saturates 16-bit
  *       grayscale instead, which is not reproduced); 1-, 2- and 4-bit samples are scaled to 0..255.
  * </ul>
- * CMYK/YCCK JPEGs, which javax.imageio cannot decode, are refused with a message saying so.
+ * CMYK/YCCK JPEGs, which javax.imageio cannot decode, are refused with a message saying so. Other formats
+ * javax.imageio knows are refused too: WBMP has no magic number, so any file starting with two zero bytes
+ * would "decode" as one. Pictures above {@link #MAX_PIXELS} are refused from their header, before decoding.
  */
 public final class Images {
     private Images() {}
+
+    /**
+     * Pillow's decompression-bomb limit ({@code Image.MAX_IMAGE_PIXELS}, 2^30 / 4 / 3): a few-kilobyte PNG
+     * can declare 100000 × 100000 pixels, which would take 40 GB to decode. CLIP sees 224 × 224 anyway.
+     */
+    public static final long MAX_PIXELS = 89_478_485L;
+
+    private static final Set<String> FORMATS = Set.of("png", "jpeg", "bmp", "gif");
 
     /** The picture at path as 8-bit RGB; any unreadable, corrupt or unsupported file is an IOException naming it. */
     public static RgbImage read(Path path) throws IOException {
@@ -33,16 +48,49 @@ public final class Images {
         if (Files.exists(path) && !Files.isRegularFile(path)) throw new IOException(path + ": not a regular file (a pipe or device?)");
         if (!Files.isRegularFile(path)) throw new NoSuchFileException(path.toString(), null, "no such image file");
         BufferedImage img;
-        try {
-            img = ImageIO.read(path.toFile());
-        } catch (IOException | RuntimeException e) {
-            // corrupt data surfaces as IIOException or as runtime errors from the decoders
-            String hint = String.valueOf(e.getMessage()).contains("Unsupported Image Type")
-                    ? " (the JPEG reader's answer to CMYK/YCCK JPEGs: convert the image to RGB first)" : "";
-            throw new IOException(path + ": cannot decode image: " + e.getMessage() + hint, e);
+        try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
+            ImageReader reader = readerFor(in, path);
+            try {
+                reader.setInput(in, true, true);
+                long width, height;
+                try {
+                    width = reader.getWidth(0);
+                    height = reader.getHeight(0);
+                } catch (IOException | RuntimeException e) {
+                    throw cannotDecode(path, e);
+                }
+                if (width * height > MAX_PIXELS) {
+                    throw new IOException(path + ": " + width + " × " + height + " pixels is above the limit of "
+                            + MAX_PIXELS + " (Pillow's); scale the picture down first");
+                }
+                try {
+                    img = reader.read(0);
+                } catch (IOException | RuntimeException e) {
+                    throw cannotDecode(path, e);
+                }
+            } finally {
+                reader.dispose();
+            }
         }
-        if (img == null) throw new IOException(path + ": not a PNG, JPEG or BMP image");
         return toRgb(img, path.toString());
+    }
+
+    /** The first javax.imageio reader for in of one of our formats; any other file is an IOException naming it. */
+    private static ImageReader readerFor(ImageInputStream in, Path path) throws IOException {
+        if (in == null) throw new IOException(path + ": cannot open the file");
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        while (readers.hasNext()) {
+            ImageReader reader = readers.next();
+            if (FORMATS.contains(reader.getFormatName().toLowerCase(Locale.ROOT))) return reader;
+        }
+        throw new IOException(path + ": not a PNG, JPEG, BMP or GIF image");
+    }
+
+    /** Corrupt data surfaces as IIOException or as runtime errors from the decoders. */
+    private static IOException cannotDecode(Path path, Exception e) {
+        String hint = String.valueOf(e.getMessage()).contains("Unsupported Image Type")
+                ? " (the JPEG reader's answer to CMYK/YCCK JPEGs: convert the image to RGB first)" : "";
+        return new IOException(path + ": cannot decode image: " + e.getMessage() + hint, e);
     }
 
     /** An 8-bit RGB copy of a decoded image (see the class comment for the conversion rules). */

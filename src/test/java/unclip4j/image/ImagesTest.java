@@ -129,4 +129,43 @@ class ImagesTest {
                 () -> assertThrows(IOException.class, () -> Images.read(fifo)));
         assertTrue(pipe.getMessage().contains("not a regular file"), pipe.getMessage());
     }
+
+    /** A 100000 × 100000 PNG of a few hundred bytes: refused from its header, not decoded into 40 GB. */
+    @Test
+    void aDecompressionBombIsRefusedFromItsHeader() throws Exception {
+        Path png = write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png", "bomb.png");
+        byte[] bytes = Files.readAllBytes(png);
+        // IHDR: 8-byte signature, length, "IHDR", width, height, ..., CRC over type and data
+        java.nio.ByteBuffer.wrap(bytes).putInt(16, 100_000).putInt(20, 100_000);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes, 12, 17);
+        java.nio.ByteBuffer.wrap(bytes).putInt(29, (int) crc.getValue());
+        Files.write(png, bytes);
+        IOException e = assertThrows(IOException.class, () -> Images.read(png));
+        assertTrue(e.getMessage().contains("bomb.png") && e.getMessage().contains("100000 × 100000 pixels is above the limit"),
+                e.getMessage());
+    }
+
+    /** javax.imageio takes any file starting with two zero bytes for a WBMP picture; we take no WBMP. */
+    @Test
+    void formatsOutsidePngJpegBmpGifAreRefused() throws IOException {
+        Path zeros = dir.resolve("zeros.dat");
+        Files.write(zeros, new byte[] {0, 0, 4, 4, 0, 0, 0, 0});
+        assertTrue(ImageIO.read(zeros.toFile()) != null, "precondition: javax.imageio decodes these bytes as WBMP");
+        IOException e = assertThrows(IOException.class, () -> Images.read(zeros));
+        assertTrue(e.getMessage().contains("not a PNG, JPEG, BMP or GIF image"), e.getMessage());
+    }
+
+    @Test
+    void gifDecodesItsPaletteColours() throws IOException {
+        byte[] r = {(byte) 255, 0}, g = {0, 0}, b = {0, (byte) 255};
+        // 16 × 16: a 3 × 2 picture does not survive the JDK's own GIF write and read
+        BufferedImage src = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 2, r, g, b));
+        src.getRaster().setSample(2, 1, 0, 1);
+        RgbImage img = Images.read(write(src, "gif", "palette.gif"));
+        assertEquals(255, img.get(0, 0, 0));
+        assertEquals(0, img.get(0, 0, 2));
+        assertEquals(255, img.get(2, 1, 2));
+        assertEquals(0, img.get(2, 1, 0));
+    }
 }
