@@ -68,13 +68,34 @@ public final class ConvertedLayout {
      * Writes every component of src into out. dtype null keeps each tensor's stored dtype;
      * otherwise floating-point tensors are converted to it (integer buffers stay as they are).
      * Returns the files written.
+     *
+     * <p>The files are made in a temporary folder inside out and moved into place only when all of
+     * them are written, so a conversion that fails midway (a bad config, a full disk) leaves out as it
+     * was: no half model, and an earlier conversion being replaced with {@code --force} intact.
      */
     public static List<Path> write(ModelDirectory src, Path out, DType dtype) {
+        Path staging = out.resolve(".convert-" + UUID.randomUUID() + ".tmp");
         try {
-            Files.createDirectories(out);
+            Files.createDirectories(staging);
         } catch (IOException e) {
             throw new CheckpointException(out + ": cannot create directory (" + e.getMessage() + ")");
         }
+        try {
+            List<Path> written = new ArrayList<>();
+            for (Path made : writeAll(src, staging, dtype)) {
+                Path file = out.resolve(made.getFileName());
+                Files.move(made, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                written.add(file);
+            }
+            return written;
+        } catch (IOException e) {
+            throw new CheckpointException(out + ": cannot move the converted files into place (" + e.getMessage() + ")", e);
+        } finally {
+            removeStaging(staging);
+        }
+    }
+
+    private static List<Path> writeAll(ModelDirectory src, Path out, DType dtype) {
         Function<TensorInfo, DType> dtypeOf = i -> dtype != null && i.dtype().isFloatingPoint() ? dtype : i.dtype();
         Map<String, String> meta = Map.of("format", "unclip4j", "source_layout", src.layout().name().toLowerCase());
         List<Path> written = new ArrayList<>();
@@ -95,6 +116,7 @@ public final class ConvertedLayout {
         written.add(weights(out, Part.SR, sr.weights(), meta, dtypeOf));
         written.add(config(out, Part.SR, KarloYaml.dump(sr.config())));
 
+        // the marker last: it is what makes a folder a converted model
         Map<String, Object> marker = new LinkedHashMap<>();
         marker.put("format", "unclip4j");
         marker.put("version", VERSION);
@@ -110,6 +132,16 @@ public final class ConvertedLayout {
         return written;
     }
 
+    /** The staging folder holds files only: whatever a failure left there goes, then the folder. */
+    private static void removeStaging(Path staging) {
+        try (var left = Files.list(staging)) {
+            for (Path f : left.toList()) Files.deleteIfExists(f);
+            Files.deleteIfExists(staging);
+        } catch (IOException ignored) {
+            // the conversion's own outcome is what to report; a leftover hidden folder is harmless
+        }
+    }
+
     private static Path weights(Path out, Part part, StateDict sd, Map<String, String> meta, Function<TensorInfo, DType> dtypeOf) {
         Path f = weightsFile(out, part);
         SafetensorsWriter.write(f, sd, meta, dtypeOf);
@@ -122,19 +154,11 @@ public final class ConvertedLayout {
         return f;
     }
 
-    /** Configs and the marker appear atomically too: written to a temporary sibling, then moved. */
     private static void writeText(Path file, String text) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the write already failed; that error is the one to report
-            }
-            throw new CheckpointException(file + ": cannot write (" + e.getMessage() + ")", e);
+            throw new CheckpointException(file.getFileName() + ": cannot write (" + e.getMessage() + ")", e);
         }
     }
 }

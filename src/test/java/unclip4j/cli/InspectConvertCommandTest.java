@@ -101,4 +101,28 @@ class InspectConvertCommandTest {
         CliRunner.assertUserError(run("convert", "--model", Fixtures.dir().toString(), "--out", out.resolve("prior.yaml").toString()),
                 "exists and is not a directory");
     }
+
+    /** A conversion that fails at its last component (a broken sr.yaml) leaves --out as it found it. */
+    @Test
+    void aConversionThatFailsMidwayWritesNothing() throws Exception {
+        Path good = tmp.resolve("good");
+        assertEquals(0, run("convert", "--model", Fixtures.dir().toString(), "--prior", Fixtures.file("prior-tiny.ckpt").toString(),
+                "--out", good.toString(), "--dtype", "f32").code());
+        Path broken = tmp.resolve("broken");
+        Files.createDirectories(broken);
+        for (Path f : Files.list(good).toList()) Files.copy(f, broken.resolve(f.getFileName()));
+        Files.writeString(broken.resolve("sr.yaml"), "model: [\n");
+
+        Path fresh = tmp.resolve("fresh");
+        CliRunner.assertUserError(run("convert", "--model", broken.toString(), "--out", fresh.toString()), "sr.yaml");
+        try (var left = Files.list(fresh)) {
+            assertEquals(java.util.List.of(), left.toList(), "no half model, no staging folder");
+        }
+        byte[] before = Files.readAllBytes(good.resolve("decoder.safetensors"));
+        CliRunner.assertUserError(run("convert", "--model", broken.toString(), "--out", good.toString(), "--dtype", "f16", "--force"), "sr.yaml");
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(good.resolve("decoder.safetensors"))), "the earlier conversion is intact");
+        try (var left = Files.list(good)) {
+            assertEquals(9, left.count(), "nine files, no staging folder");
+        }
+    }
 }
