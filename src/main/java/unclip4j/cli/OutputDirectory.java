@@ -10,9 +10,17 @@ import java.util.stream.Stream;
 final class OutputDirectory {
     private OutputDirectory() {}
 
-    /** Fails if dir is a file, or (without --force) a directory that already holds files; it is created when written. */
+    /**
+     * Fails if dir is a file, cannot be written (or created: it is created when written), or (without --force)
+     * is a directory that already holds files.
+     */
     static void check(Path dir, boolean force, String option) {
-        if (dir == null || !Files.exists(dir)) return;
+        if (dir == null) return;
+        if (!Files.exists(dir)) {
+            checkCreatable(dir.toAbsolutePath(), option);
+            return;
+        }
+        if (Files.isDirectory(dir) && !Files.isWritable(dir)) throw new IllegalArgumentException(option + ": " + dir + " is not writable");
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException(option + ": " + dir + " is a file, not a directory");
         try (Stream<Path> entries = Files.list(dir)) {
             if (!force && entries.findAny().isPresent()) {
@@ -20,6 +28,19 @@ final class OutputDirectory {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(option + ": cannot read " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The nearest existing ancestor of a directory still to be made must be a writable directory. */
+    private static void checkCreatable(Path dir, String option) {
+        Path ancestor = dir.getParent();
+        while (ancestor != null && !Files.exists(ancestor)) ancestor = ancestor.getParent();
+        if (ancestor == null) return;
+        if (!Files.isDirectory(ancestor)) {
+            throw new IllegalArgumentException(option + ": " + dir + " cannot be created: " + ancestor + " is a file");
+        }
+        if (!Files.isWritable(ancestor)) {
+            throw new IllegalArgumentException(option + ": " + dir + " cannot be created: " + ancestor + " is not writable");
         }
     }
 }

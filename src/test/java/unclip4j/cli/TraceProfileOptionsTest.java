@@ -34,4 +34,16 @@ class TraceProfileOptionsTest {
         assertTrue(again.err().contains("--trace-dir: " + trace + " is not empty"), again.err());
         assertTrue(Files.notExists(tmp.resolve("emb2.safetensors")));
     }
+
+    /** A --trace-dir that could never be made (a file on its path) is refused before the run, not after it. */
+    @Test
+    void aTraceDirBelowAFileIsRefusedBeforeTheRun() throws IOException {
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "x");
+        Path out = tmp.resolve("emb.safetensors");
+        CliRunner.Result r = CliRunner.run("prior", "--prompt", "a red cube", "--out", out.toString(),
+                "--trace-dir", file.resolve("trace/deeper").toString());
+        assertEquals(Cli.USAGE_ERROR, r.code());
+        assertTrue(r.err().contains("cannot be created: " + file + " is a file"), r.err());
+        assertTrue(Files.notExists(out));
+    }
 }
