@@ -193,6 +193,16 @@ class HostileInputTest {
         assertTrue(assertThrows(CheckpointException.class, () -> SafetensorsFile.open(g)).getMessage().contains("UTF-8"));
     }
 
+    /** A header that is JSON but not an object does not start with '{', so only the name says it is meant as safetensors. */
+    @Test
+    void aSafetensorsHeaderThatIsNotAnObjectIsCalledThat() throws IOException {
+        for (String h : new String[] {"[1,2]", "\"tensors\"", "12"}) {
+            Path f = safetensors(h, 0);
+            CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.read(f), h);
+            assertTrue(e.getMessage().contains("safetensors header is not a JSON object"), e.getMessage());
+        }
+    }
+
     @Test
     void truncatedSafetensorsAreRefused() throws IOException {
         byte[] all = Files.readAllBytes(Fixtures.file("prior_forward.safetensors"));
