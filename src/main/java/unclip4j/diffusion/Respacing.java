@@ -85,9 +85,11 @@ public final class Respacing {
     }
 
     private static int count(String digits, String spec) {
-        if (!COUNT.matcher(digits).matches() || digits.length() > 9) {
+        if (!COUNT.matcher(digits).matches()) {
             throw new IllegalArgumentException("respacing '" + spec + "' is not \"N\", \"n1,n2,...\", \"ddimN\" or \"fast27\"");
         }
+        // more than any schedule has (Karlo's have 1000): a clear refusal instead of an int overflow
+        if (digits.length() > 9) throw new IllegalArgumentException("respacing '" + spec + "': " + digits + " steps is more than any schedule has");
         return Integer.parseInt(digits);
     }
 }

@@ -52,4 +52,10 @@ class RespacingTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Respacing.spaceTimesteps(1000, spec));
         assertTrue(e.getMessage().contains("'" + spec + "'"), e.getMessage());
     }
+
+    @Test
+    void aStepCountBeyondAnIntSaysTooManyStepsNotBadSyntax() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Respacing.spaceTimesteps(1000, "2000000000"));
+        assertTrue(e.getMessage().contains("2000000000 steps is more than any schedule has"), e.getMessage());
+    }
 }
