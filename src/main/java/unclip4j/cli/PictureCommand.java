@@ -129,7 +129,7 @@ abstract class PictureCommand implements Callable<Integer> {
         Progress progress = new Progress(out);
         steps = progress.andThen(trace.listener(b));
         long start = System.nanoTime();
-        Pictures p = draw(new StageLoader(dir, b, dtype.storage()), b, s, source, progress);
+        Pictures p = trace.keepingTraceOnDivergence(() -> draw(new StageLoader(dir, b, dtype.storage()), b, s, source, progress), out);
         double total = (System.nanoTime() - start) / 1e9;
 
         List<Path> written = new ArrayList<>(writtenInBatches);

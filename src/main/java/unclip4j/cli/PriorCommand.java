@@ -87,7 +87,8 @@ public final class PriorCommand implements Callable<Integer> {
         PriorDiffusionModel prior = stages.prior();
         Tensor embedding;
         try (var stage = Profiler.stage("prior")) {
-            embedding = prior.sample(text.text(), guidance, spacing, source, trace.listener(b));
+            embedding = trace.keepingTraceOnDivergence(() -> prior.sample(text.text(), guidance, spacing, source, trace.listener(b)),
+                    spec.commandLine().getOut());
         }
         trace.priorReference(text.text().txtFeat(), prior::denormalize);
         trace.caption("prior", prompt);

@@ -3,11 +3,13 @@ package unclip4j.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Option;
 import unclip4j.backend.Backend;
 import unclip4j.diffusion.BetaSchedule;
 import unclip4j.diffusion.DiffusionSchedule;
+import unclip4j.diffusion.NonFiniteSampleException;
 import unclip4j.diffusion.StepListener;
 import unclip4j.tensor.Tensor;
 import unclip4j.trace.TraceRecorder;
@@ -43,6 +45,19 @@ public final class TraceOptions {
     /** The caption a stage's first row sees, to label its attention maps ("" if never set). */
     public void caption(String stage, String caption) {
         if (recorder != null) recorder.caption(stage, caption);
+    }
+
+    /**
+     * Runs the sampling; when a stage diverges to NaN the trace recorded so far is written before the
+     * error goes on, since the steps that led there are what --trace-dir is for.
+     */
+    public <T> T keepingTraceOnDivergence(Supplier<T> sampling, PrintWriter out) {
+        try {
+            return sampling.get();
+        } catch (NonFiniteSampleException e) {
+            finish(out);
+            throw e;
+        }
     }
 
     /** Writes the trace after a successful run and says where; the files written (none without --trace-dir). */

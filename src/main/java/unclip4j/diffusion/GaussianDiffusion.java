@@ -79,6 +79,7 @@ public final class GaussianDiffusion {
      *
      * @param shape    state shape (Karlo's guided loops carry 2B rows; only the first B matter)
      * @param networks picks the network for respaced index i (the improved SR switches at i = 0); usually one
+     * @throws NonFiniteSampleException when the sample ends holding NaN or infinite values
      */
     public Tensor sample(IntDenoiserSelector networks, long[] shape, NoiseSource noise, String stage, StepListener listener) {
         Tensor x = noise.next(stage, shape);
@@ -94,7 +95,16 @@ public final class GaussianDiffusion {
             Tensor z = noise.next(stage, shape);
             x = ddim ? ddimStep(stage, k, i, t, x, out, z, listener) : ancestralStep(stage, k, i, t, x, out, z, listener);
         }
+        requireFinite(stage, x, n);
         return x;
+    }
+
+    /** Once per sample, on the host: a stage that diverged is named here, not found later as a black picture. */
+    private void requireFinite(String stage, Tensor x, int steps) {
+        float[] values = backend.download(x).toFloatArray();
+        long bad = 0;
+        for (float v : values) if (!Float.isFinite(v)) bad++;
+        if (bad > 0) throw new NonFiniteSampleException(stage, bad, values.length, steps);
     }
 
     /** Chooses the network by respaced index. */

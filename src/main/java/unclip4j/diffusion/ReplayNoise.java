@@ -3,7 +3,9 @@ package unclip4j.diffusion;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.SafetensorsFile;
 import unclip4j.checkpoint.TensorInfo;
@@ -20,6 +22,7 @@ public final class ReplayNoise implements NoiseSource {
     private final SafetensorsFile file;
     private final Backend backend;
     private final Map<String, Integer> next = new HashMap<>();
+    private final Set<String> finite = new HashSet<>();
 
     public ReplayNoise(Path path, Backend backend) {
         this.file = SafetensorsFile.open(path);
@@ -40,6 +43,16 @@ public final class ReplayNoise implements NoiseSource {
         for (int i = 0; i < count; i++) checkedName(stage, i, shape);
     }
 
+    /** A NaN draw would turn the whole sample into NaN: said here, naming the draw, before the run. */
+    private void requireFinite(String name) {
+        float[] values = file.get(name).toFloatArray();
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException(file.path() + ": " + name + " holds " + values[i] + " at element " + i);
+            }
+        }
+    }
+
     /** The name of a draw, once the file is known to hold it with this shape, in F32. */
     private String checkedName(String stage, int index, long[] shape) {
         String name = NoiseSource.drawName(stage, index);
@@ -52,6 +65,7 @@ public final class ReplayNoise implements NoiseSource {
             throw new IllegalArgumentException(file.path() + ": " + name + " is " + t.dtype() + Shape.toString(t.shape())
                     + " but the run needs F32" + Shape.toString(shape) + " (different batch size or model?)");
         }
+        if (finite.add(name)) requireFinite(name);
         return name;
     }
 }

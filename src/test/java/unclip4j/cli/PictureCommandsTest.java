@@ -292,4 +292,39 @@ class PictureCommandsTest {
         assertUserError("hold the draws of one batch; drop --max-batch or raise it to 2", "generate", "--prompt", "x", "--batch", "2",
                 "--max-batch", "1", "--save-noise", path("n.safetensors"), "--out", path("o.png"));
     }
+
+    /**
+     * A decoder with one NaN bias draws a NaN sample: the run stops naming the stage, writes no picture or
+     * manifest, and still writes the --trace-dir that shows the steps.
+     */
+    @Test
+    void aDivergingStageStopsTheRunWithoutAPicture() throws Exception {
+        Path model = tmp.resolve("nan-model");
+        Files.createDirectories(model);
+        try (Stream<Path> files = Files.list(ModelOptions.embeddedModel())) {
+            for (Path f : files.toList()) Files.copy(f, model.resolve(f.getFileName()));
+        }
+        Path decoder = model.resolve("decoder.safetensors");
+        unclip4j.checkpoint.StateDict weights = SafetensorsFile.open(decoder).tensors(), poisoned = new unclip4j.checkpoint.StateDict("nan");
+        for (String k : weights.keys()) {
+            Tensor t = weights.get(k);
+            if (k.equals("model.out.2.bias")) {
+                float[] v = t.toFloatArray();
+                v[0] = Float.NaN;
+                t = Tensor.of(v, t.shape());
+            }
+            poisoned.put(k, t);
+        }
+        Path rewritten = tmp.resolve("decoder.safetensors");
+        unclip4j.checkpoint.SafetensorsWriter.write(rewritten, poisoned, java.util.Map.of());
+        Files.move(rewritten, decoder, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        CliRunner.Result r = run(fast("generate", "--model", model.toString(), "--prompt", "a cat", "--out", path("nan.png"),
+                "--trace-dir", path("trace")));
+        assertEquals(Cli.USAGE_ERROR, r.code());
+        assertTrue(r.err().startsWith("error: decoder: 1536 of 1536 values of the sample are NaN or infinite after 3 steps"), r.err());
+        assertFalse(Files.exists(tmp.resolve("nan.png")) || Files.exists(tmp.resolve("nan.json")));
+        JsonNode steps = manifest(tmp.resolve("trace/trace.json")).get("steps");
+        assertEquals("NaN", steps.get(steps.size() - 1).get("x_t_norm").asText(), "the trace shows the decoder's NaN steps");
+    }
 }
