@@ -69,7 +69,7 @@ public final class DecodeCommand extends PictureCommand {
     }
 
     @Override
-    List<Part> parts() {
+    public List<Part> parts() {
         return List.of(Part.CLIP, Part.DECODER, Part.SR);
     }
 

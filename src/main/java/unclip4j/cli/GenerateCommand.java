@@ -78,7 +78,7 @@ public final class GenerateCommand extends PictureCommand {
     }
 
     @Override
-    List<Part> parts() {
+    public List<Part> parts() {
         return List.of(Part.CLIP, Part.CLIP_STATS, Part.PRIOR, Part.DECODER, Part.SR);
     }
 

@@ -88,7 +88,7 @@ public final class InterpolateCommand extends PictureCommand {
     }
 
     @Override
-    List<Part> parts() {
+    public List<Part> parts() {
         return prompts.isEmpty() ? List.of(Part.CLIP, Part.DECODER, Part.SR) : List.of(Part.CLIP, Part.CLIP_STATS, Part.PRIOR, Part.DECODER, Part.SR);
     }
 

@@ -104,8 +104,12 @@ public final class OutputOptions {
 
     /** {@code <stem of --out (else of --save-tensor)>.json}. */
     Path manifest() {
-        Path base = out != null ? out : saveTensor;
-        return base.resolveSibling(stem(base) + ".json");
+        return manifestBeside(out != null ? out : saveTensor);
+    }
+
+    /** The manifest of a run writing {@code file}: {@code out.png} → {@code out.json}, the rule of every recorded command. */
+    static Path manifestBeside(Path file) {
+        return file.resolveSibling(stem(file) + ".json");
     }
 
     /** Writes the PNG(s) and the tensor; returns every file written. */

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ModelDirectory;
@@ -29,7 +28,7 @@ import unclip4j.tensor.Tensor;
  * options, and the order of a run: check every input and output first, then load and sample, then
  * write the pictures, the recorded noise and the manifest.
  */
-abstract class PictureCommand implements Callable<Integer> {
+abstract class PictureCommand implements Callable<Integer>, RecordedCommand {
 
     @Mixin
     ModelOptions model;
@@ -55,10 +54,8 @@ abstract class PictureCommand implements Callable<Integer> {
     /** What the pipelines report their steps to: the progress display and, with --trace-dir, the trace. */
     StepListener steps;
 
-    @Option(names = "--dtype", paramLabel = "f32|f16|bf16", defaultValue = "f32",
-            description = "Precision the weights are kept in: f32, or f16/bf16 for half the memory. The arithmetic is f32 "
-                    + "with f32 accumulation on every backend (half-precision weights are widened as they are used). Default: ${DEFAULT-VALUE}.")
-    Precision dtype;
+    @Mixin
+    WeightPrecisionOption dtype;
 
     @Mixin
     VerboseOption verbose;
@@ -81,8 +78,13 @@ abstract class PictureCommand implements Callable<Integer> {
     /** How many pictures the run makes. */
     abstract int pictureCount();
 
-    /** The model parts the run reads. */
-    abstract List<Part> parts();
+    @Override
+    public abstract List<Part> parts();
+
+    @Override
+    public ModelOptions modelOptions() {
+        return model;
+    }
 
     abstract Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress);
 
@@ -99,8 +101,8 @@ abstract class PictureCommand implements Callable<Integer> {
         return List.of();
     }
 
-    /** The files this run would write that exist already (redo refuses to write over the run it redoes). */
-    List<Path> existingOutputs() {
+    @Override
+    public List<Path> existingOutputs() {
         List<Path> files = new ArrayList<>(output.targets());
         files.addAll(extraOutputs());
         if (noise.saveNoisePath() != null) files.add(noise.saveNoisePath());
@@ -154,7 +156,7 @@ abstract class PictureCommand implements Callable<Integer> {
         m.put("model", modelFiles);
         m.put("backend", b.name());
         if (backend.isCuda()) m.put("kernels", backend.kernels().describe());
-        m.put("dtype", dtype.name());
+        m.put("dtype", dtype.manifestName());
         m.platform();
         Map<String, Object> timings = new LinkedHashMap<>(progress.seconds());
         timings.put("total", total);

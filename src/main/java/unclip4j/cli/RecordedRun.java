@@ -23,8 +23,8 @@ import java.util.TreeMap;
  */
 record RecordedRun(Path file, String sha256, JsonNode root, String command, List<String> argv, Map<Path, String> inputs,
                    boolean embeddedModel, List<RecordedFile> modelFiles, List<RecordedFile> outputs) {
-    /** The commands that write a manifest with their arguments. */
-    static final Set<String> PICTURE_COMMANDS = Set.of("generate", "vary", "interpolate", "textdiff", "decode");
+    /** The commands that write a manifest with their arguments ({@link RecordedCommand}s). */
+    static final Set<String> PICTURE_COMMANDS = Set.of("generate", "vary", "interpolate", "textdiff", "decode", "sweep");
 
     /** Far above any manifest (a caption set of 100,000 pictures lists about 20 MB of outputs). */
     private static final long MAX_BYTES = 256L << 20;

@@ -31,7 +31,7 @@ import unclip4j.kernel.KernelChoice;
  * compares the pictures.
  */
 @Command(name = "redo", mixinStandardHelpOptions = true,
-        description = {"Runs a picture command (generate, vary, interpolate, textdiff, decode) again from the manifest it wrote "
+        description = {"Runs a picture command (generate, vary, interpolate, textdiff, decode, sweep) again from the manifest it wrote "
                 + "(out.png -> out.json): the recorded arguments, with the pictures written to --out. The input and model files "
                 + "must still have their recorded SHA-256. The rerun writes only the pictures and their manifest "
                 + "(recorded --save-*, --trace-dir are left out; give them again after --).",
@@ -153,9 +153,7 @@ public final class RedoCommand implements Callable<Integer> {
 
     /** The rerun's manifest: where its command put it for the --out given. */
     private Path rerunManifest() {
-        OutputOptions o = new OutputOptions();
-        o.out = out;
-        return o.manifest();
+        return OutputOptions.manifestBeside(out);
     }
 
     private static String quoted(String arg) {

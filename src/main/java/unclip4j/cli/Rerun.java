@@ -37,9 +37,9 @@ final class Rerun {
     private final RecordedRun run;
     private final List<Recorded> kept;
     private final Set<OptionSpec> replaced;
-    private final PictureCommand command;
+    private final RecordedCommand command;
 
-    private Rerun(List<String> argv, List<String> dropped, RecordedRun run, List<Recorded> kept, Set<OptionSpec> replaced, PictureCommand command) {
+    private Rerun(List<String> argv, List<String> dropped, RecordedRun run, List<Recorded> kept, Set<OptionSpec> replaced, RecordedCommand command) {
         this.argv = argv;
         this.dropped = dropped;
         this.run = run;
@@ -106,9 +106,9 @@ final class Rerun {
     }
 
     /** The rerun as its command will see it; a bad value among the changes ends here, before any check or work. */
-    private static PictureCommand parse(List<String> argv) {
+    private static RecordedCommand parse(List<String> argv) {
         try {
-            return (PictureCommand) new CommandLine(new Main()).parseArgs(argv.toArray(String[]::new)).subcommand().commandSpec().userObject();
+            return (RecordedCommand) new CommandLine(new Main()).parseArgs(argv.toArray(String[]::new)).subcommand().commandSpec().userObject();
         } catch (ParameterException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
@@ -136,11 +136,11 @@ final class Rerun {
      */
     void checkModel() {
         String remedy = "give the model again after -- (--model DIR, or --clip, --clip-stats, --prior, --decoder, --sr FILE)";
-        ModelDirectory dir = command.model.openOrEmbedded();
+        ModelDirectory dir = command.modelOptions().openOrEmbedded();
         for (Part p : command.parts()) {
             if (givenAgain(p)) continue;
             for (Path f : dir.files(p)) {
-                var recorded = run.modelFile(f, command.model.usesEmbedded());
+                var recorded = run.modelFile(f, command.modelOptions().usesEmbedded());
                 if (recorded.isEmpty()) throw new IllegalArgumentException("the rerun would read model file " + f + ", which the run did not; " + remedy);
                 checkFile("model file", f, recorded.get().sha256(), remedy);
             }
@@ -150,7 +150,7 @@ final class Rerun {
     private boolean givenAgain(Part part) {
         Set<String> names = new HashSet<>();
         replaced.forEach(o -> names.add(o.longestName()));
-        return names.contains(part.option) || (names.contains("--model") && !command.model.files().containsKey(part));
+        return names.contains(part.option) || (names.contains("--model") && !command.modelOptions().files().containsKey(part));
     }
 
     private void checkFile(String what, Path path, String sha256, String remedy) {

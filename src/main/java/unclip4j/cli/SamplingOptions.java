@@ -1,32 +1,13 @@
 package unclip4j.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import unclip4j.diffusion.Respacing;
-import unclip4j.model.unet.SuperResDiffusionModel;
 import unclip4j.pipeline.SamplingSettings;
 
-/**
- * Steps and guidance of the diffusion stages, shared by every command that draws pictures. The
- * presets are Karlo's: {@code fast} = 25/25/7 steps (its example's default), {@code default} = 25/50/7;
- * an explicit {@code --*-steps} overrides the preset.
- */
+/** Steps ({@link StepOptions}) and guidance of the diffusion stages, shared by every command that draws pictures. */
 public final class SamplingOptions {
-    /** Karlo's diffusion processes have 1000 timesteps. */
-    private static final int TIMESTEPS = 1000;
-
-    @Option(names = "--quality", paramLabel = "fast|default", defaultValue = "fast",
-            description = "Karlo's step presets: fast = prior 25, decoder 25, SR 7; default = 25 / 50 / 7. Default: ${DEFAULT-VALUE}.")
-    String quality;
-
-    @Option(names = "--prior-steps", paramLabel = "N", description = "Prior steps (a respacing: N, or ddimN for DDIM). Default: from --quality (25).")
-    String priorSteps;
-
-    @Option(names = "--decoder-steps", paramLabel = "N", description = "Decoder steps (N or ddimN). Default: from --quality (25 fast, 50 default).")
-    String decoderSteps;
-
-    @Option(names = "--sr-steps", paramLabel = "N", defaultValue = SuperResDiffusionModel.RESPACING,
-            description = "Super-resolution steps; the improved SR is trained for 7 (6 + 1 last step) only. Default: ${DEFAULT-VALUE}.")
-    String srSteps;
+    @Mixin
+    StepOptions steps;
 
     @Option(names = "--prior-guidance", paramLabel = "S", defaultValue = "4", description = "Classifier-free guidance scale of the prior. Default: ${DEFAULT-VALUE}.")
     float priorGuidance;
@@ -36,25 +17,6 @@ public final class SamplingOptions {
 
     /** The settings, checked before any model is loaded. */
     public SamplingSettings settings() {
-        SamplingSettings preset = switch (quality) {
-            case "fast" -> SamplingSettings.fast();
-            case "default" -> SamplingSettings.quality();
-            default -> throw new IllegalArgumentException("--quality must be fast or default, got '" + quality + "'");
-        };
-        String prior = checked("--prior-steps", priorSteps == null ? preset.priorRespacing() : priorSteps);
-        String decoder = checked("--decoder-steps", decoderSteps == null ? preset.decoderRespacing() : decoderSteps);
-        if (!SuperResDiffusionModel.RESPACING.equals(srSteps)) {
-            throw new IllegalArgumentException("--sr-steps must be 7: the improved super-resolution is trained for 6 + 1 steps, got " + srSteps);
-        }
-        return new SamplingSettings(prior, decoder, srSteps, priorGuidance, decoderGuidance);
-    }
-
-    private static String checked(String option, String respacing) {
-        try {
-            Respacing.spaceTimesteps(TIMESTEPS, respacing);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " " + respacing + ": " + e.getMessage(), e);
-        }
-        return respacing;
+        return steps.settings(priorGuidance, decoderGuidance);
     }
 }

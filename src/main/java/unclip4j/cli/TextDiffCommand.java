@@ -62,7 +62,7 @@ public final class TextDiffCommand extends PictureCommand {
     }
 
     @Override
-    List<Part> parts() {
+    public List<Part> parts() {
         return List.of(Part.CLIP, Part.DECODER, Part.SR);
     }
 

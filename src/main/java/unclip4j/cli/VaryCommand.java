@@ -50,7 +50,7 @@ public final class VaryCommand extends PictureCommand {
     }
 
     @Override
-    List<Part> parts() {
+    public List<Part> parts() {
         return List.of(Part.CLIP, Part.DECODER, Part.SR);
     }
 

@@ -54,9 +54,14 @@ public final class OutputImages {
                 b.setRGB(x, y, image.get(x, y, 0) << 16 | image.get(x, y, 1) << 8 | image.get(x, y, 2));
             }
         }
+        return png(b);
+    }
+
+    /** The PNG bytes of a picture, for writers that put files in place atomically. */
+    public static byte[] png(BufferedImage image) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            ImageIO.write(b, "png", bytes);
+            ImageIO.write(image, "png", bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

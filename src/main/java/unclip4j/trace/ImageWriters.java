@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.UUID;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
@@ -17,6 +19,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
+import unclip4j.image.OutputImages;
 
 /** Pictures of tensors, nearest-neighbour upscaling, and PNG / animated GIF files. */
 public final class ImageWriters {
@@ -98,9 +101,10 @@ public final class ImageWriters {
     public static Path writePng(BufferedImage img, Path file) {
         try {
             Path dir = Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(dir, ".unclip4j-", ".png.tmp");
+            // not createTempFile: it makes owner-only files, and the output should get the usual (umask) permissions
+            Path tmp = dir.resolve(".unclip4j-" + UUID.randomUUID() + ".png.tmp");
             try {
-                if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer");
+                Files.write(tmp, OutputImages.png(img), StandardOpenOption.CREATE_NEW);
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);

@@ -1,0 +1,55 @@
+package unclip4j.cli;
+
+import picocli.CommandLine.Option;
+import unclip4j.diffusion.Respacing;
+import unclip4j.model.unet.SuperResDiffusionModel;
+import unclip4j.pipeline.SamplingSettings;
+
+/**
+ * The step counts of the diffusion stages, for every command that draws pictures (guidance scales
+ * are {@link SamplingOptions}'s, or a {@code sweep}'s lists). The presets are Karlo's: {@code fast} =
+ * 25/25/7 steps (its example's default), {@code default} = 25/50/7; an explicit {@code --*-steps}
+ * overrides the preset.
+ */
+public final class StepOptions {
+    /** Karlo's diffusion processes have 1000 timesteps. */
+    private static final int TIMESTEPS = 1000;
+
+    @Option(names = "--quality", paramLabel = "fast|default", defaultValue = "fast",
+            description = "Karlo's step presets: fast = prior 25, decoder 25, SR 7; default = 25 / 50 / 7. Default: ${DEFAULT-VALUE}.")
+    String quality;
+
+    @Option(names = "--prior-steps", paramLabel = "N", description = "Prior steps (a respacing: N, or ddimN for DDIM). Default: from --quality (25).")
+    String priorSteps;
+
+    @Option(names = "--decoder-steps", paramLabel = "N", description = "Decoder steps (N or ddimN). Default: from --quality (25 fast, 50 default).")
+    String decoderSteps;
+
+    @Option(names = "--sr-steps", paramLabel = "N", defaultValue = SuperResDiffusionModel.RESPACING,
+            description = "Super-resolution steps; the improved SR is trained for 7 (6 + 1 last step) only. Default: ${DEFAULT-VALUE}.")
+    String srSteps;
+
+    /** The settings with these guidance scales, checked before any model is loaded. */
+    public SamplingSettings settings(float priorGuidance, float decoderGuidance) {
+        SamplingSettings preset = switch (quality) {
+            case "fast" -> SamplingSettings.fast();
+            case "default" -> SamplingSettings.quality();
+            default -> throw new IllegalArgumentException("--quality must be fast or default, got '" + quality + "'");
+        };
+        String prior = checked("--prior-steps", priorSteps == null ? preset.priorRespacing() : priorSteps);
+        String decoder = checked("--decoder-steps", decoderSteps == null ? preset.decoderRespacing() : decoderSteps);
+        if (!SuperResDiffusionModel.RESPACING.equals(srSteps)) {
+            throw new IllegalArgumentException("--sr-steps must be 7: the improved super-resolution is trained for 6 + 1 steps, got " + srSteps);
+        }
+        return new SamplingSettings(prior, decoder, srSteps, priorGuidance, decoderGuidance);
+    }
+
+    private static String checked(String option, String respacing) {
+        try {
+            Respacing.spaceTimesteps(TIMESTEPS, respacing);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " " + respacing + ": " + e.getMessage(), e);
+        }
+        return respacing;
+    }
+}
