@@ -2,6 +2,7 @@ package unclip4j.cli;
 
 import java.io.PrintWriter;
 import picocli.CommandLine;
+import unclip4j.config.JvmSettings;
 
 /**
  * Runs a picocli command with the project's error contract: a user error prints one line on stderr
@@ -11,6 +12,8 @@ import picocli.CommandLine;
  */
 public final class Cli {
     public static final int USAGE_ERROR = 2;
+    /** System property: stack traces on errors, as --verbose. */
+    static final String VERBOSE_PROPERTY = "unclip4j.verbose";
 
     private Cli() {}
 
@@ -20,12 +23,18 @@ public final class Cli {
 
     /** As {@link #execute(Object, String...)}, writing to the given streams (null: System.out / System.err). */
     public static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
-        boolean verbose = Boolean.getBoolean("unclip4j.verbose");
-        for (String a : args) if (a.equals("--verbose")) verbose = true;
-        final boolean showTrace = verbose;
         CommandLine cl = new CommandLine(command);
         if (out != null) cl.setOut(out);
         if (err != null) cl.setErr(err);
+        try {
+            SettingsCheck.run();
+        } catch (IllegalArgumentException e) {
+            cl.getErr().println("error: " + message(e));
+            return USAGE_ERROR;
+        }
+        boolean verbose = JvmSettings.flag(VERBOSE_PROPERTY, false);
+        for (String a : args) if (a.equals("--verbose")) verbose = true;
+        final boolean showTrace = verbose;
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (showTrace) ex.printStackTrace();
             line.getErr().println("error: " + message(ex));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import unclip4j.config.JvmSettings;
 
 /**
  * The profiler's tables: by op, by stage and by checkpoint module, each with calls, total and mean
@@ -37,8 +38,7 @@ public final class ProfileReport {
 
     /** The peak from {@value #PEAK_PROPERTY}, NaN when unset. */
     public static double configuredPeak() {
-        String p = System.getProperty(PEAK_PROPERTY);
-        return p == null ? Double.NaN : Double.parseDouble(p);
+        return JvmSettings.positive(PEAK_PROPERTY);
     }
 
     public double totalMillis() {

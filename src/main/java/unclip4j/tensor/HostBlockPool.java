@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongFunction;
+import unclip4j.config.JvmSettings;
 
 /**
  * Large host blocks that closed {@link TensorScope}s hand on to the next ones. Fresh memory costs a
@@ -24,7 +25,9 @@ import java.util.function.LongFunction;
 public final class HostBlockPool {
     static final long MIN_BYTES = 1L << 20;
     static final long GRANULE = 2L << 20;
-    static final HostBlockPool SHARED = new HostBlockPool(Long.getLong("unclip4j.cpu.poolMiB", 4096) << 20,
+    /** System property: the cache's limit in MiB (default 4096). */
+    public static final String LIMIT_PROPERTY = "unclip4j.cpu.poolMiB";
+    static final HostBlockPool SHARED = new HostBlockPool(JvmSettings.mebibytes(LIMIT_PROPERTY, 4096),
             size -> Arena.ofAuto().allocate(size, HostStorage.ALIGNMENT)); // zeroed, freed once unreachable
 
     /** Bytes cached now; blocks asked for and how many of them came from the cache, since the start. */

@@ -35,6 +35,28 @@ class CliErrorContractTest {
                 "--preprocess", "--help");
     }
 
+    /** A malformed -D setting is an error before the command does anything, whichever reader would have met it, and when. */
+    @Test
+    void malformedSettingsAreRefusedBeforeAnyWork(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        String[][] cases = {
+            {"unclip4j.peak.gflops", "abc", "-Dunclip4j.peak.gflops is a number above 0, got 'abc'"},
+            {"unclip4j.cpu.vector", "no", "-Dunclip4j.cpu.vector is true or false, got 'no'"},
+            {"unclip4j.cpu.poolMiB", "abc", "-Dunclip4j.cpu.poolMiB is a size in MiB"},
+            {"unclip4j.cuda.cacheMiB", "-5", "-Dunclip4j.cuda.cacheMiB is a size in MiB"},
+            {"unclip4j.kernel.gemm", "v99", "-Dunclip4j.kernel.gemm=v99: no variant 'v99' of gemm"},
+        };
+        for (String[] c : cases) {
+            System.setProperty(c[0], c[1]);
+            try {
+                java.nio.file.Path out = tmp.resolve("x.png");
+                CliRunner.assertUserError(CliRunner.run("generate", "--prompt", "x", "--profile", "--out", out.toString()), c[2]);
+                assertTrue(java.nio.file.Files.notExists(out), c[0]);
+            } finally {
+                System.clearProperty(c[0]);
+            }
+        }
+    }
+
     @Test
     void absurdSizesAreRefusedBeforeAnyWork() throws Exception {
         CliRunner.assertUserError(CliRunner.run("bench", "gemm", "--size", "1000000"), "A, B and C need 12000.0 GB");

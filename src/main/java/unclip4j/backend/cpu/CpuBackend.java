@@ -12,6 +12,7 @@ import unclip4j.tensor.Half;
 import unclip4j.tensor.HostStorage;
 import unclip4j.tensor.Shape;
 import unclip4j.tensor.Tensor;
+import unclip4j.config.JvmSettings;
 
 /**
  * The fast CPU backend: Vector API loops ({@link VectorKernels}, scalar when
@@ -38,7 +39,7 @@ public final class CpuBackend implements Backend {
 
     /** Vector API on unless {@code -Dunclip4j.cpu.vector=false}, with this conv algorithm. */
     public CpuBackend(ConvAlgorithm conv) {
-        this(!"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY, "true")), conv);
+        this(JvmSettings.flag(VECTOR_PROPERTY, true), conv);
     }
 
     public CpuBackend(boolean vector) {

@@ -2,6 +2,7 @@ package unclip4j.backend.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import unclip4j.config.JvmSettings;
 
 /**
  * Single-precision GEMM on row-major host memory, the engine under matmul, linear and conv2d of
@@ -24,7 +25,7 @@ public final class Sgemm {
     static final GemmDriver VECTOR = new GemmDriver(new VectorMicroKernel(), true);
     static final GemmDriver SCALAR = new GemmDriver(new ScalarMicroKernel(), false);
     private static final GemmDriver DEFAULT =
-            Boolean.parseBoolean(System.getProperty("unclip4j.cpu.vector", "true")) ? VECTOR : SCALAR;
+            JvmSettings.flag(CpuBackend.VECTOR_PROPERTY, true) ? VECTOR : SCALAR;
 
     private Sgemm() {}
 

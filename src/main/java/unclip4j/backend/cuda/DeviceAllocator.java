@@ -6,6 +6,7 @@ import java.lang.ref.ReferenceQueue;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import unclip4j.config.JvmSettings;
 
 /**
  * A caching device allocator (the idea of PyTorch's): freed blocks go to a free list per size
@@ -62,8 +63,10 @@ public final class DeviceAllocator {
         }
     }
 
-    private static final long DEFAULT_HEADROOM = Long.getLong("unclip4j.cuda.gcHeadroomMiB", 4096) << 20;
-    private static final long DEFAULT_CACHE_LIMIT = Long.getLong("unclip4j.cuda.cacheMiB", 2048) << 20;
+    /** System properties (MiB): device memory kept free before a collection is forced, and the cache's limit. */
+    public static final String HEADROOM_PROPERTY = "unclip4j.cuda.gcHeadroomMiB", CACHE_PROPERTY = "unclip4j.cuda.cacheMiB";
+    private static final long DEFAULT_HEADROOM = JvmSettings.mebibytes(HEADROOM_PROPERTY, 4096);
+    private static final long DEFAULT_CACHE_LIMIT = JvmSettings.mebibytes(CACHE_PROPERTY, 2048);
 
     private final Memory memory;
     private final long gcHeadroom, cacheLimit;
