@@ -8,14 +8,33 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
-/** {@code --prompt-file FILE}: UTF-8 text, one prompt per line (stripped); blank lines are skipped. */
+/** {@code --prompt-file FILE}: UTF-8 text, one prompt per line (stripped); blank lines are skipped, control characters refused. */
 final class PromptFile {
     /** Far above any caption set (COCO's 5k captions are ~300 KB), and small enough to read whole. */
     static final long MAX_BYTES = 64L << 20;
 
     private PromptFile() {}
+
+    /**
+     * Control characters are no caption's: a NUL is the mark of UTF-16 read as UTF-8 (every other byte
+     * of ASCII text is zero), which would otherwise become prompts like "a\u0000 \u0000p\u0000h...".
+     */
+    private static void checkText(Path file, int lineNumber, String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\t' || !Character.isISOControl(c)) continue;
+            throw new IllegalArgumentException(String.format("--prompt-file %s line %d holds the control character U+%04X%s", file, lineNumber,
+                    (int) c, c == 0 ? " (UTF-16 text? convert it: iconv -f UTF-16 -t UTF-8)" : ""));
+        }
+    }
+
+    /** Blank as CLIP's whitespace cleaning sees it: no-break spaces too, which String.strip keeps. */
+    private static boolean isBlank(String line) {
+        return line.chars().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
+    }
 
     static List<String> read(Path file) {
         try {
@@ -30,8 +49,14 @@ final class PromptFile {
             }
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-            if (text.startsWith("\uFEFF")) text = text.substring(1); // a byte-order mark is not part of the first prompt
-            List<String> prompts = text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+            List<String> prompts = new ArrayList<>();
+            List<String> lines = text.lines().toList();
+            for (int i = 0; i < lines.size(); i++) {
+                // a byte-order mark is not part of a prompt: files joined with cat carry one per file
+                String line = lines.get(i).replace("\uFEFF", "").strip();
+                checkText(file, i + 1, line);
+                if (!isBlank(line)) prompts.add(line);
+            }
             if (prompts.isEmpty()) throw new IllegalArgumentException("--prompt-file " + file + " holds no prompt (one per line)");
             return prompts;
         } catch (NoSuchFileException e) {

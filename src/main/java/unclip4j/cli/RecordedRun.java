@@ -1,6 +1,8 @@
 package unclip4j.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,15 +31,22 @@ record RecordedRun(Path file, String sha256, JsonNode root, String command, List
     /** Far above any manifest (a caption set of 100,000 pictures lists about 20 MB of outputs). */
     private static final long MAX_BYTES = 256L << 20;
 
+    /** Jackson's default string limit (20 M characters) is below a prompt the run itself accepted and recorded. */
+    private static final ObjectMapper READER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength((int) MAX_BYTES).build()).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     /** A file the run read or wrote, with its SHA-256. */
     record RecordedFile(Path path, String sha256) {}
 
     static RecordedRun read(Path file) {
+        if (Files.isDirectory(file)) throw new IllegalArgumentException(file + ": is a directory, not a manifest file");
+        if (Files.exists(file) && !Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": not a regular file (a pipe or device?)");
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such manifest file");
         JsonNode root;
         try {
             if (Files.size(file) > MAX_BYTES) throw new IllegalArgumentException(file + ": too large for a run manifest");
-            root = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(file.toFile());
+            root = READER.readTree(file.toFile());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": not JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import unclip4j.Main;
 import unclip4j.checkpoint.ModelDirectory;
@@ -54,20 +55,23 @@ final class Rerun {
         Set<OptionSpec> replaced = new HashSet<>();
         List<String> dropped = new ArrayList<>();
         for (String d : drops) {
+            if (d.isBlank()) throw new IllegalArgumentException("--drop needs the name of a recorded option (e.g. --drop seed)");
             OptionSpec o = option(target, d.startsWith("-") ? d : "--" + d, "--drop " + d);
             if (recorded.stream().noneMatch(r -> r.option() == o)) throw new IllegalArgumentException("--drop " + d + ": the run did not record " + o.longestName());
-            replaced.add(o);
-            dropped.add(o.longestName());
+            if (replaced.add(o)) dropped.add(o.longestName());
         }
-        replaced.addAll(changedOptions(target, changes));
+        Set<OptionSpec> changed = changedOptions(target, changes);
+        refuseExclusive(recorded, replaced, changed);
+        replaced.addAll(changed);
         List<Recorded> kept = recorded.stream()
                 .filter(r -> !RunArguments.OUTPUT_OPTIONS.contains(r.option().longestName()) && !replaced.contains(r.option())).toList();
         List<String> argv = new ArrayList<>(List.of(run.command()));
         kept.forEach(r -> argv.add(r.arg()));
         argv.add("--out=" + out);
         if (force && !replaced.contains(target.findOption("--force"))) argv.add("--force");
+        List<String> replayed = List.copyOf(argv);
         argv.addAll(changes);
-        return new Rerun(argv, dropped, run, kept, replaced, parse(argv));
+        return new Rerun(argv, dropped, run, kept, replaced, parse(run, replayed, argv));
     }
 
     /** The recorded arguments with their options; one the command does not have is the manifest's error. */
@@ -78,9 +82,33 @@ final class Rerun {
             OptionSpec o = name.startsWith("-") ? target.findOption(name) : null;
             if (o != null && (o.usageHelp() || o.versionHelp())) throw new IllegalArgumentException(run.file() + ": argv holds " + name + ", which no run records");
             if (o == null) throw new IllegalArgumentException(run.file() + ": " + run.command() + " has no option " + name + " (a manifest of another unclip4j version?)");
+            boolean flag = o.arity().max() == 0;
+            if (flag == a.contains("=")) {
+                throw new IllegalArgumentException(run.file() + ": argv holds " + a + (flag ? ", a value for a flag" : " without a value (--name=value)"));
+            }
+            if (!o.isMultiValue() && recorded.stream().anyMatch(r -> r.option() == o)) {
+                throw new IllegalArgumentException(run.file() + ": argv holds " + name + " twice");
+            }
             recorded.add(new Recorded(o, a));
         }
         return recorded;
+    }
+
+    /** Options a run cannot have together: giving one of them after -- needs a --drop of the other one the run recorded. */
+    private static final List<List<String>> EXCLUSIVE = List.of(List.of("--seed", "--noise"));
+
+    private static void refuseExclusive(List<Recorded> recorded, Set<OptionSpec> dropped, Set<OptionSpec> changed) {
+        for (List<String> pair : EXCLUSIVE) {
+            for (String given : pair) {
+                String other = pair.get(1 - pair.indexOf(given));
+                boolean gives = changed.stream().anyMatch(o -> o.longestName().equals(given));
+                boolean keeps = recorded.stream().anyMatch(r -> r.option().longestName().equals(other) && !dropped.contains(r.option()));
+                if (gives && keeps) {
+                    throw new IllegalArgumentException("the run recorded " + other + ", which excludes " + given + "; add --drop "
+                            + other.substring(2) + " to replace it");
+                }
+            }
+        }
     }
 
     /** The options given after {@code --}; each must be one of the command's, and not --out (redo's own). */
@@ -105,8 +133,18 @@ final class Rerun {
         return o;
     }
 
-    /** The rerun as its command will see it; a bad value among the changes ends here, before any check or work. */
-    private static RecordedCommand parse(List<String> argv) {
+    /**
+     * The rerun as its command will see it, parsed before any check or work: a bad value among the
+     * replayed arguments is the manifest's error, one among the changes the user's.
+     */
+    private static RecordedCommand parse(RecordedRun run, List<String> replayed, List<String> argv) {
+        try {
+            new CommandLine(new Main()).parseArgs(replayed.toArray(String[]::new));
+        } catch (MissingParameterException e) {
+            // a required option left out with --drop comes back after --; the whole rerun is parsed next
+        } catch (ParameterException e) {
+            throw new IllegalArgumentException(run.file() + ": " + e.getMessage());
+        }
         try {
             return (RecordedCommand) new CommandLine(new Main()).parseArgs(argv.toArray(String[]::new)).subcommand().commandSpec().userObject();
         } catch (ParameterException e) {
@@ -154,6 +192,8 @@ final class Rerun {
     }
 
     private void checkFile(String what, Path path, String sha256, String remedy) {
+        if (Files.isDirectory(path)) throw new IllegalArgumentException(what + " " + path + " is now a directory; " + remedy);
+        if (Files.exists(path) && !Files.isRegularFile(path)) throw new IllegalArgumentException(what + " " + path + " is now not a regular file; " + remedy);
         if (!Files.isRegularFile(path)) throw new IllegalArgumentException(what + " " + path + " is gone; " + remedy);
         if (!RunManifest.sha256(path).equals(sha256)) {
             throw new IllegalArgumentException(what + " " + path + " changed since the run (" + run.file().getFileName()

@@ -227,6 +227,39 @@ class RedoCommandTest {
         assertFalse(Files.exists(tmp.resolve("c.png")));
     }
 
+    /** What a hand-edited manifest or a mistaken redo gets wrong is said as such, naming the manifest where it is at fault. */
+    @Test
+    void mistakesInTheManifestOrTheChangesAreNamedForWhatTheyAre() throws Exception {
+        ok(withFewSteps("generate", "--prompt", "a red cube", "--seed", "4", "--out", path("a.png")));
+        ObjectNode good = (ObjectNode) manifest("a.json");
+        assertUserError(run("redo", path(edited("twice.json", good, m -> ((ArrayNode) m.get("argv")).add("--prior-steps=5"))), "--out", path("b.png")),
+                "twice.json: argv holds --prior-steps twice");
+        assertUserError(run("redo", path(edited("bare.json", good, m -> ((ArrayNode) m.get("argv")).add("--decoder-guidance"))), "--out", path("b.png")),
+                "bare.json: argv holds --decoder-guidance without a value (--name=value)");
+        assertUserError(run("redo", path(edited("badvalue.json", good, m -> ((ArrayNode) m.get("argv")).add("--decoder-guidance=x"))), "--out", path("b.png")),
+                "badvalue.json: Invalid value for option '--decoder-guidance'");
+        assertUserError(run("redo", path("a.json"), "--out", path("b.png"), "--", "--noise", path("a.json")),
+                "the run recorded --seed, which excludes --noise; add --drop seed to replace it");
+        assertUserError(run("redo", path("a.json"), "--out", path("b.png"), "--drop="), "--drop needs the name of a recorded option");
+        Path fifo = unclip4j.testing.NamedPipe.create(tmp.resolve("pipe.json"));
+        assertUserError(run("redo", fifo.toString(), "--out", path("b.png")), "not a regular file (a pipe or device?)");
+        assertUserError(run("redo", tmp.toString(), "--out", path("b.png")), "is a directory, not a manifest file");
+        assertFalse(Files.exists(tmp.resolve("b.png")));
+
+        ok(run("redo", path("a.json"), "--out", path("c.png"), "--drop", "decoder-steps", "--drop", "decoder-steps", "--", "--decoder-steps", "3"));
+        assertEquals("[\"--decoder-steps\"]", manifest("c.json").at("/redo_of/dropped").toString(), "a repeated --drop is recorded once");
+    }
+
+    /** A prompt the run accepted (here 21 M characters, above Jackson's default limit) is read back from its manifest. */
+    @Test
+    void aManifestWithAHugePromptIsReadBack() throws Exception {
+        Path f = tmp.resolve("long.json");
+        String prompt = "a".repeat(21_000_000);
+        Files.writeString(f, "{\"command\": \"generate\", \"argv\": [\"generate\", \"--prompt=" + prompt + "\"], \"inputs\": [], "
+                + "\"model\": {\"files\": [{\"path\": \"/m/clip.safetensors\", \"sha256\": \"0\"}]}, \"outputs\": []}");
+        assertEquals(prompt.length() + "--prompt=".length(), RecordedRun.read(f).argv().get(1).length());
+    }
+
     @Test
     void embeddedModelIsFoundInThisInstallationByFileName() throws Exception {
         ok(withFewSteps("generate", "--prompt", "a red cube", "--seed", "1", "--out", path("a.png")));
