@@ -1,5 +1,6 @@
 package unclip4j.backend;
 
+import java.util.List;
 import java.util.Locale;
 import unclip4j.backend.cpu.ConvAlgorithm;
 import unclip4j.backend.cpu.CpuBackend;
@@ -9,6 +10,9 @@ import unclip4j.kernel.KernelChoice;
 
 /** Opens a backend by name: {@code cpu} (fast), {@code reference} (the double-precision oracle), {@code cuda}. */
 public final class Backends {
+    /** The --device names. */
+    public static final List<String> NAMES = List.of("cpu", "cuda", "reference");
+
     private Backends() {}
 
     public static Backend open(String name) {
@@ -29,7 +33,8 @@ public final class Backends {
             case "cpu" -> cpuConv == null ? new CpuBackend() : new CpuBackend(cpuConv);
             case "reference" -> new ReferenceOps();
             case "cuda" -> CudaBackend.open(kernels);
-            default -> throw new IllegalArgumentException("unknown device '" + name + "' (expected cpu, cuda or reference)");
+            default -> throw new IllegalArgumentException("unknown device '" + name + "' (expected " + String.join(", ", NAMES) + ")");
         };
     }
 }
+

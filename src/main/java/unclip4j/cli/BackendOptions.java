@@ -27,11 +27,21 @@ public final class BackendOptions {
                     + "Recorded in the run manifest (in the backend's name).")
     String cpuConv;
 
-    public Backend open() {
+    /** The values and how they combine, checked without opening anything: before a run reads (and hashes) its model. */
+    public void check() {
+        if (!Backends.NAMES.contains(device.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("unknown device '" + device + "' (expected " + String.join(", ", Backends.NAMES) + ")");
+        }
         if (kernel != null && !isCuda()) throw new IllegalArgumentException("--kernel chooses CUDA kernels; it needs --device cuda");
-        if (cpuConv == null) return Backends.open(device, kernels());
+        kernels();
+        if (cpuConv == null) return;
         if (!device.equalsIgnoreCase("cpu")) throw new IllegalArgumentException("--cpu-conv chooses the CPU's convolutions; it needs --device cpu");
-        return Backends.open(device, kernels(), ConvAlgorithm.parse(cpuConv));
+        ConvAlgorithm.parse(cpuConv);
+    }
+
+    public Backend open() {
+        check();
+        return Backends.open(device, kernels(), cpuConv == null ? null : ConvAlgorithm.parse(cpuConv));
     }
 
     public String device() {

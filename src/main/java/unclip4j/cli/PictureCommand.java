@@ -82,6 +82,12 @@ abstract class PictureCommand implements Callable<Integer>, RecordedCommand {
     public abstract List<Part> parts();
 
     @Override
+    public void checkOptions() {
+        sampling.settings();
+        backend.check();
+    }
+
+    @Override
     public ModelOptions modelOptions() {
         return model;
     }
@@ -118,6 +124,7 @@ abstract class PictureCommand implements Callable<Integer>, RecordedCommand {
     public final Integer call() {
         RunArguments arguments = RunArguments.of(spec); // hashed before validate() reads the input files
         validate();
+        checkOptions();
         SamplingSettings s = sampling.settings();
         List<Path> extras = new ArrayList<>(extraOutputs());
         extras.add(noise.saveNoisePath());

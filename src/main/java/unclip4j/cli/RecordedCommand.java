@@ -15,6 +15,9 @@ interface RecordedCommand {
     /** The model parts a run reads. */
     List<Part> parts();
 
+    /** The checks of the options' values that read no file: redo runs them before it hashes the model. */
+    void checkOptions();
+
     /** The files this run would write that exist already (redo refuses to write over the run it redoes). */
     List<Path> existingOutputs();
 }

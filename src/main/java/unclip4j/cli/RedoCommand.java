@@ -83,6 +83,7 @@ public final class RedoCommand implements Callable<Integer> {
         if (check && run.pictures().isEmpty()) {
             throw new IllegalArgumentException("--check compares PNGs, and the run wrote none (only --save-tensor)");
         }
+        rerun.checkOptions();
         rerun.checkInputs();
         rerun.checkModel();
         PrintWriter o = spec.commandLine().getOut(), err = spec.commandLine().getErr();

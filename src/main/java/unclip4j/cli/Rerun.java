@@ -152,6 +152,11 @@ final class Rerun {
         }
     }
 
+    /** The rerun's option values, before its files are hashed (a typo in --device should not wait for gigabytes of model). */
+    void checkOptions() {
+        command.checkOptions();
+    }
+
     /** Every input file the replayed arguments name must still have its recorded SHA-256. */
     void checkInputs() {
         for (Recorded r : kept) {

@@ -81,6 +81,7 @@ public final class SweepCommand implements Callable<Integer>, RecordedCommand {
     public Integer call() {
         RunArguments arguments = RunArguments.of(spec);
         SamplingSettings[][] settings = settings();
+        device.check();
         checkOutputs();
         PrintWriter pw = spec.commandLine().getOut();
         ModelDirectory dir = model.openOrEmbedded(pw);
@@ -160,6 +161,12 @@ public final class SweepCommand implements Callable<Integer>, RecordedCommand {
             throw new IllegalArgumentException("--save-noise " + saveNoise + " would be written twice: the grid, its manifest and the noise need names of their own");
         }
         files.check(saveNoise, "--save-noise");
+    }
+
+    @Override
+    public void checkOptions() {
+        settings();
+        device.check();
     }
 
     @Override

@@ -57,6 +57,24 @@ class CliErrorContractTest {
         }
     }
 
+    /** Device options are checked before the model is hashed: here its decoder is a pipe, which hashing would refuse first. */
+    @Test
+    void deviceOptionsAreCheckedBeforeTheModelIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path model = java.nio.file.Files.createDirectories(tmp.resolve("model"));
+        try (var files = java.nio.file.Files.list(ModelOptions.embeddedModel())) {
+            for (java.nio.file.Path f : files.toList()) java.nio.file.Files.copy(f, model.resolve(f.getFileName()));
+        }
+        java.nio.file.Files.delete(model.resolve("decoder.safetensors"));
+        unclip4j.testing.NamedPipe.create(model.resolve("decoder.safetensors"));
+        String out = tmp.resolve("x.png").toString();
+        CliRunner.assertUserError(CliRunner.run("generate", "--model", model.toString(), "--prompt", "x", "--device", "bogus", "--out", out),
+                "unknown device 'bogus' (expected cpu, cuda, reference)");
+        CliRunner.assertUserError(CliRunner.run("generate", "--model", model.toString(), "--prompt", "x", "--cpu-conv", "bogus", "--out", out),
+                "unknown CPU conv algorithm 'bogus'");
+        CliRunner.assertUserError(CliRunner.run("sweep", "--model", model.toString(), "--prompt", "x", "--kernel", "gemm=v1", "--out", out),
+                "--kernel chooses CUDA kernels; it needs --device cuda");
+    }
+
     @Test
     void absurdSizesAreRefusedBeforeAnyWork() throws Exception {
         CliRunner.assertUserError(CliRunner.run("bench", "gemm", "--size", "1000000"), "A, B and C need 12000.0 GB");
