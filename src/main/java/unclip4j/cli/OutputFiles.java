@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -34,6 +35,17 @@ final class OutputFiles {
         if (!Files.isWritable(dir)) throw new IllegalArgumentException(what + ": output directory " + dir + " is not writable");
         if (Files.isDirectory(file)) throw new IllegalArgumentException(what + ": is a directory");
         if (Files.exists(file) && !force) throw new IllegalArgumentException(what + ": exists; use --force to overwrite");
+    }
+
+    /** Removes files a failed run made, so that none looks like a result; a file that will not go is left (the run's error is the one to report). */
+    static void removeQuietly(List<Path> files) {
+        for (Path f : files) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException ignored) {
+                // see above
+            }
+        }
     }
 
     void write(Path file, byte[] bytes) {

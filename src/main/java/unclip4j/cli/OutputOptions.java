@@ -120,13 +120,21 @@ public final class OutputOptions {
         List<RgbImage> rgb = new ArrayList<>();
         for (int i = 0; i < n; i++) rgb.add(OutputImages.toRgb(images, i));
         List<Path> targets = pngs(n);
-        if (grid && out != null) {
-            f.write(out, OutputImages.png(OutputImages.grid(rgb, columns)));
-        } else {
-            for (int i = 0; i < targets.size(); i++) f.write(targets.get(i), OutputImages.png(rgb.get(i)));
+        try {
+            if (grid && out != null) {
+                f.write(out, OutputImages.png(OutputImages.grid(rgb, columns)));
+                written.add(out);
+            } else {
+                for (int i = 0; i < targets.size(); i++) {
+                    f.write(targets.get(i), OutputImages.png(rgb.get(i)));
+                    written.add(targets.get(i));
+                }
+            }
+            written.addAll(writeTensor(images));
+        } catch (RuntimeException e) {
+            OutputFiles.removeQuietly(written); // all or nothing: the caller removes the rest of the run's files
+            throw e;
         }
-        written.addAll(targets);
-        written.addAll(writeTensor(images));
         return written;
     }
 

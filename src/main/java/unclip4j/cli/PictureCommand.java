@@ -142,10 +142,29 @@ abstract class PictureCommand implements Callable<Integer>, RecordedCommand {
         double total = (System.nanoTime() - start) / 1e9;
 
         List<Path> written = new ArrayList<>(writtenInBatches);
-        written.addAll(writtenInBatches.isEmpty() ? output.writePictures(p.images(), p.columns()) : output.writeTensor(p.images()));
-        written.addAll(writeExtras());
-        noise.saveIfRequested();
-        if (noise.saveNoisePath() != null) written.add(noise.saveNoisePath());
+        List<Path> made = new ArrayList<>(); // this step's files: removed again if a later one cannot be written
+        try {
+            made.addAll(writtenInBatches.isEmpty() ? output.writePictures(p.images(), p.columns()) : output.writeTensor(p.images()));
+            made.addAll(writeExtras());
+            noise.saveIfRequested();
+            if (noise.saveNoisePath() != null) made.add(noise.saveNoisePath());
+            trace.write(); // before the manifest, which is written last: its presence means the run finished
+            written.addAll(made);
+            output.writeManifest(manifest(arguments, p, s, modelFiles, b, progress, total, written).toJson());
+        } catch (RuntimeException e) {
+            OutputFiles.removeQuietly(made);
+            throw e;
+        }
+        written.add(output.manifest());
+        for (Path f : written) out.println("wrote " + f);
+        trace.report(out);
+        profile.report(out);
+        return 0;
+    }
+
+    /** The run's manifest: what drew the pictures (arguments, model, noise, settings, platform), how long it took, what it wrote. */
+    private RunManifest manifest(RunArguments arguments, Pictures p, SamplingSettings s, Map<String, Object> modelFiles, Backend b,
+                                 Progress progress, double total, List<Path> written) {
         RunManifest m = new RunManifest(spec.name()).arguments(arguments);
         p.facts().forEach(m::put);
         m.put("noise", noise.manifest(seededPictures("decoder")));
@@ -169,12 +188,7 @@ abstract class PictureCommand implements Callable<Integer>, RecordedCommand {
         timings.put("total", total);
         m.put("seconds", timings);
         m.outputs(written);
-        output.writeManifest(m.toJson());
-        written.add(output.manifest());
-        for (Path f : written) out.println("wrote " + f);
-        trace.finish(out);
-        profile.report(out);
-        return 0;
+        return m;
     }
 
     /** Draws pictures [first, first + count) of the run with the given noise, reporting steps to listener; returns them on the host. */

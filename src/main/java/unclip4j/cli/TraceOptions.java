@@ -23,6 +23,7 @@ public final class TraceOptions {
     Path traceDir;
 
     private TraceRecorder recorder;
+    private List<Path> written = List.of();
 
     /** Before any work: --trace-dir is not a file and (without --force) holds no files yet. */
     public void check(boolean force) {
@@ -60,11 +61,19 @@ public final class TraceOptions {
         }
     }
 
-    /** Writes the trace after a successful run and says where; the files written (none without --trace-dir). */
-    public List<Path> finish(PrintWriter out) {
-        if (recorder == null) return List.of();
-        List<Path> written = recorder.finish();
-        out.println("wrote trace: " + written.size() + " files in " + traceDir);
-        return written;
+    /** Writes the trace recorded so far (nothing without --trace-dir). */
+    public void write() {
+        if (recorder != null) written = recorder.finish();
+    }
+
+    /** Says where the trace went. */
+    public void report(PrintWriter out) {
+        if (recorder != null) out.println("wrote trace: " + written.size() + " files in " + traceDir);
+    }
+
+    /** Writes the trace and says where. */
+    public void finish(PrintWriter out) {
+        write();
+        report(out);
     }
 }

@@ -327,4 +327,19 @@ class PictureCommandsTest {
         JsonNode steps = manifest(tmp.resolve("trace/trace.json")).get("steps");
         assertEquals("NaN", steps.get(steps.size() - 1).get("x_t_norm").asText(), "the trace shows the decoder's NaN steps");
     }
+
+    /**
+     * Pictures and manifest are all or nothing: when a file written after the picture fails (here the trace,
+     * whose stage folder is taken by a file), the picture goes again and no manifest says the run finished.
+     */
+    @Test
+    void aFailureAfterThePictureLeavesNoPicture() throws Exception {
+        Path trace = Files.createDirectories(tmp.resolve("trace"));
+        Files.writeString(trace.resolve("decoder"), "a file where the trace wants a folder");
+        CliRunner.Result r = run(fast("generate", "--prompt", "a cat", "--out", path("half.png"), "--save-noise", path("noise.safetensors"),
+                "--trace-dir", trace.toString(), "--force"));
+        assertEquals(Cli.USAGE_ERROR, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        for (String f : new String[] {"half.png", "half.json", "noise.safetensors"}) assertFalse(Files.exists(tmp.resolve(f)), f);
+    }
 }
