@@ -38,6 +38,7 @@ public final class ScheduleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (respacing.isBlank()) throw new IllegalArgumentException("--respacing is empty; give N (" + steps + " for every step), n1,n2,..., ddimN or fast27");
         OutputDirectory.check(plot, force, "--plot");
         DiffusionSchedule s = DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, steps, respacing);
         long[] map = s.timestepMap();

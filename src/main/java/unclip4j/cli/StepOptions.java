@@ -45,6 +45,8 @@ public final class StepOptions {
     }
 
     private static String checked(String option, String respacing) {
+        // Respacing reads "" as every step (Karlo's configs say so); given here it is an unset variable more likely than a wish for 1000 steps
+        if (respacing.isBlank()) throw new IllegalArgumentException(option + " is empty; give N (1000 for every step) or ddimN");
         try {
             Respacing.spaceTimesteps(TIMESTEPS, respacing);
         } catch (IllegalArgumentException e) {

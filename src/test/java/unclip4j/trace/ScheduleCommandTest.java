@@ -69,4 +69,13 @@ class ScheduleCommandTest {
         assertEquals(2, r.code());
         assertEquals(1, r.err().lines().count(), r.err());
     }
+
+    /** "" would mean every step to the schedule; on a command line it is an unset shell variable, and hours of sampling. */
+    @Test
+    void emptyStepCountsAreRefusedNotReadAsEveryStep() {
+        CliRunner.assertUserError(CliRunner.run("schedule", "--respacing="), "--respacing is empty; give N (1000 for every step)");
+        CliRunner.assertUserError(CliRunner.run("generate", "--prompt", "x", "--decoder-steps", "", "--out", "x.png"),
+                "--decoder-steps is empty; give N (1000 for every step) or ddimN");
+        CliRunner.assertUserError(CliRunner.run("sweep", "--prompt", "x", "--prior-steps", " ", "--out", "x.png"), "--prior-steps is empty");
+    }
 }
