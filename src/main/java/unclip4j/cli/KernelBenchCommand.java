@@ -51,11 +51,20 @@ public final class KernelBenchCommand implements Callable<Integer> {
             + "(default sm_90, the H100/H200)")
     String arch;
 
+    /** The --op that times the cost of issuing work (LaunchOverhead), not a kernel family. */
+    private static final String LAUNCH = "launch";
+
+    /** --op as a family of the catalog (what --list and --resources show). */
+    private String checkedFamily() {
+        KernelCatalog.variants(op);
+        return op;
+    }
+
     static final class Families implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
             java.util.List<String> all = new java.util.ArrayList<>(KernelBench.FAMILIES);
-            all.add("launch"); // the cost of issuing work (LaunchOverhead), not a kernel family
+            all.add(LAUNCH);
             return all.iterator();
         }
     }
@@ -63,7 +72,7 @@ public final class KernelBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (list) {
-            for (String f : KernelCatalog.families()) {
+            for (String f : op == null || op.equals(LAUNCH) ? KernelCatalog.families() : List.of(checkedFamily())) {
                 System.out.println(f);
                 for (KernelVariant v : KernelCatalog.variants(f)) {
                     System.out.printf("  %-20s %s%s%n", v.id(), v.idea(), v.isDefault() ? "  (default)" : "");
@@ -77,10 +86,14 @@ public final class KernelBenchCommand implements Callable<Integer> {
         }
         if (arch != null) throw new IllegalArgumentException("--arch chooses the cubins --resources reports on; it needs --resources");
         if (runs < 1 || warmup < 0) throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
+        if (op != null && !op.equals(LAUNCH) && !KernelBench.FAMILIES.contains(op)) {
+            throw new IllegalArgumentException("--op " + op + ": bench kernels times " + String.join(", ", KernelBench.FAMILIES) + " and " + LAUNCH);
+        }
+        if (op != null && variant != null && !op.equals(LAUNCH)) KernelCatalog.find(op, variant);
         if (!Cuda.available()) throw new IllegalStateException("bench kernels times kernels on a GPU: no GPU: " + Cuda.unavailableReason());
         boolean ok = true;
         try (CudaBackend gpu = CudaBackend.open()) {
-            if ("launch".equals(op)) {
+            if (LAUNCH.equals(op)) {
                 LaunchOverhead.run(gpu, System.out);
                 return 0;
             }

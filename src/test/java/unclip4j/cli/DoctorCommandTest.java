@@ -81,4 +81,20 @@ class DoctorCommandTest {
         assertTrue(r.out().contains("v3_regblock"), r.out());
         assertTrue(r.out().contains("v2_flash"), r.out());
     }
+
+    /** A misspelt --op is named as such, on every path: not a full listing, not "no GPU". */
+    @Test
+    void benchKernelsNamesAnUnknownOpBeforeLookingForAGpu() {
+        Run gemm = run("bench", "kernels", "--op", "gemm", "--list");
+        assertEquals(0, gemm.code(), gemm.err());
+        assertTrue(gemm.out().startsWith("gemm\n") && !gemm.out().contains("v2_flash"), gemm.out());
+        Run listed = run("bench", "kernels", "--op", "bogus", "--list");
+        assertEquals(Cli.USAGE_ERROR, listed.code());
+        assertTrue(listed.err().startsWith("error: unknown kernel family 'bogus'"), listed.err());
+        Run timed = run("bench", "kernels", "--op", "copy");
+        assertEquals(Cli.USAGE_ERROR, timed.code());
+        assertTrue(timed.err().startsWith("error: --op copy: bench kernels times gemm, conv2d"), timed.err());
+        Run variant = run("bench", "kernels", "--op", "gemm", "--variant", "v99");
+        assertTrue(variant.err().startsWith("error: no variant 'v99' of gemm"), variant.err());
+    }
 }
