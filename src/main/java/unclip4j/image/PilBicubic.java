@@ -68,7 +68,7 @@ public final class PilBicubic {
 
     private static RgbImage horizontal(RgbImage in, Taps taps) {
         int outW = taps.first().length, h = in.height();
-        byte[] out = new byte[outW * h * 3];
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(outW, h), 3)];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < outW; x++) {
                 int[] k = taps.weights()[x];
@@ -85,7 +85,7 @@ public final class PilBicubic {
 
     private static RgbImage vertical(RgbImage in, Taps taps) {
         int w = in.width(), outH = taps.first().length;
-        byte[] out = new byte[w * outH * 3];
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, outH), 3)];
         for (int y = 0; y < outH; y++) {
             int[] k = taps.weights()[y];
             int y0 = taps.first()[y];

@@ -2,6 +2,7 @@ package unclip4j.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -32,5 +33,12 @@ class PilBicubicTest {
         RgbImage out = PilBicubic.resize(noise(31, 97, 2), 224, 224);
         assertEquals(224, out.width());
         assertEquals(224, out.height());
+    }
+
+    @Test
+    void anImageTooLargeForAnArrayIsAnOverflowNotAWrappedSize() {
+        // 224 × 3,300,000 × 3 bytes wraps an int to a negative size; callers bound sizes first (ClipImageTransform)
+        RgbImage strip = new RgbImage(1, 3_300_000, new byte[3 * 3_300_000]);
+        assertThrows(ArithmeticException.class, () -> PilBicubic.resize(strip, 224, 224));
     }
 }

@@ -1,5 +1,6 @@
 package unclip4j.model.clip;
 
+import unclip4j.image.Images;
 import unclip4j.image.PilBicubic;
 import unclip4j.image.RgbImage;
 import unclip4j.tensor.Tensor;
@@ -40,13 +41,45 @@ public final class ClipImageTransform {
 
     /** The R×R 8-bit picture the encoder sees. */
     public RgbImage resize(RgbImage image) {
-        if (policy == Resize.SQUASH) return PilBicubic.resize(image, resolution, resolution);
-        int w = image.width(), h = image.height();
+        requireResizable(image, "the picture");
+        Size size = resizedSize(image);
+        // both sides fit an int: requireResizable bounds them by Images.MAX_PIXELS
+        RgbImage resized = PilBicubic.resize(image, Math.toIntExact(size.width()), Math.toIntExact(size.height()));
+        if (policy == Resize.SQUASH) return resized;
+        return resized.crop((resized.width() - resolution) / 2, (resized.height() - resolution) / 2, resolution, resolution);
+    }
+
+    /**
+     * Refuses, before any pixel is made, a picture so far from square that resizing it would make an
+     * image above {@link Images#MAX_PIXELS}, the limit pictures are read with: squashing a 1 × 3,300,000
+     * strip to 224² goes through a 224 × 3,300,000 image (2.2 GB), and a 1 × 89M one with its short side
+     * at 224 would be 224 × 2·10¹⁰. Under the limit no image made is larger than the largest picture read
+     * (268 MB), and as each pass reads a few taps per pixel of its larger side, the time stays bounded too.
+     * name is what the message calls the picture (its file, say).
+     */
+    public void requireResizable(RgbImage image, String name) {
+        Size size = resizedSize(image);
+        // PilBicubic resizes horizontally first: every image it makes is the new width wide and as tall
+        // as the picture or the new height
+        long width = size.width(), height = Math.max(image.height(), size.height());
+        if (width > Images.MAX_PIXELS / height) {
+            String how = policy == Resize.SQUASH ? "squashing it to " + resolution + " × " + resolution
+                    : "scaling its short side to " + resolution;
+            throw new IllegalArgumentException(name + " (" + image.width() + " × " + image.height() + " pixels) is too far from square: "
+                    + how + " needs a " + width + " × " + height + " image, above the limit of " + Images.MAX_PIXELS
+                    + " pixels; crop it to a less extreme aspect ratio first");
+        }
+    }
+
+    /** Width and height in long: the short side's scale can take the long side far past an int. */
+    private record Size(long width, long height) {}
+
+    /** The size the picture is resized to, before any crop. */
+    private Size resizedSize(RgbImage image) {
+        if (policy == Resize.SQUASH) return new Size(resolution, resolution);
+        long w = image.width(), h = image.height();
         // torchvision / HF: the short side becomes R, the long side int(R·long/short) (truncated)
-        int newW = w <= h ? resolution : (int) ((long) resolution * w / h);
-        int newH = w <= h ? (int) ((long) resolution * h / w) : resolution;
-        RgbImage resized = PilBicubic.resize(image, newW, newH);
-        return resized.crop((newW - resolution) / 2, (newH - resolution) / 2, resolution, resolution);
+        return w <= h ? new Size(resolution, resolution * h / w) : new Size(resolution * w / h, resolution);
     }
 
     /** Normalised pixels {@code [N, 3, R, R]} F32 (host) of the images, each resized by this transform. */

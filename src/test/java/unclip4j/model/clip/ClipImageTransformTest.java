@@ -2,6 +2,7 @@ package unclip4j.model.clip;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -42,5 +43,27 @@ class ClipImageTransformTest {
         assertEquals((1f - 0.48145466f) / 0.26862954f, p.getFloat(1, 0, 0, 0));
         assertEquals((0f - 0.4578275f) / 0.26130258f, p.getFloat(1, 1, 0, 0));
         assertEquals((128 / 255f - 0.40821073f) / 0.27577711f, p.getFloat(1, 2, 0, 0));
+    }
+
+    /** A black picture: only its size matters. */
+    private static RgbImage strip(int width, int height) {
+        return new RgbImage(width, height, new byte[width * height * 3]);
+    }
+
+    @Test
+    void picturesTooFarFromSquareAreRefusedBeforeTheResizeNamingTheirSize() {
+        ClipImageTransform squash = ClipImageTransform.karlo(224);
+        ClipImageTransform crop = new ClipImageTransform(224, ClipImageTransform.Resize.SHORT_SIDE_CENTER_CROP);
+        // squashing: the horizontal pass makes a 224 × height image; 224 · 399457 is the last under the limit
+        squash.requireResizable(strip(1, 399_457), "ok.png");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> squash.resize(strip(1, 3_300_000)));
+        assertEquals("the picture (1 × 3300000 pixels) is too far from square: squashing it to 224 × 224 needs a 224 × 3300000 image, "
+                + "above the limit of 89478485 pixels; crop it to a less extreme aspect ratio first", e.getMessage());
+        // short side to 224: the output is 224 × 224·height (past an int's range at 1 × 89M)
+        crop.requireResizable(strip(1, 1783), "ok.png");
+        assertThrows(IllegalArgumentException.class, () -> crop.requireResizable(strip(1, 1784), "tall.png"));
+        e = assertThrows(IllegalArgumentException.class, () -> crop.requireResizable(strip(400_000, 1), "wide.png"));
+        assertEquals("wide.png (400000 × 1 pixels) is too far from square: scaling its short side to 224 needs a 89600000 × 224 image, "
+                + "above the limit of 89478485 pixels; crop it to a less extreme aspect ratio first", e.getMessage());
     }
 }
