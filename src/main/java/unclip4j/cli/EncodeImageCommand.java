@@ -12,6 +12,7 @@ import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.checkpoint.StateDict;
 import unclip4j.image.RgbImage;
+import unclip4j.model.clip.ClipImageTransform;
 import unclip4j.model.clip.VisionTransformer;
 import unclip4j.pipeline.StageLoader;
 import unclip4j.tensor.Tensor;
@@ -46,9 +47,11 @@ public final class EncodeImageCommand implements Callable<Integer> {
         output.check();
         RgbImage picture = images.read(image);
         ModelDirectory dir = model.openOrEmbedded(spec.commandLine().getOut());
+        ClipImageTransform transform = images.transform(dir.clip().config().imageResolution());
+        transform.requireResizable(picture, image.toString());
         Backend b = backend.open();
         VisionTransformer vision = new StageLoader(dir, b).clipImage();
-        Tensor pixels = images.transform(dir.clip().config().imageResolution()).apply(picture);
+        Tensor pixels = transform.apply(picture);
 
         StateDict tensors = new StateDict("encode-image");
         tensors.put("pixels", pixels);

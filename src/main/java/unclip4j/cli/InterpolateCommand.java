@@ -95,6 +95,8 @@ public final class InterpolateCommand extends PictureCommand {
     @Override
     Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource draws, Progress progress) {
         ClipConfig clip = clipConfig(stages);
+        ClipImageTransform transform = ClipImageTransform.karlo(clip.imageResolution());
+        for (int i = 0; i < pictures.size(); i++) transform.requireResizable(pictures.get(i), images.get(i).toString()); // before the weights load
         PromptEncoder encoder = new PromptEncoder(backend, stages.clipText(), clip.contextLength());
         List<Tensor> ends = new ArrayList<>();
         if (!embeddingFiles.isEmpty()) {
@@ -112,7 +114,7 @@ public final class InterpolateCommand extends PictureCommand {
             ends.add(z.slice(0, 0, 1).contiguous());
             ends.add(z.slice(0, 1, 2).contiguous());
         } else {
-            ImageEmbedder embedder = new ImageEmbedder(backend, stages.clipImage(), ClipImageTransform.karlo(clip.imageResolution()));
+            ImageEmbedder embedder = new ImageEmbedder(backend, stages.clipImage(), transform);
             for (RgbImage p : pictures) ends.add(embedder.embed(p));
         }
         Interpolation interpolation = new Interpolation(new FrameDecoder(backend, encoder, stages.decoder(), stages.superRes()));

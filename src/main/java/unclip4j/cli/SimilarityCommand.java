@@ -16,6 +16,7 @@ import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.config.ClipConfig;
 import unclip4j.image.RgbImage;
+import unclip4j.model.clip.ClipImageTransform;
 import unclip4j.pipeline.ClipSimilarity;
 import unclip4j.pipeline.PromptEncoder;
 import unclip4j.pipeline.StageLoader;
@@ -63,6 +64,8 @@ public final class SimilarityCommand implements Callable<Integer> {
         ModelDirectory dir = model.openOrEmbedded(spec.commandLine().getOut());
         ClipConfig config = dir.clip().config();
         for (int i = 0; i < embeddings.size(); i++) EmbeddingFile.requireWidth(embeddingFiles.get(i), embeddings.get(i), config.embedDim(), "this CLIP");
+        ClipImageTransform transform = images.transform(config.imageResolution());
+        for (int i = 0; i < pictures.length; i++) transform.requireResizable(pictures[i], imageFiles.get(i).toString());
         Backend b = backend.open();
         StageLoader stages = new StageLoader(dir, b);
         PromptEncoder.Encoded text = new PromptEncoder(b, stages.clipText(), config.contextLength()).encode(prompts);
@@ -70,7 +73,7 @@ public final class SimilarityCommand implements Callable<Integer> {
         List<Tensor> rows = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         if (pictures.length > 0) {
-            rows.add(b.download(stages.clipImage().forward(images.transform(config.imageResolution()).apply(pictures))));
+            rows.add(b.download(stages.clipImage().forward(transform.apply(pictures))));
             imageFiles.forEach(f -> labels.add(f.toString()));
         }
         for (int i = 0; i < embeddings.size(); i++) {

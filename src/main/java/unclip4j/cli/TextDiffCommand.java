@@ -69,8 +69,10 @@ public final class TextDiffCommand extends PictureCommand {
     @Override
     Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress) {
         ClipConfig clip = clipConfig(stages);
+        ClipImageTransform transform = ClipImageTransform.karlo(clip.imageResolution());
+        transform.requireResizable(picture, image.toString()); // before the weights load
         PromptEncoder encoder = new PromptEncoder(backend, stages.clipText(), clip.contextLength());
-        Tensor z = new ImageEmbedder(backend, stages.clipImage(), ClipImageTransform.karlo(clip.imageResolution())).embed(picture);
+        Tensor z = new ImageEmbedder(backend, stages.clipImage(), transform).embed(picture);
         TextDiff diff = new TextDiff(backend, encoder, new FrameDecoder(backend, encoder, stages.decoder(), stages.superRes()));
         progress.mark();
         List<FrameDecoder.Frame> frames = diff.run(z, from, to, amounts, s, noise, steps);

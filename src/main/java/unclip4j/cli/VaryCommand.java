@@ -57,8 +57,10 @@ public final class VaryCommand extends PictureCommand {
     @Override
     Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource draws, Progress progress) {
         ClipConfig clip = clipConfig(stages);
+        ClipImageTransform transform = ClipImageTransform.karlo(clip.imageResolution());
+        transform.requireResizable(picture, image.toString()); // before the weights load
         ImageVariation i2i = new ImageVariation(backend, new PromptEncoder(backend, stages.clipText(), clip.contextLength()), stages.clipImage(),
-                ClipImageTransform.karlo(clip.imageResolution()), stages.decoder(), stages.superRes());
+                transform, stages.decoder(), stages.superRes());
         progress.mark();
         Tensor images = drawInBatches(maxBatch, batch, backend, draws, progress,
                 (first, count, noise, listener) -> i2i.run(picture, count, s, noise, listener).decoded().image());

@@ -7,9 +7,11 @@ import static unclip4j.cli.CliRunner.listing;
 import static unclip4j.cli.CliRunner.run;
 import static unclip4j.testing.TensorAssertions.assertRelL2;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import unclip4j.checkpoint.SafetensorsFile;
@@ -57,5 +59,18 @@ class EncodeImageCommandTest {
             assertUserError(r, bad.toString());
             assertEquals(List.of("notes.png", "truncated.png"), listing(tmp));
         }
+    }
+
+    @Test
+    void aPictureTooFarFromSquareIsRefusedNamingItsSize() throws Exception {
+        // 1 × 400000: either preprocessing would make an image above Images.MAX_PIXELS (224 × 400000 or more)
+        Path strip = tmp.resolve("strip.png");
+        ImageIO.write(new BufferedImage(1, 400_000, BufferedImage.TYPE_3BYTE_BGR), "png", strip.toFile());
+        for (String preprocess : List.of("karlo", "clip")) {
+            CliRunner.Result r = run("encode-image", "--model", MODEL, "--image", strip.toString(), "--preprocess", preprocess,
+                    "--out", tmp.resolve("strip.safetensors").toString());
+            assertUserError(r, strip + " (1 × 400000 pixels) is too far from square", "crop it to a less extreme aspect ratio");
+        }
+        assertEquals(List.of("strip.png"), listing(tmp));
     }
 }
