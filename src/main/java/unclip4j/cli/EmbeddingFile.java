@@ -18,6 +18,15 @@ final class EmbeddingFile {
     /** The names looked for, in order, when none is given. */
     static final List<String> DEFAULT_NAMES = List.of("image_embedding", "img_feat");
 
+    /** Far wider than any CLIP embedding (ViT-B/32: 512, Karlo's ViT-L/14: 768, ViT-bigG/14: 1280): a wider tensor is something else. */
+    static final long MAX_WIDTH = 16_384;
+
+    /**
+     * The most values read from one file, 256 MB as F32 (87381 of Karlo's embeddings): they are held at once,
+     * and a row is a picture to decode or a line of the similarity table, so more is no run anyone means.
+     */
+    static final long MAX_VALUES = 1L << 26;
+
     /** The tensor read, and its rows as a contiguous host F32 tensor {@code [B, D]}. */
     record Embeddings(String tensor, Tensor rows) {}
 
@@ -45,23 +54,34 @@ final class EmbeddingFile {
             throw new IllegalArgumentException(file + ": " + pick + " is " + info.dtype() + Shape.toString(shape)
                     + "; CLIP image embeddings are floating point [B, D] or [D]");
         }
-        int width = (int) shape[shape.length - 1];
-        // checked as stored (F64 values may not fit F32), then as directions: slerp and cosines need a norm
-        double[] v = f.get(pick).toDoubleArray();
-        float[] rows = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            if (!Double.isFinite(v[i]) || Math.abs(v[i]) > Float.MAX_VALUE) {
-                throw new IllegalArgumentException(file + ": " + pick + " holds " + v[i] + " at row " + i / width + ", column " + i % width
-                        + (Double.isFinite(v[i]) ? " (too large for F32)" : ""));
-            }
-            rows[i] = (float) v[i];
+        long width = shape[shape.length - 1], rows = Shape.numel(shape) / width;
+        if (width > MAX_WIDTH) {
+            throw new IllegalArgumentException(file + ": " + pick + " is " + info.dtype() + Shape.toString(shape) + ", " + width
+                    + " values wide: CLIP image embeddings are a few hundred to a few thousand wide (this reads at most " + MAX_WIDTH + ")");
         }
-        for (int r = 0; r < v.length / width; r++) {
+        if (rows > MAX_VALUES / width) {
+            throw new IllegalArgumentException(file + ": " + pick + " is " + info.dtype() + Shape.toString(shape) + ", " + rows
+                    + " embeddings (one per picture); at most " + MAX_VALUES / width + " of width " + width + " are read at once: split the file");
+        }
+        // both fit an int now; each row is read as stored (F64 values may not fit F32), then checked as a direction
+        int n = (int) rows, w = (int) width;
+        Tensor stored = f.get(pick).reshape(n, w);
+        float[] values = new float[n * w];
+        for (int r = 0; r < n; r++) {
+            double[] v = stored.select(0, r).toDoubleArray();
             boolean zero = true;
-            for (int j = 0; j < width && zero; j++) zero = v[r * width + j] == 0;
+            for (int j = 0; j < w; j++) {
+                if (!Double.isFinite(v[j]) || Math.abs(v[j]) > Float.MAX_VALUE) {
+                    throw new IllegalArgumentException(file + ": " + pick + " holds " + v[j] + " at row " + r + ", column " + j
+                            + (Double.isFinite(v[j]) ? " (too large for F32)" : ""));
+                }
+                zero &= v[j] == 0;
+                values[r * w + j] = (float) v[j];
+            }
+            // slerp and cosines need a norm
             if (zero) throw new IllegalArgumentException(file + ": " + pick + " row " + r + " is all zeros: an embedding needs a direction");
         }
-        return new Embeddings(pick, Tensor.of(rows, v.length / width, width));
+        return new Embeddings(pick, Tensor.of(values, n, w));
     }
 
     /** Fails unless the rows read from {@code file} are {@code width} wide, the embedding width of {@code model}. */

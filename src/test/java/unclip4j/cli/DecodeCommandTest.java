@@ -11,6 +11,11 @@ import static unclip4j.cli.CliRunner.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -60,6 +65,19 @@ class DecodeCommandTest {
         StateDict sd = new StateDict("test");
         sd.put("image_embedding", Tensor.of(values, shape));
         SafetensorsWriter.write(tmp.resolve(name), sd, Map.of());
+        return path(name);
+    }
+
+    /** A safetensors file of one tensor of zeros, as sparse as the file system allows: only the header is written. */
+    private String sparse(String name, String dtype, long... shape) throws IOException {
+        long bytes = Arrays.stream(shape).reduce(dtype.equals("F16") ? 2 : 4, Math::multiplyExact);
+        byte[] header = ("{\"image_embedding\":{\"dtype\":\"" + dtype + "\",\"shape\":" + Arrays.toString(shape)
+                + ",\"data_offsets\":[0," + bytes + "]}}").getBytes(StandardCharsets.UTF_8);
+        try (RandomAccessFile f = new RandomAccessFile(tmp.resolve(name).toFile(), "rw")) {
+            f.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            f.write(header);
+            f.setLength(8 + header.length + bytes);
+        }
         return path(name);
     }
 
@@ -172,6 +190,10 @@ class DecodeCommandTest {
                 {new String[] {"--embedding", embeddings("zero.safetensors", new float[2 * DIM], 2, DIM)}, "row 0 is all zeros"},
                 {new String[] {"--embedding", tmp.toString()}, "is a directory"},
                 {new String[] {"--embedding", path("f64.safetensors")}, "1.0E300 at row 0, column 7 (too large for F32)"},
+                {new String[] {"--embedding", sparse("wide.safetensors", "F16", 1, 3_000_000_000L)},
+                        "image_embedding is F16[1, 3000000000], 3000000000 values wide"},
+                {new String[] {"--embedding", sparse("rows.safetensors", "F32", 2_000_000, DIM)},
+                        "2000000 embeddings (one per picture); at most 1048576 of width 64 are read at once"},
                 {new String[] {"--embedding", embeddings("pair.safetensors", ones(2 * DIM), 2, DIM), "--prompt", "a", "--prompt", "b",
                         "--prompt", "c"}, "--prompt given 3 times for 2 embeddings"},
                 {new String[] {"--embedding", embeddings("trio.safetensors", ones(3 * DIM), 3, DIM), "--prompt-file", captions("a", "b")},
