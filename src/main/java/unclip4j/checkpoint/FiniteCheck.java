@@ -2,7 +2,6 @@ package unclip4j.checkpoint;
 
 import java.util.ArrayList;
 import java.util.List;
-import unclip4j.tensor.Tensor;
 
 /** Finds weights holding NaN or ±Inf (a corrupt or badly converted checkpoint); reads every float tensor once. */
 public final class FiniteCheck {
@@ -12,14 +11,8 @@ public final class FiniteCheck {
     public static List<String> nonFinite(StateDict sd) {
         List<String> bad = new ArrayList<>();
         for (String k : sd.keys()) {
-            if (!sd.info(k).dtype().isFloatingPoint()) continue;
-            Tensor t = sd.get(k);
-            for (double v : t.toDoubleArray()) {
-                if (!Double.isFinite(v)) {
-                    bad.add(k);
-                    break;
-                }
-            }
+            // element by element: a whole-tensor copy would not fit a Java array past 2^31 elements, nor the heap long before
+            if (sd.info(k).dtype().isFloatingPoint() && sd.get(k).anyMatch(v -> !Double.isFinite(v))) bad.add(k);
         }
         return bad;
     }

@@ -3,6 +3,7 @@ package unclip4j.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.function.DoublePredicate;
 
 /**
  * An n-dimensional array: dtype, shape, strides (in elements) and an element offset into a
@@ -307,6 +308,22 @@ public final class Tensor {
             increment(idx);
         }
         return out;
+    }
+
+    /**
+     * Whether p holds for an element, read as a double in row-major order. It stops at the first that does
+     * and copies nothing, so it takes tensors of any size and any view.
+     */
+    public boolean anyMatch(DoublePredicate p) {
+        requireHost();
+        MemorySegment s = ((HostStorage) storage).segment();
+        long n = numel();
+        long[] idx = new long[shape.length];
+        for (long i = 0; i < n; i++) {
+            if (p.test(read(s, elementByteOffset(idx), dtype))) return true;
+            increment(idx);
+        }
+        return false;
     }
 
     public long[] toLongArray() {

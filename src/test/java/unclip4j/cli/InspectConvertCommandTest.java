@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static unclip4j.cli.CliRunner.run;
 
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -74,6 +78,23 @@ class InspectConvertCommandTest {
         CliRunner.Result strict = run("inspect", "--strict", f.toString());
         assertEquals(2, strict.code());
         assertTrue(strict.err().contains("NaN or Inf"));
+    }
+
+    /** 6 GB of F16 whose first value is NaN, sparse: only the header and that value are written. */
+    @Test
+    void aTensorPastTwoToTheThirtyOneElementsIsChecked() throws Exception {
+        long elements = 3_000_000_000L;
+        byte[] header = ("{\"w\":{\"dtype\":\"F16\",\"shape\":[" + elements + "],\"data_offsets\":[0," + 2 * elements + "]}}")
+                .getBytes(StandardCharsets.UTF_8);
+        Path f = tmp.resolve("huge.safetensors");
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.write(ByteBuffer.allocate(8 + header.length + 2).order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(header.length).put(header).putShort(Float.floatToFloat16(Float.NaN)).array());
+            raf.setLength(8 + header.length + 2 * elements);
+        }
+        CliRunner.Result r = run("inspect", f.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("warning: 1 tensor(s) hold NaN or Inf: w", r.err().strip());
     }
 
     @Test
