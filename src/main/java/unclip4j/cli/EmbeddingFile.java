@@ -70,16 +70,26 @@ final class EmbeddingFile {
         for (int r = 0; r < n; r++) {
             double[] v = stored.select(0, r).toDoubleArray();
             boolean zero = true;
+            float squaredNorm = 0, largest = 0;
             for (int j = 0; j < w; j++) {
                 if (!Double.isFinite(v[j]) || Math.abs(v[j]) > Float.MAX_VALUE) {
                     throw new IllegalArgumentException(file + ": " + pick + " holds " + v[j] + " at row " + r + ", column " + j
                             + (Double.isFinite(v[j]) ? " (too large for F32)" : ""));
                 }
                 zero &= v[j] == 0;
-                values[r * w + j] = (float) v[j];
+                float x = (float) v[j];
+                values[r * w + j] = x;
+                squaredNorm += x * x;
+                largest = Math.max(largest, Math.abs(x));
             }
             // slerp and cosines need a norm
             if (zero) throw new IllegalArgumentException(file + ": " + pick + " row " + r + " is all zeros: an embedding needs a direction");
+            // a squared norm past F32's range (a norm above 1.8e19) is no CLIP embedding's scale: in the model's
+            // F32 arithmetic such values can overflow, and the run would then blame its weights or noise
+            if (Float.isInfinite(squaredNorm)) {
+                throw new IllegalArgumentException(file + ": " + pick + " row " + r + " is too large to be an embedding: its squared norm "
+                        + "overflows F32, the precision the model computes in (its largest value is " + largest + ")");
+            }
         }
         return new Embeddings(pick, Tensor.of(values, n, w));
     }
