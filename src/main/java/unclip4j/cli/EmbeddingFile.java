@@ -39,6 +39,7 @@ final class EmbeddingFile {
      */
     static Embeddings read(Path file, String name) {
         if (Files.isDirectory(file)) throw new IllegalArgumentException("--embedding " + file + ": is a directory, not a safetensors file");
+        if (Files.exists(file) && !Files.isRegularFile(file)) throw new IllegalArgumentException("--embedding " + file + ": not a regular file (a pipe or device?)");
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("--embedding " + file + ": no such file");
         SafetensorsFile f = SafetensorsFile.open(file);
         Set<String> names = f.tensors().keys();

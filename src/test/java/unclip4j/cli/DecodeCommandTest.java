@@ -191,6 +191,8 @@ class DecodeCommandTest {
                 {new String[] {"--embedding", embeddings("nan.safetensors", nan, 1, DIM)}, "NaN at row 0, column 5"},
                 {new String[] {"--embedding", embeddings("zero.safetensors", new float[2 * DIM], 2, DIM)}, "row 0 is all zeros"},
                 {new String[] {"--embedding", tmp.toString()}, "is a directory"},
+                {new String[] {"--embedding", unclip4j.testing.NamedPipe.create(tmp.resolve("pipe.safetensors")).toString()},
+                        "not a regular file (a pipe or device?)"},
                 {new String[] {"--embedding", path("f64.safetensors")}, "1.0E300 at row 0, column 7 (too large for F32)"},
                 {new String[] {"--embedding", embeddings("large.safetensors", large, 2, DIM)},
                         "large.safetensors: image_embedding row 0 is too large to be an embedding: its squared norm overflows F32"},
