@@ -37,6 +37,19 @@ final class OutputFiles {
         if (Files.exists(file) && !force) throw new IllegalArgumentException(what + ": exists; use --force to overwrite");
     }
 
+    /**
+     * With --force, removes the manifest of the run being replaced before this one writes anything: a
+     * manifest on disk describes the files beside it, and this run's may fail halfway.
+     */
+    void retireManifest(Path manifest) {
+        if (!force) return;
+        try {
+            Files.deleteIfExists(manifest);
+        } catch (IOException e) {
+            throw new UncheckedIOException(manifest + ": cannot remove the replaced run's manifest (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** Removes files a failed run made, so that none looks like a result; a file that will not go is left (the run's error is the one to report). */
     static void removeQuietly(List<Path> files) {
         for (Path f : files) {

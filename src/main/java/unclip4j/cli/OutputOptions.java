@@ -164,6 +164,11 @@ public final class OutputOptions {
         return List.of(saveTensor);
     }
 
+    /** See {@link OutputFiles#retireManifest}. */
+    void retireManifest() {
+        files().retireManifest(manifest());
+    }
+
     void writeManifest(byte[] json) {
         files().write(manifest(), json);
     }

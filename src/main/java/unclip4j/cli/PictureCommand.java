@@ -83,8 +83,8 @@ abstract class PictureCommand implements Callable<Integer>, RecordedCommand {
 
     @Override
     public void checkOptions() {
-        sampling.settings();
         backend.check();
+        sampling.settings();
     }
 
     @Override
@@ -129,20 +129,23 @@ abstract class PictureCommand implements Callable<Integer>, RecordedCommand {
         List<Path> extras = new ArrayList<>(extraOutputs());
         extras.add(noise.saveNoisePath());
         output.check(pictureCount(), extras.toArray(Path[]::new));
+        trace.check(output.force);
         PrintWriter out = spec.commandLine().getOut();
         ModelDirectory dir = model.openOrEmbedded(out);
         Map<String, Object> modelFiles = RunManifest.modelEntry(dir, model.usesEmbedded(), parts());
-        trace.check(output.force);
         Backend b = profile.wrap(backend.open());
         NoiseSource source = noise.open(b, this::seededPictures);
         Progress progress = new Progress(out);
         steps = progress.andThen(trace.listener(b));
+        output.retireManifest();
         long start = System.nanoTime();
         Pictures p = trace.keepingTraceOnDivergence(() -> draw(new StageLoader(dir, b, dtype.storage()), b, s, source, progress), out);
         double total = (System.nanoTime() - start) / 1e9;
 
         List<Path> written = new ArrayList<>(writtenInBatches);
-        List<Path> made = new ArrayList<>(); // this step's files: removed again if a later one cannot be written
+        // the files written now go again if a later one cannot be written; numbered pictures written batch by
+        // batch stay, as they do when a later batch fails
+        List<Path> made = new ArrayList<>();
         try {
             made.addAll(writtenInBatches.isEmpty() ? output.writePictures(p.images(), p.columns()) : output.writeTensor(p.images()));
             made.addAll(writeExtras());
@@ -180,10 +183,7 @@ abstract class PictureCommand implements Callable<Integer>, RecordedCommand {
         m.put("steps", stepCounts);
         m.put("guidance", guidance);
         m.put("model", modelFiles);
-        m.put("backend", b.name());
-        if (backend.isCuda()) m.put("kernels", backend.kernels().describe());
-        m.put("dtype", dtype.manifestName());
-        m.platform();
+        m.computedOn(b, backend, dtype);
         Map<String, Object> timings = new LinkedHashMap<>(progress.seconds());
         timings.put("total", total);
         m.put("seconds", timings);

@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import jdk.incubator.vector.FloatVector;
 import unclip4j.Main;
+import unclip4j.backend.Backend;
 import unclip4j.backend.cpu.ConvAlgorithm;
 import unclip4j.backend.cpu.CpuBackend;
 import unclip4j.kernel.KernelChoice;
@@ -78,6 +79,14 @@ final class RunManifest {
             }
         }
         return props;
+    }
+
+    /** Where and how the run computed: the backend, CUDA's kernel variants, the weights' precision, the platform. */
+    RunManifest computedOn(Backend backend, BackendOptions options, WeightPrecisionOption dtype) {
+        entries.put("backend", backend.name());
+        if (options.isCuda()) entries.put("kernels", options.kernels().describe());
+        entries.put("dtype", dtype.manifestName());
+        return platform();
     }
 
     /** The files written, each with its size and SHA-256, so that {@code redo --check} can compare a rerun's. */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,17 +81,20 @@ public final class SweepCommand implements Callable<Integer>, RecordedCommand {
     @Override
     public Integer call() {
         RunArguments arguments = RunArguments.of(spec);
+        checkOptions();
         SamplingSettings[][] settings = settings();
-        device.check();
         checkOutputs();
         PrintWriter pw = spec.commandLine().getOut();
         ModelDirectory dir = model.openOrEmbedded(pw);
-        var modelFiles = RunManifest.modelEntry(dir, model.usesEmbedded(), parts());
+        Map<String, Object> modelFiles = RunManifest.modelEntry(dir, model.usesEmbedded(), parts());
         Backend backend = profile.wrap(device.open());
         StageLoader loader = new StageLoader(dir, backend, dtype.storage());
         PromptEncoder prompts = new PromptEncoder(backend, loader.clipText(), dir.clip().config().contextLength());
         TextToImage t2i = new TextToImage(backend, prompts, loader.prior(), loader.decoder(), loader.superRes());
         RecordingNoise recorded = new RecordingNoise(noise.open(backend, 1), backend);
+        Path manifest = OutputOptions.manifestBeside(out);
+        OutputFiles files = new OutputFiles(force);
+        files.retireManifest(manifest);
         BufferedImage[][] cells = new BufferedImage[settings.length][settings[0].length];
         long start = System.nanoTime();
         for (int r = 0; r < cells.length; r++) {
@@ -105,27 +109,29 @@ public final class SweepCommand implements Callable<Integer>, RecordedCommand {
         BufferedImage grid = LabelledGrid.render("prior ↓ decoder →", priorGuidance.stream().map(SweepCommand::label).toList(),
                 decoderGuidance.stream().map(SweepCommand::label).toList(), cells);
 
-        OutputFiles files = new OutputFiles(force);
-        files.write(out, OutputImages.png(grid));
-        List<Path> written = new ArrayList<>(List.of(out));
-        noise.saveIfRequested();
-        if (noise.saveNoisePath() != null) written.add(noise.saveNoisePath());
-        SamplingSettings s = settings[0][0];
-        RunManifest m = new RunManifest(spec.name()).arguments(arguments);
-        m.put("prompt", prompt);
-        m.put("grid", RunManifest.map("rows", "prior guidance", "columns", "decoder guidance", "cell_px", cells[0][0].getWidth()));
-        m.put("noise", noise.manifest(1));
-        m.put("steps", RunManifest.map("prior", s.priorRespacing(), "decoder", s.decoderRespacing(), "sr", s.srRespacing()));
-        m.put("guidance", RunManifest.map("prior", priorGuidance, "decoder", decoderGuidance));
-        m.put("model", modelFiles);
-        m.put("backend", backend.name());
-        if (device.isCuda()) m.put("kernels", device.kernels().describe());
-        m.put("dtype", dtype.manifestName());
-        m.platform();
-        m.put("seconds", RunManifest.map("total", seconds));
-        m.outputs(written);
-        Path manifest = OutputOptions.manifestBeside(out);
-        files.write(manifest, m.toJson());
+        // all or nothing, the manifest last (as a picture run's)
+        List<Path> written = new ArrayList<>();
+        try {
+            files.write(out, OutputImages.png(grid));
+            written.add(out);
+            noise.saveIfRequested();
+            if (noise.saveNoisePath() != null) written.add(noise.saveNoisePath());
+            RunManifest m = new RunManifest(spec.name()).arguments(arguments);
+            m.put("prompt", prompt);
+            m.put("grid", RunManifest.map("rows", "prior guidance", "columns", "decoder guidance", "cell_px", cells[0][0].getWidth()));
+            m.put("noise", noise.manifest(1));
+            SamplingSettings s = settings[0][0];
+            m.put("steps", RunManifest.map("prior", s.priorRespacing(), "decoder", s.decoderRespacing(), "sr", s.srRespacing()));
+            m.put("guidance", RunManifest.map("prior", priorGuidance, "decoder", decoderGuidance));
+            m.put("model", modelFiles);
+            m.computedOn(backend, device, dtype);
+            m.put("seconds", RunManifest.map("total", seconds));
+            m.outputs(written);
+            files.write(manifest, m.toJson());
+        } catch (RuntimeException e) {
+            OutputFiles.removeQuietly(written);
+            throw e;
+        }
         pw.printf("wrote %s (%d×%d cells of %d px, %s)%n", out, cells.length, cells[0].length, cells[0][0].getWidth(), noise.describe());
         if (noise.saveNoisePath() != null) pw.println("wrote " + noise.saveNoisePath());
         pw.println("wrote " + manifest);

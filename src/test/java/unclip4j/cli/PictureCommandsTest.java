@@ -330,10 +330,12 @@ class PictureCommandsTest {
 
     /**
      * Pictures and manifest are all or nothing: when a file written after the picture fails (here the trace,
-     * whose stage folder is taken by a file), the picture goes again and no manifest says the run finished.
+     * whose stage folder is taken by a file), the picture goes again and no manifest says the run finished,
+     * not even the one of the earlier run that --force replaces.
      */
     @Test
     void aFailureAfterThePictureLeavesNoPicture() throws Exception {
+        assertEquals(0, run(fast("generate", "--prompt", "a dog", "--out", path("half.png"))).code());
         Path trace = Files.createDirectories(tmp.resolve("trace"));
         Files.writeString(trace.resolve("decoder"), "a file where the trace wants a folder");
         CliRunner.Result r = run(fast("generate", "--prompt", "a cat", "--out", path("half.png"), "--save-noise", path("noise.safetensors"),

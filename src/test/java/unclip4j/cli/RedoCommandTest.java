@@ -238,6 +238,8 @@ class RedoCommandTest {
                 "bare.json: argv holds --decoder-guidance without a value (--name=value)");
         assertUserError(run("redo", path(edited("badvalue.json", good, m -> ((ArrayNode) m.get("argv")).add("--decoder-guidance=x"))), "--out", path("b.png")),
                 "badvalue.json: Invalid value for option '--decoder-guidance'");
+        assertUserError(run("redo", path("a.json"), "--out", path("b.png"), "--", "--noise", path("a.json")),
+                "the run recorded --seed, which excludes --noise; add --drop seed to replace it");
         assertUserError(run("redo", path("a.json"), "--out", path("b.png"), "--drop="), "--drop needs the name of a recorded option");
         Path fifo = unclip4j.testing.NamedPipe.create(tmp.resolve("pipe.json"));
         assertUserError(run("redo", fifo.toString(), "--out", path("b.png")), "not a regular file (a pipe or device?)");
