@@ -33,7 +33,7 @@ public final class EncodeImageCommand implements Callable<Integer> {
     @Mixin
     ClipImageOptions images;
 
-    @Option(names = "--image", required = true, paramLabel = "FILE", description = "PNG, JPEG, BMP or GIF picture.")
+    @Option(names = "--image", required = true, paramLabel = "FILE", description = "PNG, JPEG, BMP, GIF or TIFF picture.")
     Path image;
 
     @Mixin

@@ -26,7 +26,7 @@ import unclip4j.tensor.Tensor;
         description = {"Image variations: the picture's CLIP image embedding decoded from fresh noise (Karlo's I2ISampler; no prior, empty caption).",
                 "Without --model it runs the embedded tiny random test model (weights/tiny)."})
 public final class VaryCommand extends PictureCommand {
-    @Option(names = "--image", required = true, paramLabel = "FILE", description = "The picture (PNG, JPEG, BMP or GIF).")
+    @Option(names = "--image", required = true, paramLabel = "FILE", description = "The picture (PNG, JPEG, BMP, GIF or TIFF).")
     Path image;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Number of variations. Default: ${DEFAULT-VALUE}.")

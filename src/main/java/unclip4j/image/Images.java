@@ -17,7 +17,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Reads PNG, JPEG, BMP and GIF (first frame) files (javax.imageio) into 8-bit RGB the way Karlo's
+ * Reads PNG, JPEG, BMP, GIF and TIFF (first frame of either) files (javax.imageio) into 8-bit RGB the way Karlo's
  * {@code Image.open(path).convert("RGB")} sees them:
  * <ul>
  *   <li>stored samples are taken as they are, without colour management (PIL ignores ICC profiles);
@@ -35,12 +35,14 @@ public final class Images {
     private Images() {}
 
     /**
-     * Pillow's decompression-bomb limit ({@code Image.MAX_IMAGE_PIXELS}, 2^30 / 4 / 3): a few-kilobyte PNG
-     * can declare 100000 × 100000 pixels, which would take 40 GB to decode. CLIP sees 224 × 224 anyway.
+     * Pillow's decompression-bomb limit: it warns above {@code Image.MAX_IMAGE_PIXELS} (2^30 / 4 / 3) and
+     * refuses above twice that, as here. A few-kilobyte PNG can declare 100000 × 100000 pixels, which
+     * would take 40 GB to decode; CLIP sees 224 × 224 anyway.
      */
-    public static final long MAX_PIXELS = 89_478_485L;
+    public static final long MAX_PIXELS = 2 * 89_478_485L;
 
-    private static final Set<String> FORMATS = Set.of("png", "jpeg", "bmp", "gif");
+    /** javax.imageio's names of the formats read (its TIFF reader calls itself "tif"). */
+    private static final Set<String> FORMATS = Set.of("png", "jpeg", "bmp", "gif", "tif");
 
     /** The picture at path as 8-bit RGB; any unreadable, corrupt or unsupported file is an IOException naming it. */
     public static RgbImage read(Path path) throws IOException {
@@ -83,7 +85,7 @@ public final class Images {
             ImageReader reader = readers.next();
             if (FORMATS.contains(reader.getFormatName().toLowerCase(Locale.ROOT))) return reader;
         }
-        throw new IOException(path + ": not a PNG, JPEG, BMP or GIF image");
+        throw new IOException(path + ": not a PNG, JPEG, BMP, GIF or TIFF image");
     }
 
     /** Corrupt data surfaces as IIOException or as runtime errors from the decoders. */

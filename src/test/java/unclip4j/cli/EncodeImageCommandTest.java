@@ -63,13 +63,13 @@ class EncodeImageCommandTest {
 
     @Test
     void aPictureTooFarFromSquareIsRefusedNamingItsSize() throws Exception {
-        // 1 × 400000: either preprocessing would make an image above Images.MAX_PIXELS (224 × 400000 or more)
+        // 1 × 800000: either preprocessing would make an image above Images.MAX_PIXELS (224 × 800000 or more)
         Path strip = tmp.resolve("strip.png");
-        ImageIO.write(new BufferedImage(1, 400_000, BufferedImage.TYPE_3BYTE_BGR), "png", strip.toFile());
+        ImageIO.write(new BufferedImage(1, 800_000, BufferedImage.TYPE_3BYTE_BGR), "png", strip.toFile());
         for (String preprocess : List.of("karlo", "clip")) {
             CliRunner.Result r = run("encode-image", "--model", MODEL, "--image", strip.toString(), "--preprocess", preprocess,
                     "--out", tmp.resolve("strip.safetensors").toString());
-            assertUserError(r, strip + " (1 × 400000 pixels) is too far from square", "crop it to a less extreme aspect ratio");
+            assertUserError(r, strip + " (1 × 800000 pixels) is too far from square", "crop it to a less extreme aspect ratio");
         }
         assertEquals(List.of("strip.png"), listing(tmp));
     }

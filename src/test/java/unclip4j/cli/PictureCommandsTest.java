@@ -223,7 +223,7 @@ class PictureCommandsTest {
         Files.createDirectory(tmp.resolve("empty"));
         Files.writeString(tmp.resolve("not-an-image.png"), "hello");
         assertUserError("no ViT-L-14.pt", "generate", "--model", path("empty"), "--prompt", "x", "--out", path("o.png"));
-        assertUserError("not a PNG, JPEG, BMP or GIF image", "vary", "--image", path("not-an-image.png"), "--out", path("o.png"));
+        assertUserError("not a PNG, JPEG, BMP, GIF or TIFF image", "vary", "--image", path("not-an-image.png"), "--out", path("o.png"));
         assertUserError("no such image file", "textdiff", "--image", path("missing.png"), "--from", "a", "--to", "b", "--out", path("o.png"));
         assertUserError("--batch must be at least 1", "generate", "--prompt", "x", "--batch", "0", "--out", path("o.png"));
         assertUserError("--batch must be at least 1", "vary", "--image", fixture("input.png"), "--batch", "-2", "--out", path("o.png"));

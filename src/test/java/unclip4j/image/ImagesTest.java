@@ -33,11 +33,11 @@ class ImagesTest {
     }
 
     @Test
-    void rgbPngAndBmpRoundTripExactly() throws IOException {
+    void rgbPngBmpAndTiffRoundTripExactly() throws IOException {
         BufferedImage src = new BufferedImage(5, 3, BufferedImage.TYPE_INT_RGB);
         src.setRGB(0, 0, 0x123456);
         src.setRGB(4, 2, 0xfedcba);
-        for (String fmt : new String[] {"png", "bmp"}) {
+        for (String fmt : new String[] {"png", "bmp", "tiff"}) {
             RgbImage img = Images.read(write(src, fmt, "rgb." + fmt));
             assertEquals(0x12, img.get(0, 0, 0));
             assertEquals(0x34, img.get(0, 0, 1));
@@ -148,12 +148,12 @@ class ImagesTest {
 
     /** javax.imageio takes any file starting with two zero bytes for a WBMP picture; we take no WBMP. */
     @Test
-    void formatsOutsidePngJpegBmpGifAreRefused() throws IOException {
+    void formatsOutsidePngJpegBmpGifTiffAreRefused() throws IOException {
         Path zeros = dir.resolve("zeros.dat");
         Files.write(zeros, new byte[] {0, 0, 4, 4, 0, 0, 0, 0});
         assertTrue(ImageIO.read(zeros.toFile()) != null, "precondition: javax.imageio decodes these bytes as WBMP");
         IOException e = assertThrows(IOException.class, () -> Images.read(zeros));
-        assertTrue(e.getMessage().contains("not a PNG, JPEG, BMP or GIF image"), e.getMessage());
+        assertTrue(e.getMessage().contains("not a PNG, JPEG, BMP, GIF or TIFF image"), e.getMessage());
     }
 
     @Test

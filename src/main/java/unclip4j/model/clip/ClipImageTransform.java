@@ -54,7 +54,7 @@ public final class ClipImageTransform {
      * image above {@link Images#MAX_PIXELS}, the limit pictures are read with: squashing a 1 × 3,300,000
      * strip to 224² goes through a 224 × 3,300,000 image (2.2 GB), and a 1 × 89M one with its short side
      * at 224 would be 224 × 2·10¹⁰. Under the limit no image made is larger than the largest picture read
-     * (268 MB), and as each pass reads a few taps per pixel of its larger side, the time stays bounded too.
+     * (537 MB), and as each pass reads a few taps per pixel of its larger side, the time stays bounded too.
      * name is what the message calls the picture (its file, say).
      */
     public void requireResizable(RgbImage image, String name) {

@@ -54,16 +54,17 @@ class ClipImageTransformTest {
     void picturesTooFarFromSquareAreRefusedBeforeTheResizeNamingTheirSize() {
         ClipImageTransform squash = ClipImageTransform.karlo(224);
         ClipImageTransform crop = new ClipImageTransform(224, ClipImageTransform.Resize.SHORT_SIDE_CENTER_CROP);
-        // squashing: the horizontal pass makes a 224 × height image; 224 · 399457 is the last under the limit
-        squash.requireResizable(strip(1, 399_457), "ok.png");
+        // squashing: the horizontal pass makes a 224 × height image; 224 · 798915 is the last under the limit
+        squash.requireResizable(strip(1, 798_915), "ok.png");
+        assertThrows(IllegalArgumentException.class, () -> squash.requireResizable(strip(1, 798_916), "tall.png"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> squash.resize(strip(1, 3_300_000)));
         assertEquals("the picture (1 × 3300000 pixels) is too far from square: squashing it to 224 × 224 needs a 224 × 3300000 image, "
-                + "above the limit of 89478485 pixels; crop it to a less extreme aspect ratio first", e.getMessage());
+                + "above the limit of 178956970 pixels; crop it to a less extreme aspect ratio first", e.getMessage());
         // short side to 224: the output is 224 × 224·height (past an int's range at 1 × 89M)
-        crop.requireResizable(strip(1, 1783), "ok.png");
-        assertThrows(IllegalArgumentException.class, () -> crop.requireResizable(strip(1, 1784), "tall.png"));
+        crop.requireResizable(strip(1, 3566), "ok.png");
+        assertThrows(IllegalArgumentException.class, () -> crop.requireResizable(strip(1, 3567), "tall.png"));
         e = assertThrows(IllegalArgumentException.class, () -> crop.requireResizable(strip(400_000, 1), "wide.png"));
         assertEquals("wide.png (400000 × 1 pixels) is too far from square: scaling its short side to 224 needs a 89600000 × 224 image, "
-                + "above the limit of 89478485 pixels; crop it to a less extreme aspect ratio first", e.getMessage());
+                + "above the limit of 178956970 pixels; crop it to a less extreme aspect ratio first", e.getMessage());
     }
 }
