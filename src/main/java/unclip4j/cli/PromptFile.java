@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code --prompt-file FILE}: UTF-8 text, one prompt per line (stripped); blank lines are skipped, control characters refused. */
+/** {@code --prompt-file FILE}: UTF-8 text, one prompt per line (stripped); blank lines are skipped, control characters other than whitespace refused. */
 final class PromptFile {
     /** Far above any caption set (COCO's 5k captions are ~300 KB), and small enough to read whole. */
     static final long MAX_BYTES = 64L << 20;
@@ -19,16 +19,25 @@ final class PromptFile {
     private PromptFile() {}
 
     /**
-     * Control characters are no caption's: a NUL is the mark of UTF-16 read as UTF-8 (every other byte
-     * of ASCII text is zero), which would otherwise become prompts like "a\u0000 \u0000p\u0000h...".
+     * Control characters that are whitespace (tab, form feed, U+001C..1F, NEL) become spaces, as CLIP's
+     * whitespace cleaning makes them; any other is refused, naming the line: a NUL is the mark of
+     * UTF-16 read as UTF-8 (every other byte of ASCII text is zero), which would otherwise become
+     * prompts like "a\u0000 \u0000p\u0000h...".
      */
-    private static void checkText(Path file, int lineNumber, String line) {
+    private static String cleaned(Path file, int lineNumber, String line) {
+        StringBuilder out = new StringBuilder(line.length());
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
-            if (c == '\t' || !Character.isISOControl(c)) continue;
-            throw new IllegalArgumentException(String.format("--prompt-file %s line %d holds the control character U+%04X%s", file, lineNumber,
-                    (int) c, c == 0 ? " (UTF-16 text? convert it: iconv -f UTF-16 -t UTF-8)" : ""));
+            if (!Character.isISOControl(c)) {
+                out.append(c);
+            } else if (Character.isWhitespace(c) || c == '\u0085') {
+                out.append(' ');
+            } else {
+                throw new IllegalArgumentException(String.format("--prompt-file %s line %d holds the control character U+%04X%s", file, lineNumber,
+                        (int) c, c == 0 ? " (UTF-16 text? convert it: iconv -f UTF-16 -t UTF-8)" : ""));
+            }
         }
+        return out.toString();
     }
 
     /** Blank as CLIP's whitespace cleaning sees it: no-break spaces too, which String.strip keeps. */
@@ -53,8 +62,7 @@ final class PromptFile {
             List<String> lines = text.lines().toList();
             for (int i = 0; i < lines.size(); i++) {
                 // a byte-order mark is not part of a prompt: files joined with cat carry one per file
-                String line = lines.get(i).replace("\uFEFF", "").strip();
-                checkText(file, i + 1, line);
+                String line = cleaned(file, i + 1, lines.get(i).replace("\uFEFF", "")).strip();
                 if (!isBlank(line)) prompts.add(line);
             }
             if (prompts.isEmpty()) throw new IllegalArgumentException("--prompt-file " + file + " holds no prompt (one per line)");

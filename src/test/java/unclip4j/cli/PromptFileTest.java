@@ -18,7 +18,7 @@ class PromptFileTest {
     @Test
     void linesAreStrippedAndBlankOnesSkippedNoBreakSpacesIncluded() throws IOException {
         Path f = Files.writeString(tmp.resolve("p.txt"), "  a red cube \r\n\n\u00a0\u00a0\na\tblue sphere\n");
-        assertEquals(List.of("a red cube", "a\tblue sphere"), PromptFile.read(f));
+        assertEquals(List.of("a red cube", "a blue sphere"), PromptFile.read(f));
     }
 
     /** Two files joined with cat: each brought its byte-order mark, and neither belongs to a prompt. */
@@ -26,6 +26,13 @@ class PromptFileTest {
     void everyByteOrderMarkGoes() throws IOException {
         Path f = Files.writeString(tmp.resolve("joined.txt"), "\ufeffa cat\n\ufeffa dog\n");
         assertEquals(List.of("a cat", "a dog"), PromptFile.read(f));
+    }
+
+    /** Scraped captions carry form feeds, unit separators and NELs: CLIP's whitespace cleaning makes them spaces, and so does this. */
+    @Test
+    void whitespaceControlsBecomeSpaces() throws IOException {
+        Path f = Files.writeString(tmp.resolve("scraped.txt"), "a\u000bred\u000ccube\u001f\u0085on a table\n\u000c\n");
+        assertEquals(List.of("a red cube  on a table"), PromptFile.read(f));
     }
 
     @Test
