@@ -2,7 +2,6 @@ package unclip4j.cli;
 
 import java.io.PrintWriter;
 import picocli.CommandLine;
-import unclip4j.config.JvmSettings;
 
 /**
  * Runs a picocli command with the project's error contract: a user error prints one line on stderr
@@ -26,13 +25,19 @@ public final class Cli {
         CommandLine cl = new CommandLine(command);
         if (out != null) cl.setOut(out);
         if (err != null) cl.setErr(err);
-        try {
-            SettingsCheck.run();
-        } catch (IllegalArgumentException e) {
-            cl.getErr().println("error: " + message(e));
-            return USAGE_ERROR;
-        }
-        boolean verbose = JvmSettings.flag(VERBOSE_PROPERTY, false);
+        cl.setExecutionStrategy(parsed -> {
+            // after parsing, so that help, version and doctor (which reports the settings) run whatever they are
+            if (!diagnostic(parsed)) {
+                try {
+                    SettingsCheck.run();
+                } catch (IllegalArgumentException e) {
+                    cl.getErr().println("error: " + message(e));
+                    return USAGE_ERROR;
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        boolean verbose = "true".equalsIgnoreCase(System.getProperty(VERBOSE_PROPERTY, "").trim()); // SettingsCheck refuses other values
         for (String a : args) if (a.equals("--verbose")) verbose = true;
         final boolean showTrace = verbose;
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
@@ -52,6 +57,14 @@ public final class Cli {
                     + "-XX:MaxDirectMemorySize=<tensors>\" or ask for less (--batch, --max-batch, image sizes)");
             return USAGE_ERROR;
         }
+    }
+
+    /** Whether the command line asks for help, the version or doctor. */
+    private static boolean diagnostic(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.isUsageHelpRequested() || p.isVersionHelpRequested() || p.commandSpec().userObject() instanceof DoctorCommand) return true;
+        }
+        return false;
     }
 
     /** The most informative single line for an exception: its own message, else its cause's, else its type. */

@@ -1,7 +1,10 @@
 package unclip4j.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import unclip4j.backend.cpu.ConvAlgorithm;
 import unclip4j.backend.cuda.Cublas;
 import unclip4j.backend.cuda.Cuda;
@@ -16,10 +19,12 @@ import unclip4j.kernel.KernelChoice;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Report the Java runtime, CPU, GPU, CUDA libraries and built kernels, with the reason for anything missing.")
 public final class DoctorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
-        for (String line : report()) System.out.println(line);
+        for (String line : report()) spec.commandLine().getOut().println(line);
         return 0;
     }
 
@@ -48,9 +53,22 @@ public final class DoctorCommand implements Callable<Integer> {
         out.add(row("cuBLAS", provider(Cublas.provider())));
         out.add(row("cuDNN", provider(Cudnn.provider())));
         out.add(row("NVTX", Nvtx.library() == null ? "not installed (ranges are no-ops)" : Nvtx.library() + " (ranges active)"));
+        out.add(row("Settings", settings()));
         out.add(row("Backend", p.available() ? "cuda available; kernels " + KernelChoice.defaults().describe()
                 : "cpu only (cuda unavailable: " + p.reason() + ")"));
         return out;
+    }
+
+    /** The -D settings given, and the first one other commands would refuse (doctor itself runs with any). */
+    private static String settings() {
+        List<String> given = SettingsCheck.given();
+        String listed = given.isEmpty() ? "none given (-Dunclip4j.*)" : String.join(" ", given.stream().map(s -> "-D" + s).toList());
+        try {
+            SettingsCheck.run();
+            return listed;
+        } catch (IllegalArgumentException e) {
+            return listed + "; refused: " + e.getMessage();
+        }
     }
 
     private static String provider(LibraryProvider lp) {

@@ -59,9 +59,12 @@ public final class ModelOptions {
         return model == null && clip == null && clipStats == null && prior == null && decoder == null && sr == null;
     }
 
+    /** The installation directory, which the launcher passes. */
+    static final String HOME_PROPERTY = "unclip4j.home";
+
     /** {@code <install>/weights/tiny}; the launcher passes the install directory as {@code -Dunclip4j.home}. */
     public static Path embeddedModel() {
-        Path home = Path.of(System.getProperty("unclip4j.home", "."));
+        Path home = Path.of(System.getProperty(HOME_PROPERTY, "."));
         Path tiny = home.resolve("weights").resolve("tiny");
         if (!Files.isDirectory(tiny)) {
             throw new IllegalArgumentException("the embedded model " + tiny + " is missing; pass --model DIR");

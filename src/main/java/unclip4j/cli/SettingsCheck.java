@@ -1,5 +1,6 @@
 package unclip4j.cli;
 
+import java.util.List;
 import java.util.function.Supplier;
 import unclip4j.backend.cpu.ConvAlgorithm;
 import unclip4j.backend.cpu.CpuBackend;
@@ -29,9 +30,17 @@ final class SettingsCheck {
         named(ConvAlgorithm.PROPERTY, ConvAlgorithm::fromProperty);
         KernelLauncher.selected();
         for (String name : System.getProperties().stringPropertyNames()) {
-            if (!name.startsWith(KernelChoice.PROPERTY_PREFIX)) continue;
+            // blank means the default to KernelChoice.resolve (an unset shell variable, say)
+            if (!name.startsWith(KernelChoice.PROPERTY_PREFIX) || System.getProperty(name).isBlank()) continue;
             named(name, () -> KernelCatalog.find(name.substring(KernelChoice.PROPERTY_PREFIX.length()), System.getProperty(name)));
         }
+    }
+
+    /** The unclip4j settings this JVM was given, {@code name=value}, sorted (the launcher's unclip4j.home left out). */
+    static List<String> given() {
+        return System.getProperties().stringPropertyNames().stream()
+                .filter(n -> n.startsWith("unclip4j.") && !n.equals(ModelOptions.HOME_PROPERTY)).sorted()
+                .map(n -> n + "=" + System.getProperty(n)).toList();
     }
 
     /** A reader whose own message does not say which -D it read gets the setting's name in front. */

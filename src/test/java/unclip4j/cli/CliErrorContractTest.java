@@ -1,5 +1,6 @@
 package unclip4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -54,6 +55,25 @@ class CliErrorContractTest {
             } finally {
                 System.clearProperty(c[0]);
             }
+        }
+    }
+
+    /** Help, the version and doctor run whatever the settings are: doctor is where a bad one is looked into. */
+    @Test
+    void helpVersionAndDoctorRunWithABadSettingAndDoctorNamesIt() {
+        System.setProperty("unclip4j.cpu.vector", "no");
+        System.setProperty("unclip4j.kernel.gemm", ""); // blank: the default variant, as KernelChoice reads it
+        try {
+            assertEquals(0, CliRunner.run("--version").code());
+            assertEquals(0, CliRunner.run("generate", "--help").code());
+            CliRunner.Result doctor = CliRunner.run("doctor");
+            assertEquals(0, doctor.code(), doctor.err());
+            assertTrue(doctor.out().contains("refused: -Dunclip4j.cpu.vector is true or false, got 'no'"), doctor.out());
+            System.clearProperty("unclip4j.cpu.vector");
+            assertEquals(0, CliRunner.run("schedule", "--respacing", "3").code(), "a blank kernel setting is no error");
+        } finally {
+            System.clearProperty("unclip4j.cpu.vector");
+            System.clearProperty("unclip4j.kernel.gemm");
         }
     }
 
