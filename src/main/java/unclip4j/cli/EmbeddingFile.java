@@ -87,6 +87,10 @@ final class EmbeddingFile {
             if (zero) throw new IllegalArgumentException(file + ": " + pick + " row " + r + " is all zeros: an embedding needs a direction");
             // a squared norm past F32's range (a norm above 1.8e19) is no CLIP embedding's scale: in the model's
             // F32 arithmetic such values can overflow, and the run would then blame its weights or noise
+            if (squaredNorm == 0) {
+                throw new IllegalArgumentException(file + ": " + pick + " row " + r + " is too small to be an embedding: its squared norm "
+                        + "underflows to 0 in F32 (its largest value is " + largest + ")");
+            }
             if (Float.isInfinite(squaredNorm)) {
                 throw new IllegalArgumentException(file + ": " + pick + " row " + r + " is too large to be an embedding: its squared norm "
                         + "overflows F32, the precision the model computes in (its largest value is " + largest + ")");

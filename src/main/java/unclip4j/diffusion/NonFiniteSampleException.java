@@ -8,7 +8,8 @@ package unclip4j.diffusion;
 public final class NonFiniteSampleException extends IllegalStateException {
     public NonFiniteSampleException(String stage, long bad, long total, int steps) {
         super(stage + ": " + bad + " of " + total + " values of the sample are NaN or infinite after " + steps + " steps: "
-                + "are the weights or the noise finite? ('unclip4j inspect --strict FILE' checks a checkpoint; "
+                + "are the weights and the noise finite, and the guidance scale not so large that it overflows? "
+                + "('unclip4j inspect --strict FILE' checks a checkpoint; "
                 + "--trace-dir records every step)");
     }
 }

@@ -89,7 +89,8 @@ public final class Respacing {
             throw new IllegalArgumentException("respacing '" + spec + "' is not \"N\", \"n1,n2,...\", \"ddimN\" or \"fast27\"");
         }
         // more than any schedule has (Karlo's have 1000): a clear refusal instead of an int overflow
-        if (digits.length() > 9) throw new IllegalArgumentException("respacing '" + spec + "': " + digits + " steps is more than any schedule has");
-        return Integer.parseInt(digits);
+        String count = digits.replaceFirst("^0+(?=.)", ""); // leading zeros are no digits of the count
+        if (count.length() > 9) throw new IllegalArgumentException("respacing '" + spec + "': " + count + " steps is more than any schedule has");
+        return Integer.parseInt(count);
     }
 }

@@ -174,6 +174,8 @@ class DecodeCommandTest {
         nan[5] = Float.NaN;
         float[] large = new float[2 * DIM];
         Arrays.fill(large, 3e38f); // finite, but no embedding's scale
+        float[] tiny = new float[DIM];
+        Arrays.fill(tiny, 1e-30f); // not zero, but its square is in F32
         ok("encode-text", "--prompt", "a cat", "--out", path("text.safetensors"));
         Tensor huge = Tensor.of(ones(DIM), 1, DIM).to(DType.F64);
         huge.setDouble(1e300, 0, 7);
@@ -196,6 +198,8 @@ class DecodeCommandTest {
                 {new String[] {"--embedding", path("f64.safetensors")}, "1.0E300 at row 0, column 7 (too large for F32)"},
                 {new String[] {"--embedding", embeddings("large.safetensors", large, 2, DIM)},
                         "large.safetensors: image_embedding row 0 is too large to be an embedding: its squared norm overflows F32"},
+                {new String[] {"--embedding", embeddings("tiny.safetensors", tiny, 1, DIM)},
+                        "tiny.safetensors: image_embedding row 0 is too small to be an embedding: its squared norm underflows to 0 in F32"},
                 {new String[] {"--embedding", sparse("wide.safetensors", "F16", 1, 3_000_000_000L)},
                         "image_embedding is F16[1, 3000000000], 3000000000 values wide"},
                 {new String[] {"--embedding", sparse("rows.safetensors", "F32", 2_000_000, DIM)},

@@ -57,5 +57,6 @@ class RespacingTest {
     void aStepCountBeyondAnIntSaysTooManyStepsNotBadSyntax() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Respacing.spaceTimesteps(1000, "2000000000"));
         assertTrue(e.getMessage().contains("2000000000 steps is more than any schedule has"), e.getMessage());
+        assertArrayEquals(Respacing.spaceTimesteps(1000, "25"), Respacing.spaceTimesteps(1000, "0000000025"), "leading zeros are no digits");
     }
 }
