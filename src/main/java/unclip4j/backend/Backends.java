@@ -15,6 +15,15 @@ public final class Backends {
 
     private Backends() {}
 
+    /** Fails unless name is one of {@link #NAMES} (any case). */
+    public static void requireKnown(String name) {
+        if (!NAMES.contains(name.toLowerCase(Locale.ROOT))) throw unknown(name);
+    }
+
+    private static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException("unknown device '" + name + "' (expected " + String.join(", ", NAMES) + ")");
+    }
+
     public static Backend open(String name) {
         return open(name, KernelChoice.defaults());
     }
@@ -33,8 +42,7 @@ public final class Backends {
             case "cpu" -> cpuConv == null ? new CpuBackend() : new CpuBackend(cpuConv);
             case "reference" -> new ReferenceOps();
             case "cuda" -> CudaBackend.open(kernels);
-            default -> throw new IllegalArgumentException("unknown device '" + name + "' (expected " + String.join(", ", NAMES) + ")");
+            default -> throw unknown(name);
         };
     }
 }
-

@@ -71,7 +71,9 @@ public final class ConvertedLayout {
      *
      * <p>The files are made in a temporary folder inside out and moved into place only when all of
      * them are written, so a conversion that fails midway (a bad config, a full disk) leaves out as it
-     * was: no half model, and an earlier conversion being replaced with {@code --force} intact.
+     * was: no half model, and an earlier conversion being replaced with {@code --force} intact. The
+     * moves are renames within one file system; should one fail all the same, the earlier marker is
+     * already gone (and the new one comes last), so the folder is not taken for a model of mixed files.
      */
     public static List<Path> write(ModelDirectory src, Path out, DType dtype) {
         Path staging = out.resolve(".convert-" + UUID.randomUUID() + ".tmp");
@@ -81,10 +83,12 @@ public final class ConvertedLayout {
             throw new CheckpointException(out + ": cannot create directory (" + e.getMessage() + ")");
         }
         try {
+            List<Path> made = writeAll(src, staging, dtype);
+            Files.deleteIfExists(out.resolve(MARKER));
             List<Path> written = new ArrayList<>();
-            for (Path made : writeAll(src, staging, dtype)) {
-                Path file = out.resolve(made.getFileName());
-                Files.move(made, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            for (Path staged : made) {
+                Path file = out.resolve(staged.getFileName());
+                Files.move(staged, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 written.add(file);
             }
             return written;
@@ -158,7 +162,7 @@ public final class ConvertedLayout {
         try {
             Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new CheckpointException(file.getFileName() + ": cannot write (" + e.getMessage() + ")", e);
+            throw new CheckpointException(file + ": cannot write (" + e.getMessage() + ")", e);
         }
     }
 }

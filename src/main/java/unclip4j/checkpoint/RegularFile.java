@@ -16,10 +16,16 @@ public final class RegularFile {
 
     /** Fails with one line unless path is an existing regular file. */
     public static void require(Path path) {
-        if (Files.isRegularFile(path)) return;
-        if (Files.isDirectory(path)) throw new CheckpointException(path + ": is a directory, not a file");
-        if (Files.exists(path)) throw new CheckpointException(path + ": not a regular file (a pipe or device?)");
-        throw new CheckpointException(path + ": no such file");
+        String problem = problem(path);
+        if (problem != null) throw new CheckpointException(path + ": " + problem);
+    }
+
+    /** Why path cannot be read as a file ("no such file", "is a directory, not a file", ...), or null when it can. */
+    public static String problem(Path path) {
+        if (Files.isRegularFile(path)) return null;
+        if (Files.isDirectory(path)) return "is a directory, not a file";
+        if (Files.exists(path)) return "not a regular file (a pipe or device?)";
+        return "no such file";
     }
 
     /**

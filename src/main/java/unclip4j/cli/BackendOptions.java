@@ -29,9 +29,7 @@ public final class BackendOptions {
 
     /** The values and how they combine, checked without opening anything: before a run reads (and hashes) its model. */
     public void check() {
-        if (!Backends.NAMES.contains(device.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("unknown device '" + device + "' (expected " + String.join(", ", Backends.NAMES) + ")");
-        }
+        Backends.requireKnown(device);
         if (kernel != null && !isCuda()) throw new IllegalArgumentException("--kernel chooses CUDA kernels; it needs --device cuda");
         kernels();
         if (cpuConv == null) return;

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import unclip4j.checkpoint.RegularFile;
 import unclip4j.checkpoint.SafetensorsFile;
 import unclip4j.checkpoint.TensorInfo;
 import unclip4j.tensor.Shape;
@@ -38,9 +39,8 @@ final class EmbeddingFile {
      * @param name the tensor to read, or null for the first of {@link #DEFAULT_NAMES} present, else the file's only tensor
      */
     static Embeddings read(Path file, String name) {
-        if (Files.isDirectory(file)) throw new IllegalArgumentException("--embedding " + file + ": is a directory, not a safetensors file");
-        if (Files.exists(file) && !Files.isRegularFile(file)) throw new IllegalArgumentException("--embedding " + file + ": not a regular file (a pipe or device?)");
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("--embedding " + file + ": no such file");
+        String problem = RegularFile.problem(file);
+        if (problem != null) throw new IllegalArgumentException("--embedding " + file + ": " + problem);
         SafetensorsFile f = SafetensorsFile.open(file);
         Set<String> names = f.tensors().keys();
         String pick = name != null ? name : DEFAULT_NAMES.stream().filter(names::contains).findFirst()

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import unclip4j.checkpoint.RegularFile;
 
 /**
  * A picture run as its manifest ({@link RunManifest}) recorded it: the command and its arguments, the
@@ -26,7 +27,7 @@ import java.util.TreeMap;
 record RecordedRun(Path file, String sha256, JsonNode root, String command, List<String> argv, Map<Path, String> inputs,
                    boolean embeddedModel, List<RecordedFile> modelFiles, List<RecordedFile> outputs) {
     /** The commands that write a manifest with their arguments ({@link RecordedCommand}s). */
-    static final Set<String> PICTURE_COMMANDS = Set.of("generate", "vary", "interpolate", "textdiff", "decode", "sweep");
+    static final Set<String> RECORDED_COMMANDS = Set.of("generate", "vary", "interpolate", "textdiff", "decode", "sweep");
 
     /** Far above any manifest (a caption set of 100,000 pictures lists about 20 MB of outputs). */
     private static final long MAX_BYTES = 256L << 20;
@@ -40,9 +41,8 @@ record RecordedRun(Path file, String sha256, JsonNode root, String command, List
     record RecordedFile(Path path, String sha256) {}
 
     static RecordedRun read(Path file) {
-        if (Files.isDirectory(file)) throw new IllegalArgumentException(file + ": is a directory, not a manifest file");
-        if (Files.exists(file) && !Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": not a regular file (a pipe or device?)");
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such manifest file");
+        String problem = RegularFile.problem(file);
+        if (problem != null) throw new IllegalArgumentException("manifest " + file + ": " + problem);
         JsonNode root;
         try {
             if (Files.size(file) > MAX_BYTES) throw new IllegalArgumentException(file + ": too large for a run manifest");
@@ -53,8 +53,8 @@ record RecordedRun(Path file, String sha256, JsonNode root, String command, List
             throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
         String command = root != null && root.path("command").isTextual() ? root.path("command").asText() : null;
-        if (command == null || !PICTURE_COMMANDS.contains(command)) {
-            throw new IllegalArgumentException(file + ": not the manifest of a picture run (" + String.join(", ", PICTURE_COMMANDS.stream().sorted().toList()) + ")");
+        if (command == null || !RECORDED_COMMANDS.contains(command)) {
+            throw new IllegalArgumentException(file + ": not the manifest of a picture run (" + String.join(", ", RECORDED_COMMANDS.stream().sorted().toList()) + ")");
         }
         JsonNode args = root.path("argv");
         if (!args.isArray()) {

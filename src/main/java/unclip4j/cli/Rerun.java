@@ -16,6 +16,7 @@ import picocli.CommandLine.ParameterException;
 import unclip4j.Main;
 import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.checkpoint.ModelDirectory.Part;
+import unclip4j.checkpoint.RegularFile;
 
 /**
  * The run {@code redo} makes of a recorded one: the recorded arguments without those that write
@@ -97,12 +98,12 @@ final class Rerun {
     /** Options a run cannot have together: giving one of them after -- needs a --drop of the other one the run recorded. */
     private static final List<List<String>> EXCLUSIVE = List.of(List.of("--seed", "--noise"));
 
-    private static void refuseExclusive(List<Recorded> recorded, Set<OptionSpec> dropped, Set<OptionSpec> changed) {
+    private static void refuseExclusive(List<Recorded> recorded, Set<OptionSpec> replaced, Set<OptionSpec> changed) {
         for (List<String> pair : EXCLUSIVE) {
             for (String given : pair) {
                 String other = pair.get(1 - pair.indexOf(given));
                 boolean gives = changed.stream().anyMatch(o -> o.longestName().equals(given));
-                boolean keeps = recorded.stream().anyMatch(r -> r.option().longestName().equals(other) && !dropped.contains(r.option()));
+                boolean keeps = recorded.stream().anyMatch(r -> r.option().longestName().equals(other) && !replaced.contains(r.option()));
                 if (gives && keeps) {
                     throw new IllegalArgumentException("the run recorded " + other + ", which excludes " + given + "; add --drop "
                             + other.substring(2) + " to replace it");
@@ -197,9 +198,8 @@ final class Rerun {
     }
 
     private void checkFile(String what, Path path, String sha256, String remedy) {
-        if (Files.isDirectory(path)) throw new IllegalArgumentException(what + " " + path + " is now a directory; " + remedy);
-        if (Files.exists(path) && !Files.isRegularFile(path)) throw new IllegalArgumentException(what + " " + path + " is now not a regular file; " + remedy);
-        if (!Files.isRegularFile(path)) throw new IllegalArgumentException(what + " " + path + " is gone; " + remedy);
+        String problem = RegularFile.problem(path);
+        if (problem != null) throw new IllegalArgumentException(what + " " + path + (Files.exists(path) ? " now " + problem : " is gone") + "; " + remedy);
         if (!RunManifest.sha256(path).equals(sha256)) {
             throw new IllegalArgumentException(what + " " + path + " changed since the run (" + run.file().getFileName()
                     + " recorded another SHA-256); " + remedy + " to rerun with it as it is now");

@@ -5,6 +5,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -110,6 +111,9 @@ public final class ImageWriters {
                 Files.deleteIfExists(tmp);
             }
             return file;
+        } catch (FileAlreadyExistsException e) {
+            // createDirectories met a file where a folder of the path belongs
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getFile() + " is a file, not a directory", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

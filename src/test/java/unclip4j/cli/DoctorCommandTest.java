@@ -95,6 +95,7 @@ class DoctorCommandTest {
         assertEquals(Cli.USAGE_ERROR, timed.code());
         assertTrue(timed.err().startsWith("error: --op copy: bench kernels times gemm, conv2d"), timed.err());
         Run variant = run("bench", "kernels", "--op", "gemm", "--variant", "v99");
+        assertEquals(Cli.USAGE_ERROR, variant.code());
         assertTrue(variant.err().startsWith("error: no variant 'v99' of gemm"), variant.err());
     }
 }

@@ -340,8 +340,7 @@ class PictureCommandsTest {
         Files.writeString(trace.resolve("decoder"), "a file where the trace wants a folder");
         CliRunner.Result r = run(fast("generate", "--prompt", "a cat", "--out", path("half.png"), "--save-noise", path("noise.safetensors"),
                 "--trace-dir", trace.toString(), "--force"));
-        assertEquals(Cli.USAGE_ERROR, r.code());
-        assertEquals(1, r.err().lines().count(), r.err());
+        CliRunner.assertUserError(r, trace.resolve("decoder") + " is a file, not a directory");
         for (String f : new String[] {"half.png", "half.json", "noise.safetensors"}) assertFalse(Files.exists(tmp.resolve(f)), f);
     }
 }

@@ -168,6 +168,8 @@ class RedoCommandTest {
         assertUserError(run("redo", path("unlisted.json"), "--out", path("c.png")), "names an input whose SHA-256 is not recorded");
         Files.delete(Path.of(in));
         assertUserError(run("redo", path("a.json"), "--out", path("c.png")), "input --image", "is gone");
+        Files.createDirectory(Path.of(in));
+        assertUserError(run("redo", path("a.json"), "--out", path("c.png")), "input --image " + in + " now is a directory, not a file");
         assertFalse(Files.exists(tmp.resolve("c.png")));
     }
 
@@ -190,7 +192,7 @@ class RedoCommandTest {
     void manifestsThatAreNotOnesEndInOneErrorLine() throws Exception {
         ok(withFewSteps("generate", "--prompt", "a red cube", "--out", path("a.png")));
         ObjectNode good = (ObjectNode) manifest("a.json");
-        assertUserError(run("redo", path("missing.json"), "--out", path("b.png")), "no such manifest file");
+        assertUserError(run("redo", path("missing.json"), "--out", path("b.png")), "manifest " + path("missing.json") + ": no such file");
         Files.writeString(tmp.resolve("text.json"), "{ not json");
         assertUserError(run("redo", path("text.json"), "--out", path("b.png")), "not JSON");
         Files.writeString(tmp.resolve("array.json"), "[1, 2]");
@@ -243,7 +245,7 @@ class RedoCommandTest {
         assertUserError(run("redo", path("a.json"), "--out", path("b.png"), "--drop="), "--drop needs the name of a recorded option");
         Path fifo = unclip4j.testing.NamedPipe.create(tmp.resolve("pipe.json"));
         assertUserError(run("redo", fifo.toString(), "--out", path("b.png")), "not a regular file (a pipe or device?)");
-        assertUserError(run("redo", tmp.toString(), "--out", path("b.png")), "is a directory, not a manifest file");
+        assertUserError(run("redo", tmp.toString(), "--out", path("b.png")), "manifest " + tmp + ": is a directory");
         assertFalse(Files.exists(tmp.resolve("b.png")));
 
         ok("redo", path("a.json"), "--out", path("c.png"), "--drop", "decoder-steps", "--drop", "decoder-steps", "--", "--decoder-steps", "3");

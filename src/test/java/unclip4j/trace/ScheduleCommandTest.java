@@ -74,8 +74,9 @@ class ScheduleCommandTest {
     @Test
     void emptyStepCountsAreRefusedNotReadAsEveryStep() {
         CliRunner.assertUserError(CliRunner.run("schedule", "--respacing="), "--respacing is empty; give N (1000 for every step)");
-        CliRunner.assertUserError(CliRunner.run("generate", "--prompt", "x", "--decoder-steps", "", "--out", "x.png"),
+        CliRunner.assertUserError(CliRunner.run("generate", "--prompt", "x", "--decoder-steps", "", "--out", tmp.resolve("x.png").toString()),
                 "--decoder-steps is empty; give N (1000 for every step) or ddimN");
-        CliRunner.assertUserError(CliRunner.run("sweep", "--prompt", "x", "--prior-steps", " ", "--out", "x.png"), "--prior-steps is empty");
+        CliRunner.assertUserError(CliRunner.run("sweep", "--prompt", "x", "--prior-steps", " ", "--out", tmp.resolve("x.png").toString()),
+                "--prior-steps is empty");
     }
 }
