@@ -47,7 +47,7 @@ public final class EncodeImageCommand implements Callable<Integer> {
         output.check();
         RgbImage picture = images.read(image);
         ModelDirectory dir = model.openOrEmbedded(spec.commandLine().getOut());
-        ClipImageTransform transform = images.transform(dir.clip().config().imageResolution());
+        ClipImageTransform transform = images.transform(StageLoader.imageEncoderConfig(dir).imageResolution());
         transform.requireResizable(picture, image.toString());
         Backend b = backend.open();
         VisionTransformer vision = new StageLoader(dir, b).clipImage();

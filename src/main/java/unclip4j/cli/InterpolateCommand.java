@@ -95,8 +95,10 @@ public final class InterpolateCommand extends PictureCommand {
     @Override
     Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource draws, Progress progress) {
         ClipConfig clip = clipConfig(stages);
-        ClipImageTransform transform = ClipImageTransform.karlo(clip.imageResolution());
-        for (int i = 0; i < pictures.size(); i++) transform.requireResizable(pictures.get(i), images.get(i).toString()); // before the weights load
+        // picture endpoints need the image encoder and a picture it can resize: checked before the weights load
+        ClipImageTransform transform = pictures.isEmpty() ? null
+                : ClipImageTransform.karlo(StageLoader.imageEncoderConfig(stages.source()).imageResolution());
+        for (int i = 0; i < pictures.size(); i++) transform.requireResizable(pictures.get(i), images.get(i).toString());
         PromptEncoder encoder = new PromptEncoder(backend, stages.clipText(), clip.contextLength());
         List<Tensor> ends = new ArrayList<>();
         if (!embeddingFiles.isEmpty()) {

@@ -64,7 +64,8 @@ public final class SimilarityCommand implements Callable<Integer> {
         ModelDirectory dir = model.openOrEmbedded(spec.commandLine().getOut());
         ClipConfig config = dir.clip().config();
         for (int i = 0; i < embeddings.size(); i++) EmbeddingFile.requireWidth(embeddingFiles.get(i), embeddings.get(i), config.embedDim(), "this CLIP");
-        ClipImageTransform transform = images.transform(config.imageResolution());
+        // picture rows need the image encoder and pictures it can resize; embedding rows need neither
+        ClipImageTransform transform = pictures.length == 0 ? null : images.transform(StageLoader.imageEncoderConfig(dir).imageResolution());
         for (int i = 0; i < pictures.length; i++) transform.requireResizable(pictures[i], imageFiles.get(i).toString());
         Backend b = backend.open();
         StageLoader stages = new StageLoader(dir, b);

@@ -68,7 +68,7 @@ public final class TextDiffCommand extends PictureCommand {
 
     @Override
     Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource noise, Progress progress) {
-        ClipConfig clip = clipConfig(stages);
+        ClipConfig clip = StageLoader.imageEncoderConfig(stages.source());
         ClipImageTransform transform = ClipImageTransform.karlo(clip.imageResolution());
         transform.requireResizable(picture, image.toString()); // before the weights load
         PromptEncoder encoder = new PromptEncoder(backend, stages.clipText(), clip.contextLength());

@@ -56,7 +56,7 @@ public final class VaryCommand extends PictureCommand {
 
     @Override
     Pictures draw(StageLoader stages, Backend backend, SamplingSettings s, NoiseSource draws, Progress progress) {
-        ClipConfig clip = clipConfig(stages);
+        ClipConfig clip = StageLoader.imageEncoderConfig(stages.source());
         ClipImageTransform transform = ClipImageTransform.karlo(clip.imageResolution());
         transform.requireResizable(picture, image.toString()); // before the weights load
         ImageVariation i2i = new ImageVariation(backend, new PromptEncoder(backend, stages.clipText(), clip.contextLength()), stages.clipImage(),

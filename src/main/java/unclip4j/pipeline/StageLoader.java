@@ -63,10 +63,22 @@ public final class StageLoader {
         return encoder;
     }
 
+    /**
+     * The CLIP config of source, once it is known to have an image encoder: the diffusers Karlo folder
+     * ships the text encoder only. Commands that embed pictures ask before preparing them.
+     */
+    public static ClipConfig imageEncoderConfig(ModelSource source) {
+        ModelDirectory.Component<ClipConfig> clip = source.clip();
+        if (clip.config().visionWidth() == 0) {
+            throw new IllegalArgumentException(clip.source() + " has no CLIP image encoder (visual.*; a diffusers folder's image_encoder/), "
+                    + "which embedding pictures needs");
+        }
+        return clip.config();
+    }
+
     public VisionTransformer clipImage() {
         ModelDirectory.Component<ClipConfig> clip = source.clip();
-        ClipConfig c = clip.config();
-        if (c.visionWidth() == 0) throw new IllegalArgumentException(clip.source() + " has no CLIP image encoder (visual.*)");
+        ClipConfig c = imageEncoderConfig(source);
         Weights w = new Weights(clip.weights().stripPrefix("visual."), storage);
         VisionTransformer vit = new VisionTransformer(backend, w, c.imageResolution(), c.visionPatchSize(), c.visionWidth(),
                 c.visionLayers(), c.visionHeads(), c.embedDim());
