@@ -14,6 +14,7 @@ import java.util.function.Function;
 import unclip4j.checkpoint.ModelDirectory.Part;
 import unclip4j.config.KarloYaml;
 import unclip4j.tensor.DType;
+import unclip4j.io.TemporaryFiles;
 
 /**
  * Our own model layout, written by {@code unclip4j convert}: one safetensors file per component
@@ -76,7 +77,7 @@ public final class ConvertedLayout {
      * already gone (and the new one comes last), so the folder is not taken for a model of mixed files.
      */
     public static List<Path> write(ModelDirectory src, Path out, DType dtype) {
-        Path staging = out.resolve(".convert-" + UUID.randomUUID() + ".tmp");
+        Path staging = TemporaryFiles.register(out.resolve(".convert-" + UUID.randomUUID() + ".tmp"));
         try {
             Files.createDirectories(staging);
         } catch (IOException e) {
@@ -96,6 +97,7 @@ public final class ConvertedLayout {
             throw new CheckpointException(out + ": cannot move the converted files into place (" + e.getMessage() + ")", e);
         } finally {
             removeStaging(staging);
+            TemporaryFiles.release(staging);
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
+import unclip4j.io.TemporaryFiles;
 
 /**
  * Writes a safetensors file that {@link SafetensorsFile} (and the reference Rust/Python readers)
@@ -72,7 +73,7 @@ public final class SafetensorsWriter {
         while (prefix.hasRemaining()) prefix.put((byte) ' ');
         prefix.flip();
 
-        Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path tmp = TemporaryFiles.register(file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp"));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 writeFully(ch, prefix);
@@ -92,6 +93,8 @@ public final class SafetensorsWriter {
         } catch (RuntimeException | Error e) { // e.g. out of memory converting a tensor: no temporary file stays behind
             deleteQuietly(tmp);
             throw e;
+        } finally {
+            TemporaryFiles.release(tmp);
         }
     }
 

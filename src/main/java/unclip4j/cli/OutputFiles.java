@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import unclip4j.io.AtomicFile;
 
 /**
  * The rules every output file follows: its directory must exist, an existing file is only replaced
@@ -63,19 +61,9 @@ final class OutputFiles {
 
     void write(Path file, byte[] bytes) {
         check(file);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            // not createTempFile: it makes owner-only files, and the output should get the usual (umask) permissions
-            tmp = dir.resolve("." + file.getFileName() + "." + ThreadLocalRandom.current().nextLong(Long.MAX_VALUE) + ".tmp");
-            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(file, bytes);
         } catch (IOException e) {
-            try {
-                if (tmp != null) Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the write error below is the one to report
-            }
             throw new UncheckedIOException(file + ": cannot write (" + e.getMessage() + ")", e);
         }
     }

@@ -8,10 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.UUID;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
@@ -21,6 +18,7 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import unclip4j.image.OutputImages;
+import unclip4j.io.AtomicFile;
 
 /** Pictures of tensors, nearest-neighbour upscaling, and PNG / animated GIF files. */
 public final class ImageWriters {
@@ -101,15 +99,8 @@ public final class ImageWriters {
     /** Writes a PNG atomically (a temporary file moved into place), creating the directory. */
     public static Path writePng(BufferedImage img, Path file) {
         try {
-            Path dir = Files.createDirectories(file.toAbsolutePath().getParent());
-            // not createTempFile: it makes owner-only files, and the output should get the usual (umask) permissions
-            Path tmp = dir.resolve(".unclip4j-" + UUID.randomUUID() + ".png.tmp");
-            try {
-                Files.write(tmp, OutputImages.png(img), StandardOpenOption.CREATE_NEW);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            AtomicFile.write(file, OutputImages.png(img));
             return file;
         } catch (FileAlreadyExistsException e) {
             // createDirectories met a file where a folder of the path belongs

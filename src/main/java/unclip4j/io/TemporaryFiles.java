@@ -1,0 +1,47 @@
+package unclip4j.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The temporary files and folders that writes are making, removed when the JVM is stopped (Ctrl-C,
+ * SIGTERM) before a write has moved them into place or deleted them itself: a {@code finally} does
+ * not run on a signal, and a conversion stopped halfway would leave gigabytes in a hidden folder
+ * inside the model directory. Shutdown hooks do run on those signals.
+ */
+public final class TemporaryFiles {
+    private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(TemporaryFiles::removeAll, "unclip4j temporary files"));
+    }
+
+    private TemporaryFiles() {}
+
+    /** Registers path (a file or a folder) before it is made; returns it. */
+    public static Path register(Path path) {
+        LIVE.add(path.toAbsolutePath());
+        return path;
+    }
+
+    /** Forgets path once the write has moved or deleted it. */
+    public static void release(Path path) {
+        LIVE.remove(path.toAbsolutePath());
+    }
+
+    /** Deletes every registered path that still exists, folders with their contents; what will not go stays. */
+    static void removeAll() {
+        for (Path p : LIVE) {
+            try (Stream<Path> tree = Files.walk(p)) {
+                for (Path q : tree.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+            } catch (IOException | RuntimeException ignored) {
+                // the JVM is stopping: nothing to report to, and the next path may still go
+            }
+        }
+    }
+}
