@@ -54,7 +54,7 @@ public final class Cli {
         } catch (OutOfMemoryError e) { // an Error: picocli's handlers see only exceptions
             if (showTrace) e.printStackTrace();
             cl.getErr().println("error: out of memory: " + message(e) + "; give the JVM more with UNCLIP4J_JAVA_OPTS=\"-Xmx<heap> "
-                    + "-XX:MaxDirectMemorySize=<tensors>\" or ask for less (--batch, --max-batch, image sizes)");
+                    + "-XX:MaxDirectMemorySize=<tensors>\" or ask for less (fewer pictures or rows at once, smaller sizes)");
             return USAGE_ERROR;
         }
     }

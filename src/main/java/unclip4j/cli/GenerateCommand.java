@@ -41,6 +41,9 @@ public final class GenerateCommand extends PictureCommand {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Pictures per prompt (one grid column each). Default: ${DEFAULT-VALUE}.")
     int batch;
 
+    /** DALL-E 2 reranks 2 samples; every one is a prior run per picture, all of a batch held at once. */
+    static final int MAX_RERANK = 64;
+
     @Option(names = "--rerank", paramLabel = "K", defaultValue = "1",
             description = "Draw K prior samples per picture and keep the one closest (CLIP cosine) to the prompt's text embedding. Default: ${DEFAULT-VALUE} (no reranking, as Karlo).")
     int rerank;
@@ -63,7 +66,9 @@ public final class GenerateCommand extends PictureCommand {
     @Override
     void validate() {
         if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1 (it is the number of pictures per prompt), got " + batch);
-        if (rerank < 1) throw new IllegalArgumentException("--rerank must be at least 1 (prior samples per picture), got " + rerank);
+        if (rerank < 1 || rerank > MAX_RERANK) {
+            throw new IllegalArgumentException("--rerank is 1.." + MAX_RERANK + " prior samples per picture, got " + rerank);
+        }
         if (promptFile != null) prompts.addAll(PromptFile.read(promptFile));
         if (prompts.isEmpty()) throw new IllegalArgumentException("give a prompt: --prompt TEXT or --prompt-file FILE");
         if ((long) prompts.size() * batch > Integer.MAX_VALUE) {

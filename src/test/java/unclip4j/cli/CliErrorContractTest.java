@@ -103,6 +103,14 @@ class CliErrorContractTest {
         CliRunner.assertUserError(CliRunner.run("sweep", "--prompt", "a", "--decoder-guidance", ",", "--out", "x.png"), "at least one scale");
         CliRunner.assertUserError(CliRunner.run("sweep", "--prompt", "a", "--prior-guidance", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17",
                 "--decoder-guidance", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16", "--out", "x.png"), "too large a grid");
+        CliRunner.assertUserError(CliRunner.run("generate", "--prompt", "a", "--rerank", "100000", "--out", "x.png"),
+                "--rerank is 1..64 prior samples per picture, got 100000");
+        CliRunner.assertUserError(CliRunner.run("bench", "gemm", "--size", "64", "--iterations", "2147483647"), "--iterations is at most 10000");
+        CliRunner.assertUserError(CliRunner.run("bench", "pipeline", "--random-weights", "--config", "tiny", "--batch", "20000"),
+                "--batch is at most 1024");
+        CliRunner.assertUserError(CliRunner.run("bench", "pipeline", "--random-weights", "--config", "tiny", "--stages", ","),
+                "--stages names no stage");
+        assertTrue(java.nio.file.Files.notExists(java.nio.file.Path.of("x.png")), "nothing written in the working directory");
     }
 
     @Test

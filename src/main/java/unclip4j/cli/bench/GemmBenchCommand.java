@@ -40,6 +40,8 @@ public final class GemmBenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Threads (default: available processors, ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    static final int MAX_ITERATIONS = 10_000;
+
     @Option(names = "--iterations", description = "Timed samples (default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int iterations;
 
@@ -47,6 +49,9 @@ public final class GemmBenchCommand implements Callable<Integer> {
     public Integer call() {
         int[] mnk = shape == null ? new int[] {size, size, size} : parseShape(shape);
         int m = mnk[0], n = mnk[1], k = mnk[2];
+        if (iterations > MAX_ITERATIONS) {
+            throw new ParameterException(spec.commandLine(), "--iterations is at most " + MAX_ITERATIONS + " (each sample lasts at least 0.1 s), got " + iterations);
+        }
         if (m < 1 || n < 1 || k < 1 || threads < 1 || iterations < 1) {
             throw new ParameterException(spec.commandLine(), "sizes, --threads and --iterations must be ≥ 1");
         }

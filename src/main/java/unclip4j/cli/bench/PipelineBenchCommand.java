@@ -130,7 +130,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             defaultValue = "1")
     int warmup;
 
-    @Option(names = "--batch", description = "Images per generation, B. Default: ${DEFAULT-VALUE}.", defaultValue = "1")
+    static final int MAX_BATCH = 1024;
+
+    @Option(names = "--batch", description = "Images per generation, B (at most " + MAX_BATCH + "). Default: ${DEFAULT-VALUE}.", defaultValue = "1")
     int batch;
 
     @Option(names = "--profile", description = "Also print each stage's time per backend op family (timed evaluations only).")
@@ -150,6 +152,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         DType storage = dtype.storage();
         if (!quality.equals("default") && !quality.equals("fast")) throw new ParameterException(spec.commandLine(), "--quality is fast or default, got '" + quality + "'");
         if (batch < 1 || warmup < 0 || (steps != null && steps < 1)) throw new ParameterException(spec.commandLine(), "--batch and --steps must be ≥ 1, --warmup ≥ 0");
+        // activations grow with B and are not in requireDirectMemory's estimate: far above any batch a GPU holds at full size
+        if (batch > MAX_BATCH) throw new ParameterException(spec.commandLine(), "--batch is at most " + MAX_BATCH + ", got " + batch);
         RandomModel model = switch (config) {
             case "karlo" -> RandomModel.karloV1Alpha(seed);
             case "tiny" -> tinyModel(seed);
@@ -291,6 +295,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--stages takes text, prior, decoder, sr; got '" + s + "'");
             }
         }
+        if (out.isEmpty()) throw new ParameterException(spec.commandLine(), "--stages names no stage (text, prior, decoder, sr)");
         return out;
     }
 
