@@ -71,7 +71,8 @@ public final class Cli {
     static String message(Throwable ex) {
         Throwable t = ex;
         while (t != null) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) return t.getMessage().lines().findFirst().orElse("");
+            // the first line: parsers append context lines; escapes for what a terminal would act on
+            if (t.getMessage() != null && !t.getMessage().isBlank()) return Printable.of(t.getMessage().lines().findFirst().orElse(""));
             t = t.getCause();
         }
         return ex.getClass().getSimpleName();

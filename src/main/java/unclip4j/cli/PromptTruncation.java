@@ -27,7 +27,7 @@ final class PromptTruncation {
     }
 
     private static String excerpt(String prompt) {
-        String oneLine = prompt.replaceAll("\\s+", " ").strip();
+        String oneLine = Printable.of(prompt.replaceAll("\\s+", " ").strip());
         return oneLine.length() <= EXCERPT ? oneLine : oneLine.substring(0, EXCERPT) + "...";
     }
 }

@@ -88,9 +88,10 @@ public final class SimilarityCommand implements Callable<Integer> {
     }
 
     /** Prompts are listed first and the columns named p0, p1, ...: prompts are too long for headers. */
-    private void print(List<String> labels, double[][] cos) {
+    private void print(List<String> rawLabels, double[][] cos) {
         PrintWriter out = spec.commandLine().getOut();
-        for (int j = 0; j < prompts.size(); j++) out.printf("p%d  %s%n", j, prompts.get(j));
+        List<String> labels = rawLabels.stream().map(Printable::of).toList(); // file names, which may hold a newline
+        for (int j = 0; j < prompts.size(); j++) out.printf("p%d  %s%n", j, Printable.of(prompts.get(j)));
         int width = Math.max("image".length(), labels.stream().mapToInt(String::length).max().orElse(0));
         out.printf("%-" + width + "s", "image");
         for (int j = 0; j < prompts.size(); j++) out.printf("  %8s", "p" + j);

@@ -46,6 +46,19 @@ class SimilarityCommandTest {
         assertEquals(expected, table[0][0], 1e-4);
     }
 
+    /** A prompt or a file name holding a newline or an escape sequence cannot forge a row or repaint the terminal. */
+    @Test
+    void controlCharactersArePrintedAsEscapes(@TempDir Path tmp) throws Exception {
+        Path odd = java.nio.file.Files.copy(Fixtures.file("input.png"), tmp.resolve("a\nFAKE 0.9999.png"));
+        CliRunner.Result r = run("similarity", "--model", MODEL, "--image", odd.toString(), "--prompt", "a\nimage  FAKE ROW 0.9999",
+                "--prompt", "\u001b[2J\u001b[31mred");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(List.of("p0  a\\nimage  FAKE ROW 0.9999", "p1  \\u001b[2J\\u001b[31mred"), lines.subList(0, 2));
+        assertEquals(4, lines.size(), r.out());
+        assertTrue(lines.get(3).startsWith(tmp + "/a\\nFAKE 0.9999.png "), lines.get(3));
+    }
+
     @Test
     void embeddingFileRowsScoreAsTheirPictures(@TempDir Path tmp) {
         String input = Fixtures.file("input.png").toString(), features = tmp.resolve("img.safetensors").toString();
