@@ -46,6 +46,7 @@ public final class ConvertCommand implements Callable<Integer> {
     public Integer call() {
         checkOut();
         ModelDirectory dir = model.open();
+        refuseConvertingInPlace(dir);
         for (Part part : List.of(Part.CLIP, Part.PRIOR, Part.DECODER, Part.SR)) {
             List<String> bad = FiniteCheck.nonFinite(dir.weights(part));
             if (bad.isEmpty()) continue;
@@ -57,6 +58,34 @@ public final class ConvertCommand implements Callable<Integer> {
         PrintWriter pw = spec.commandLine().getOut();
         for (Path p : ConvertedLayout.write(dir, out, target)) pw.println("wrote " + p);
         return 0;
+    }
+
+    /**
+     * Converting into the model's own folder would turn it into another layout, and could replace the
+     * files being converted (a Karlo folder's prior.yaml, say).
+     */
+    private void refuseConvertingInPlace(ModelDirectory dir) {
+        if (!Files.isDirectory(out)) return;
+        if (dir.dir() != null && sameFile(out, dir.dir())) {
+            throw new IllegalArgumentException("--out " + out + " is the model directory itself; convert into another folder");
+        }
+        for (Part part : Part.values()) {
+            for (Path read : dir.files(part)) {
+                for (Path written : ConvertedLayout.files(out)) {
+                    if (Files.exists(written) && sameFile(written, read)) {
+                        throw new IllegalArgumentException("--out " + out + ": the conversion would write over " + read + ", which it reads");
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(a + ": cannot compare with " + b + " (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Before any work: --out is a directory or can become one, and holds no earlier conversion unless --force. */

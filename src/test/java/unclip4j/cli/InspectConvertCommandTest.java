@@ -98,7 +98,7 @@ class InspectConvertCommandTest {
     }
 
     @Test
-    void convertWritesTheConvertedLayout() {
+    void convertWritesTheConvertedLayout() throws Exception {
         Path out = tmp.resolve("converted");
         CliRunner.Result r = run("convert", "--model", Fixtures.dir().toString(), "--prior", Fixtures.file("prior-tiny-fp16.ckpt").toString(),
                 "--out", out.toString(), "--dtype", "f32");
@@ -121,6 +121,18 @@ class InspectConvertCommandTest {
         assertTrue(run("inspect", out.resolve("prior.safetensors").toString()).out().matches("(?s).*model\\.prd_emb\\s+F16.*"));
         CliRunner.assertUserError(run("convert", "--model", Fixtures.dir().toString(), "--out", out.resolve("prior.yaml").toString()),
                 "exists and is not a directory");
+        // into the model's own folder: it would become another layout, and its prior.yaml the converted one
+        Path karlo = tmp.resolve("karlo");
+        Files.createDirectories(karlo);
+        for (String f : new String[] {"ViT-tiny.pt", "ViT-tiny_stats.th", "prior-tiny.ckpt", "prior.yaml", "decoder-tiny.ckpt", "decoder.yaml",
+                "sr-tiny.ckpt", "sr.yaml"}) {
+            Files.copy(Fixtures.file(f), karlo.resolve(f));
+        }
+        CliRunner.assertUserError(run("convert", "--model", karlo.toString(), "--out", karlo.toString(), "--force"),
+                "is the model directory itself; convert into another folder");
+        try (var left = Files.list(karlo)) {
+            assertEquals(8, left.count(), "the folder is untouched");
+        }
     }
 
     /** A conversion that fails at its last component (a broken sr.yaml) leaves --out as it found it. */
