@@ -76,4 +76,22 @@ class EncodeTextCommandTest {
         assertArrayEquals(ClipTokenizer.get().paddedTokensAndMask(prompts, 77).tokensTensor().toLongArray(), tokens);
         assertEquals(List.of(2L, 64L), List.of(f.get("txt_feat").shape()[0], f.get("txt_feat").shape()[1]));
     }
+
+    /** More prompts than one chunk: each row is what the prompt encodes to alone, and the rows keep their order. */
+    @Test
+    void aCaptionSetIsEncodedInChunksRowByRow() {
+        List<String> prompts = new ArrayList<>();
+        for (int i = 0; i < EncodeTextCommand.CHUNK + 3; i++) prompts.add("caption number " + i);
+        List<String> args = new ArrayList<>(List.of("encode-text", "--model", MODEL, "--out", tmp.resolve("set.safetensors").toString()));
+        prompts.forEach(p -> args.addAll(List.of("--prompt", p)));
+        assertEquals(0, run(args.toArray(String[]::new)).code());
+        String last = prompts.getLast();
+        assertEquals(0, run("encode-text", "--model", MODEL, "--prompt", last, "--out", tmp.resolve("one.safetensors").toString()).code());
+        SafetensorsFile set = SafetensorsFile.open(tmp.resolve("set.safetensors")), one = SafetensorsFile.open(tmp.resolve("one.safetensors"));
+        assertEquals(prompts.size(), set.get("txt_feat").dim(0));
+        int row = prompts.size() - 1;
+        assertRelL2(one.get("txt_feat"), set.get("txt_feat").slice(0, row, row + 1), 1e-5);
+        assertRelL2(one.get("txt_feat_seq"), set.get("txt_feat_seq").slice(0, row, row + 1), 1e-5);
+        assertEquals(prompts.size(), set.get("tokens").dim(0));
+    }
 }
