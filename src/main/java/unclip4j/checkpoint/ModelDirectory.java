@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import unclip4j.config.ClipConfig;
 import unclip4j.config.KarloYaml;
@@ -37,8 +39,9 @@ import unclip4j.config.UNetConfig;
  * {@code prior.yaml}, {@code decoder.yaml}, {@code sr.yaml} (or Karlo's published config names)
  * when present, else Karlo v1.0 alpha's); a diffusers directory ({@code model_index.json}, keys
  * translated by {@link DiffusersKeys}); or our converted layout ({@link ConvertedLayout}).
- * Single files given as overrides ({@code --prior FILE}, ...) take precedence. Components are
- * resolved when first asked for, so an ambiguity in one does not block the others.
+ * Single files given as overrides ({@code --prior FILE}, ...) take precedence, with the YAML beside
+ * them ({@link #configFile}). Components are resolved when first asked for, so an ambiguity in one
+ * does not block the others.
  */
 public final class ModelDirectory implements ModelSource {
     public enum Layout { KARLO, DIFFUSERS, CONVERTED }
@@ -154,34 +157,49 @@ public final class ModelDirectory implements ModelSource {
     }
 
     /**
-     * The files a part is read from, for run manifests: the override file; else the Karlo file or
-     * converted safetensors plus the YAML config it uses; every file of a diffusers directory.
+     * The files a part is read from, for run manifests: the override file, else the Karlo file,
+     * converted safetensors or every file of a diffusers directory; plus the YAML config it uses
+     * ({@link #configFile}), so a rerun notices a changed config.
      */
     public List<Path> files(Part part) {
-        Path override = overrides.get(part);
-        if (override != null) return List.of(override);
-        requireDir(part);
         List<Path> files = new ArrayList<>();
-        switch (layout) {
-            case CONVERTED -> {
-                files.add(ConvertedLayout.weightsFile(dir, part));
-                if (part.configNames != null) files.add(ConvertedLayout.configFile(dir, part));
-            }
-            case KARLO -> {
-                files.add(karloFile(part));
-                if (part.configNames != null) {
-                    part.configNames.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst().ifPresent(files::add);
-                }
-            }
-            case DIFFUSERS -> {
-                try (Stream<Path> s = Files.walk(dir)) {
-                    s.filter(Files::isRegularFile).sorted().forEach(files::add);
-                } catch (IOException e) {
-                    throw new CheckpointException(dir + ": cannot list (" + e.getMessage() + ")");
+        Path override = overrides.get(part);
+        if (override != null) {
+            files.add(override);
+        } else {
+            requireDir(part);
+            switch (layout) {
+                case CONVERTED -> files.add(ConvertedLayout.weightsFile(dir, part));
+                case KARLO -> files.add(karloFile(part));
+                case DIFFUSERS -> {
+                    try (Stream<Path> s = Files.walk(dir)) {
+                        s.filter(Files::isRegularFile).sorted().forEach(files::add);
+                    } catch (IOException e) {
+                        throw new CheckpointException(dir + ": cannot list (" + e.getMessage() + ")");
+                    }
                 }
             }
         }
+        configFile(part).ifPresent(files::add);
         return files;
+    }
+
+    /**
+     * The Karlo YAML a part's config is read from. A part given as its own file takes the YAML beside
+     * that file first (a checkpoint is kept with its config; inspect reads it there too), then the
+     * model directory's. Empty where there is none to read: CLIP (configured by its shapes), a
+     * diffusers model's own parts (their config.json), a Karlo folder without one (Karlo v1.0 alpha's
+     * preset).
+     */
+    Optional<Path> configFile(Part part) {
+        if (part.configNames == null) return Optional.empty();
+        Path override = overrides.get(part);
+        if (override == null && layout == Layout.CONVERTED) return Optional.of(ConvertedLayout.configFile(dir, part));
+        if (override == null && layout == Layout.DIFFUSERS) return Optional.empty();
+        List<Path> candidates = new ArrayList<>();
+        if (override != null) part.configNames.forEach(name -> candidates.add(override.resolveSibling(name)));
+        if (dir != null) part.configNames.forEach(name -> candidates.add(dir.resolve(name)));
+        return candidates.stream().filter(Files::isRegularFile).findFirst();
     }
 
     /** The Karlo file a part resolves to (the override, else the directory's match). */
@@ -212,18 +230,8 @@ public final class ModelDirectory implements ModelSource {
         if (dir == null) throw new CheckpointException("no model directory (--model) and no " + part.option + " file given");
     }
 
-    private <C> C config(Part part, Function<Path, C> yaml, C builtIn, java.util.function.Supplier<C> diffusers) {
-        if (layout == Layout.CONVERTED && !overrides.containsKey(part)) return yaml.apply(ConvertedLayout.configFile(dir, part));
+    private <C> C config(Part part, Function<Path, C> yaml, C builtIn, Supplier<C> diffusers) {
         if (layout == Layout.DIFFUSERS && !overrides.containsKey(part)) return diffusers.get();
-        List<Path> places = new ArrayList<>();
-        if (dir != null) places.add(dir);
-        Path override = overrides.get(part);
-        if (override != null && override.toAbsolutePath().getParent() != null) places.add(override.toAbsolutePath().getParent());
-        for (Path place : places) {
-            for (String name : part.configNames) {
-                if (Files.isRegularFile(place.resolve(name))) return yaml.apply(place.resolve(name));
-            }
-        }
-        return builtIn;
+        return configFile(part).map(yaml).orElse(builtIn);
     }
 }

@@ -61,6 +61,19 @@ class ModelDirectoryTest {
         assertShapes(KarloKeys.clip(dir.clip().config()), clip);
     }
 
+    @Test
+    void aPartGivenAsItsOwnFileTakesTheConfigBesideIt() throws IOException {
+        Path prior = unclip4j.testing.Fixtures.oneLayerPrior(tmp.resolve("P"));
+        ModelDirectory dir = ModelDirectory.open(Fixtures.dir(), Map.of(Part.PRIOR, prior));
+        assertEquals(1, dir.prior().config().xfLayers(), "P/prior.yaml, not the model directory's");
+        assertEquals(List.of(prior, tmp.resolve("P/prior.yaml")), dir.files(Part.PRIOR), "the manifest hashes the config used");
+        // without a YAML of its own, the file takes the directory's
+        Path alone = Files.copy(Fixtures.file("prior-tiny.ckpt"), tmp.resolve("prior-tiny.ckpt"));
+        ModelDirectory other = ModelDirectory.open(Fixtures.dir(), Map.of(Part.PRIOR, alone));
+        assertEquals(2, other.prior().config().xfLayers());
+        assertEquals(List.of(alone, Fixtures.file("prior.yaml")), other.files(Part.PRIOR));
+    }
+
     private static void assertShapes(Map<String, long[]> expected, StateDict actual) {
         assertEquals(new java.util.TreeSet<>(expected.keySet()), new java.util.TreeSet<>(actual.keys()));
         expected.forEach((k, s) -> assertArrayEquals(s, actual.info(k).shape(), k));

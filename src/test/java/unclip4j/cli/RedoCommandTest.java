@@ -336,6 +336,15 @@ class RedoCommandTest {
     }
 
     @Test
+    void aPriorGivenAsItsOwnFileRunsOnItsOwnConfigWhichTheManifestRecords() throws Exception {
+        Path prior = Fixtures.oneLayerPrior(tmp.resolve("P")), yaml = tmp.resolve("P").resolve("prior.yaml");
+        ok(withFewSteps("generate", "--model", ModelOptions.embeddedModel().toString(), "--prior", prior.toString(), "--prompt", "a red cube", "--seed", "1", "--out", path("a.png")));
+        assertTrue(manifest("a.json").at("/model/files").toString().contains(yaml.toString()), manifest("a.json").toString());
+        Files.writeString(yaml, Files.readString(yaml) + "# edited\n");
+        assertUserError(run("redo", path("a.json"), "--out", path("b.png")), "model file " + yaml, "changed since the run");
+    }
+
+    @Test
     void checkNeedsRecordedPictures() throws Exception {
         ok(withFewSteps("generate", "--prompt", "a red cube", "--save-tensor", path("t.safetensors")));
         assertUserError(run("redo", path("t.json"), "--out", path("b.png"), "--check"), "--check compares PNGs", "wrote none");
