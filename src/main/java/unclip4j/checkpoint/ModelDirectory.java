@@ -194,7 +194,15 @@ public final class ModelDirectory implements ModelSource {
     Optional<Path> configFile(Part part) {
         if (part.configNames == null) return Optional.empty();
         Path override = overrides.get(part);
-        if (override == null && layout == Layout.CONVERTED) return Optional.of(ConvertedLayout.configFile(dir, part));
+        if (override == null && layout == Layout.CONVERTED) {
+            Path yaml = ConvertedLayout.configFile(dir, part);
+            String problem = RegularFile.problem(yaml);
+            if (problem != null) {
+                throw new CheckpointException(yaml + ": " + problem + " (a converted model has prior.yaml, decoder.yaml and sr.yaml "
+                        + "beside their weights); convert the model again");
+            }
+            return Optional.of(yaml);
+        }
         if (override == null && layout == Layout.DIFFUSERS) return Optional.empty();
         List<Path> candidates = new ArrayList<>();
         if (override != null) part.configNames.forEach(name -> candidates.add(override.resolveSibling(name)));

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import unclip4j.checkpoint.ModelDirectory.Part;
 import unclip4j.config.ClipConfig;
@@ -103,6 +104,17 @@ class ModelDirectoryTest {
         StateDict clip = ModelDirectory.open(tmp).weights(Part.CLIP);
         assertEquals(DType.F16, clip.info("token_embedding.weight").dtype());
         assertEquals(DType.I64, clip.info("vocab_size").dtype());
+    }
+
+    @Test
+    void aConvertedModelWithoutOneOfItsConfigsSaysWhichIsMissing() throws IOException {
+        ConvertedLayout.write(fixtures(), tmp, null);
+        Files.delete(tmp.resolve("sr.yaml"));
+        ModelDirectory dir = ModelDirectory.open(tmp);
+        for (Executable load : List.<Executable>of(dir::sr, () -> dir.files(Part.SR))) {
+            String message = assertThrows(CheckpointException.class, load).getMessage();
+            assertTrue(message.startsWith(tmp.resolve("sr.yaml") + ": no such file") && message.endsWith("convert the model again"), message);
+        }
     }
 
     static void assertSameTensors(StateDict expected, StateDict actual) {
