@@ -1,5 +1,7 @@
 package unclip4j.checkpoint;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +37,34 @@ public final class ConvertedLayout {
     static final int VERSION = 1;
 
     private ConvertedLayout() {}
+
+    /** Far above any marker (a few hundred bytes). */
+    private static final long MARKER_MAX_BYTES = 1 << 16;
+
+    /**
+     * Checks the marker of a folder taken for a converted model: a JSON object with format
+     * "unclip4j" and the layout version this build reads. A damaged marker or another version's
+     * layout is refused here, before its files are read as something they may not be.
+     */
+    static void requireMarker(Path dir) {
+        Path marker = dir.resolve(MARKER);
+        String remedy = "convert the model again with unclip4j convert (or remove " + MARKER + " if the folder is not a converted model)";
+        JsonNode j;
+        try {
+            j = new ObjectMapper().readTree(RegularFile.readText(marker, MARKER_MAX_BYTES));
+        } catch (IOException e) {
+            throw new CheckpointException(marker + ": not JSON (" + e.getMessage().lines().findFirst().orElse("") + "); " + remedy);
+        }
+        if (!j.isObject() || !"unclip4j".equals(j.path("format").asText(null))) {
+            throw new CheckpointException(marker + ": not an unclip4j model marker (no \"format\": \"unclip4j\"); " + remedy);
+        }
+        JsonNode version = j.path("version");
+        if (!version.isInt()) throw new CheckpointException(marker + ": no integer \"version\"; " + remedy);
+        if (version.asInt() != VERSION) {
+            throw new CheckpointException(marker + ": converted-model layout version " + version.asInt() + ", but this unclip4j reads version "
+                    + VERSION + " only; convert the original model again with this unclip4j's convert");
+        }
+    }
 
     /** Every file {@link #write} writes into dir. */
     public static List<Path> files(Path dir) {
@@ -129,7 +159,7 @@ public final class ConvertedLayout {
         marker.put("files", written.stream().map(p -> p.getFileName().toString()).toList());
         try {
             Path m = out.resolve(MARKER);
-            writeText(m, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+            writeText(m, new ObjectMapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(marker) + "\n");
             written.add(m);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -100,6 +100,7 @@ public final class ModelDirectory implements ModelSource {
         if (!Files.isDirectory(dir)) throw new CheckpointException(dir + ": not a directory (--model expects a model directory)");
         Layout layout = Files.isRegularFile(dir.resolve(ConvertedLayout.MARKER)) ? Layout.CONVERTED
                 : Files.isRegularFile(dir.resolve("model_index.json")) ? Layout.DIFFUSERS : Layout.KARLO;
+        if (layout == Layout.CONVERTED) ConvertedLayout.requireMarker(dir);
         return new ModelDirectory(dir, layout, o);
     }
 

@@ -117,6 +117,23 @@ class ModelDirectoryTest {
         }
     }
 
+    @Test
+    void aConvertedModelsMarkerMustBeOneThisVersionReads() throws IOException {
+        Path marker = tmp.resolve("unclip4j-model.json");
+        Map<String, String> expected = Map.of(
+                "garbage\n", "not JSON (",
+                "[\"unclip4j\", 1]", "not an unclip4j model marker",
+                "{\"format\": \"unclip4j\", \"version\": \"1\"}", "no integer \"version\"",
+                "{\"format\": \"unclip4j\", \"version\": 99}", "converted-model layout version 99, but this unclip4j reads version 1 only");
+        for (var e : expected.entrySet()) {
+            Files.writeString(marker, e.getKey());
+            String message = assertThrows(CheckpointException.class, () -> ModelDirectory.open(tmp)).getMessage();
+            assertTrue(message.startsWith(marker + ": " + e.getValue()) && message.contains("convert"), message);
+        }
+        Files.writeString(marker, "{\"format\": \"unclip4j\", \"version\": 1}");
+        assertEquals(ModelDirectory.Layout.CONVERTED, ModelDirectory.open(tmp).layout());
+    }
+
     static void assertSameTensors(StateDict expected, StateDict actual) {
         assertEquals(new java.util.TreeSet<>(expected.keys()), new java.util.TreeSet<>(actual.keys()));
         for (String k : expected.keys()) {
