@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import unclip4j.checkpoint.ModelDirectory.Part;
 import unclip4j.config.ClipConfig;
 import unclip4j.config.DiffusionConfig;
@@ -137,11 +140,40 @@ final class DiffusersLayout {
         return sd.rename(k -> drop.contains(k) ? null : k);
     }
 
+    private static final List<String> WEIGHTS_NAMES = List.of("diffusion_pytorch_model.safetensors", "model.safetensors",
+            "diffusion_pytorch_model.bin", "pytorch_model.bin");
+    /** diffusers' other ways to store those: in shards (NAME-00001-of-00002.safetensors) or as a variant (NAME.fp16.safetensors). */
+    private static final Pattern SHARD = Pattern.compile("(diffusion_pytorch_model|model|pytorch_model)(?:\\.[^.]+)?-\\d+-of-(\\d+)\\.(safetensors|bin)");
+    private static final Pattern VARIANT = Pattern.compile("(diffusion_pytorch_model|model|pytorch_model)\\.[^.]+\\.(safetensors|bin)");
+
     private static Path weightsFile(Path folder) {
-        for (String f : List.of("diffusion_pytorch_model.safetensors", "model.safetensors", "diffusion_pytorch_model.bin", "pytorch_model.bin")) {
+        for (String f : WEIGHTS_NAMES) {
             if (Files.isRegularFile(folder.resolve(f))) return folder.resolve(f);
         }
-        throw new CheckpointException(folder + ": no diffusion_pytorch_model.safetensors/.bin or model.safetensors/pytorch_model.bin");
+        if (!Files.isDirectory(folder)) throw new CheckpointException(folder + ": no such folder (a diffusers model has one per component)");
+        String missing = folder + ": no diffusion_pytorch_model.safetensors/.bin or model.safetensors/pytorch_model.bin";
+        List<String> found;
+        try (Stream<Path> s = Files.list(folder)) {
+            found = s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new CheckpointException(folder + ": cannot list (" + e.getMessage() + ")");
+        }
+        for (String name : found) {
+            Matcher shard = SHARD.matcher(name);
+            if (shard.matches()) {
+                String whole = shard.group(1) + "." + shard.group(3);
+                throw new CheckpointException(missing + "; found " + name + ": sharded weights (…-00001-of-0000N) are not read; "
+                        + (Integer.parseInt(shard.group(2)) == 1 ? "a single shard is all of them: rename it to " + whole
+                                : "merge the shards into one " + whole + " (save_pretrained with a larger max_shard_size)"));
+            }
+            Matcher variant = VARIANT.matcher(name);
+            if (variant.matches()) {
+                throw new CheckpointException(missing + "; found " + name + ": variant files are not read; rename it to "
+                        + variant.group(1) + "." + variant.group(2) + " or download the default variant");
+            }
+        }
+        throw new CheckpointException(missing + (found.isEmpty() ? " (the folder is empty)"
+                : " (found " + String.join(", ", found.subList(0, Math.min(5, found.size()))) + (found.size() > 5 ? ", ..." : "") + ")"));
     }
 
     /** Far above any diffusers config.json (about 2 kB). */

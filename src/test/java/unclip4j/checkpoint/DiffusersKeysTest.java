@@ -136,6 +136,32 @@ class DiffusersKeysTest {
         assertThrows(CheckpointException.class, () -> diffusers.decoder());
     }
 
+    @Test
+    void weightsUnderOtherNamesOrNoneAreNamedWithWhatToDo() throws IOException {
+        Files.writeString(tmp.resolve("model_index.json"), "{}");
+        Path folder = Files.createDirectories(tmp.resolve("text_encoder"));
+        String missing = folder + ": no diffusion_pytorch_model.safetensors/.bin or model.safetensors/pytorch_model.bin";
+        Map<String, String> expected = Map.of(
+                "model.fp16.safetensors", "; found model.fp16.safetensors: variant files are not read; rename it to model.safetensors"
+                        + " or download the default variant",
+                "diffusion_pytorch_model-00001-of-00001.safetensors", "; found diffusion_pytorch_model-00001-of-00001.safetensors: sharded"
+                        + " weights (…-00001-of-0000N) are not read; a single shard is all of them: rename it to diffusion_pytorch_model.safetensors",
+                "model-00001-of-00002.safetensors", "; found model-00001-of-00002.safetensors: sharded weights (…-00001-of-0000N) are not"
+                        + " read; merge the shards into one model.safetensors (save_pretrained with a larger max_shard_size)",
+                "config.json", " (found config.json)");
+        ModelDirectory dir = ModelDirectory.open(tmp);
+        assertEquals(missing + " (the folder is empty)", assertThrows(CheckpointException.class, dir::clip).getMessage());
+        for (var e : expected.entrySet()) {
+            Files.writeString(folder.resolve(e.getKey()), "");
+            assertEquals(missing + e.getValue(), assertThrows(CheckpointException.class, dir::clip).getMessage());
+            Files.delete(folder.resolve(e.getKey()));
+        }
+        Files.delete(folder);
+        Files.createDirectory(tmp.resolve("prior"));
+        assertEquals(folder + ": no such folder (a diffusers model has one per component)",
+                assertThrows(CheckpointException.class, dir::clip).getMessage());
+    }
+
     /** Writes each folder's tensors (names "folder/key") into folder/file. */
     private static void write(Path dir, StateDict all, String file) throws IOException {
         Map<String, StateDict> byFolder = new java.util.LinkedHashMap<>();
