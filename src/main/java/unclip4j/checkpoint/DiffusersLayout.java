@@ -140,6 +140,21 @@ final class DiffusersLayout {
         return sd.rename(k -> drop.contains(k) ? null : k);
     }
 
+    /** The component folders of a diffusers Karlo model, each read by one part (image_encoder only by image variations). */
+    private static final List<String> FOLDERS = List.of("text_encoder", "image_encoder", "prior", "text_proj", "decoder",
+            "super_res_first", "super_res_last");
+
+    /**
+     * A folder with a model_index.json but none of the component folders is no diffusers model: most
+     * likely a Karlo folder that a model_index.json strayed into, which would be read as a diffusers one.
+     */
+    static void requireComponentFolders(Path dir) {
+        if (FOLDERS.stream().noneMatch(f -> Files.isDirectory(dir.resolve(f)))) {
+            throw new CheckpointException(dir + ": has a model_index.json (a diffusers model) but none of its component folders ("
+                    + String.join("/, ", FOLDERS) + "/); if it is a Karlo folder, remove the stray model_index.json");
+        }
+    }
+
     private static final List<String> WEIGHTS_NAMES = List.of("diffusion_pytorch_model.safetensors", "model.safetensors",
             "diffusion_pytorch_model.bin", "pytorch_model.bin");
     /** diffusers' other ways to store those: in shards (NAME-00001-of-00002.safetensors) or as a variant (NAME.fp16.safetensors). */

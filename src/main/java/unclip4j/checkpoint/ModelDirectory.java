@@ -101,6 +101,7 @@ public final class ModelDirectory implements ModelSource {
         Layout layout = Files.isRegularFile(dir.resolve(ConvertedLayout.MARKER)) ? Layout.CONVERTED
                 : Files.isRegularFile(dir.resolve("model_index.json")) ? Layout.DIFFUSERS : Layout.KARLO;
         if (layout == Layout.CONVERTED) ConvertedLayout.requireMarker(dir);
+        if (layout == Layout.DIFFUSERS) DiffusersLayout.requireComponentFolders(dir);
         return new ModelDirectory(dir, layout, o);
     }
 

@@ -162,6 +162,16 @@ class DiffusersKeysTest {
                 assertThrows(CheckpointException.class, dir::clip).getMessage());
     }
 
+    @Test
+    void aStrayModelIndexInAKarloFolderIsNamed() throws IOException {
+        Files.copy(Fixtures.file("prior-tiny.ckpt"), tmp.resolve("prior-tiny.ckpt"));
+        Files.writeString(tmp.resolve("model_index.json"), "{}");
+        CheckpointException e = assertThrows(CheckpointException.class, () -> ModelDirectory.open(tmp));
+        assertEquals(tmp + ": has a model_index.json (a diffusers model) but none of its component folders (text_encoder/,"
+                + " image_encoder/, prior/, text_proj/, decoder/, super_res_first/, super_res_last/); if it is a Karlo folder,"
+                + " remove the stray model_index.json", e.getMessage());
+    }
+
     /** Writes each folder's tensors (names "folder/key") into folder/file. */
     private static void write(Path dir, StateDict all, String file) throws IOException {
         Map<String, StateDict> byFolder = new java.util.LinkedHashMap<>();
