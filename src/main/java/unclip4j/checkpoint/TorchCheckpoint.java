@@ -38,8 +38,35 @@ public final class TorchCheckpoint {
             case TorchTensor t -> dict.put(t.info("0"), t::load);
             default -> { }
         }
-        if (dict.size() == 0) throw new CheckpointException(where + ": holds no tensors (top level is a " + Unpickler.typeName(torch.data()) + ")");
+        if (dict.size() == 0) throw new CheckpointException(where + ": holds no tensors at the top level" + contents(torch.data()));
         return dict;
+    }
+
+    /** Dict keys named in a message; a training checkpoint has a handful. */
+    private static final int KEYS_NAMED = 10;
+
+    /**
+     * What a file without top-level tensors holds: a dict's keys and, when one of them holds the
+     * tensors (a training script's {'model': state_dict, 'optimizer': ...}), which entry to re-save.
+     */
+    private static String contents(Object data) {
+        if (!(data instanceof Map<?, ?> m)) return " (it is a " + Unpickler.typeName(data) + ")";
+        if (m.isEmpty()) return " (an empty dict)";
+        List<String> keys = m.keySet().stream().map(TorchCheckpoint::repr).toList();
+        String held = " (a dict of " + String.join(", ", keys.subList(0, Math.min(KEYS_NAMED, keys.size())))
+                + (keys.size() > KEYS_NAMED ? ", ... " + keys.size() + " keys" : "") + ")";
+        for (var e : m.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> nested && nested.values().stream().anyMatch(TorchTensor.class::isInstance)) {
+                String key = repr(e.getKey());
+                return held + "; the tensors are under " + key + ": re-save that entry alone, torch.save(checkpoint[" + key + "], path)";
+            }
+        }
+        return held;
+    }
+
+    /** A dict key as Python prints it. */
+    private static String repr(Object key) {
+        return key instanceof String s ? "'" + s + "'" : String.valueOf(key);
     }
 
     private static void addAll(StateDict dict, List<?> items) {

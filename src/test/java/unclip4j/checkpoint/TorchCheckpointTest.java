@@ -1,17 +1,24 @@
 package unclip4j.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import unclip4j.checkpoint.TestFiles.Pickle;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.Shape;
 import unclip4j.tensor.Tensor;
 
 class TorchCheckpointTest {
+    @TempDir
+    Path tmp;
+
     @Test
     void everyFixtureCheckpointMatchesTheManifestAppendix() {
         Map<String, List<Fixtures.Row>> appendix = Fixtures.appendix();
@@ -57,6 +64,21 @@ class TorchCheckpointTest {
         assertEquals(DType.F16, clip.info("visual.conv1.weight").dtype());
         assertEquals(49408L, clip.get("vocab_size").getLong());
         assertEquals(224L, clip.get("input_resolution").getLong());
+    }
+
+    @Test
+    void aCheckpointWithItsTensorsNestedSaysUnderWhichKey() {
+        byte[] nested = new Pickle().emptyDict().mark()
+                .str("model").emptyDict().str("w").tensor("FloatStorage", "0", 2, 0, new int[] {2}, new int[] {1}).setitem()
+                .str("epoch").int1(3)
+                .setitems().stop();
+        Path f = TestFiles.torchZip(tmp.resolve("trained.pt"), nested, Map.of("0", TestFiles.floats(1f, 2f)));
+        assertEquals(f + ": holds no tensors at the top level (a dict of 'model', 'epoch'); the tensors are under 'model':"
+                + " re-save that entry alone, torch.save(checkpoint['model'], path)",
+                assertThrows(CheckpointException.class, () -> TorchCheckpoint.read(f)).getMessage());
+        Path none = TestFiles.torchZip(tmp.resolve("meta.pt"), new Pickle().emptyDict().str("epoch").int1(3).setitem().stop(), Map.of());
+        assertEquals(none + ": holds no tensors at the top level (a dict of 'epoch')",
+                assertThrows(CheckpointException.class, () -> TorchCheckpoint.read(none)).getMessage());
     }
 
     @Test
