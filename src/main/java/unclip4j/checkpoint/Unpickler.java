@@ -101,6 +101,8 @@ public final class Unpickler {
     private final MemorySegment in;
     private final Policy policy;
     private long pos;
+    /** From the PROTO opcode, which protocols 0 and 1 do not write: their text opcodes are not read. */
+    private int protocol;
     private final ArrayList<Object> stack = new ArrayList<>();
     private final ArrayList<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
@@ -139,7 +141,7 @@ public final class Unpickler {
             if (pos >= in.byteSize()) throw fail("pickle ends without STOP (truncated?)");
             int op = u8();
             switch (op) {
-                case 0x80 -> { int proto = u8(); if (proto > 5) throw fail("unsupported pickle protocol " + proto); } // PROTO
+                case 0x80 -> { protocol = u8(); if (protocol > 5) throw fail("unsupported pickle protocol " + protocol); } // PROTO
                 case 0x95 -> skip(8);                                    // FRAME: length, ignored
                 case '.' -> { if (stack.size() != 1) throw fail("pickle stops with " + stack.size() + " values on the stack"); return pop(); }
                 case '(' -> marks.add(stack.size());                     // MARK
@@ -186,7 +188,10 @@ public final class Unpickler {
                 case 0x94 -> memo.put((long) memo.size(), peek());       // MEMOIZE
                 case 'h' -> push(memoGet(u8()));                         // BINGET
                 case 'j' -> push(memoGet(Integer.toUnsignedLong(in.get(I32, take(4))))); // LONG_BINGET
-                default -> throw fail(String.format("unsupported pickle opcode 0x%02x", op));
+                default -> throw protocol < 2
+                        ? new CheckpointException(String.format("%s: a protocol 0/1 (text) pickle, which is not read (opcode 0x%02x at pickle "
+                                + "byte %d); re-save it with torch.save and its default pickle_protocol (2) or a later one", where, op, pos))
+                        : fail(String.format("unsupported pickle opcode 0x%02x", op));
             }
         }
     }

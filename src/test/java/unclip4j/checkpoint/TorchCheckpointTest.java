@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +80,17 @@ class TorchCheckpointTest {
         Path none = TestFiles.torchZip(tmp.resolve("meta.pt"), new Pickle().emptyDict().str("epoch").int1(3).setitem().stop(), Map.of());
         assertEquals(none + ": holds no tensors at the top level (a dict of 'epoch')",
                 assertThrows(CheckpointException.class, () -> TorchCheckpoint.read(none)).getMessage());
+    }
+
+    @Test
+    void protocolZeroAndOnePicklesAreNamedAsSuch() {
+        // torch.save(..., pickle_protocol=0) of {}, and protocol 1's [True]: text opcodes DICT and INT, no PROTO header
+        for (String pickle : new String[] {"(dp0\n.", "]q\0(I01\ne."}) {
+            Path f = TestFiles.torchZip(tmp.resolve("old.pt"), pickle.getBytes(StandardCharsets.ISO_8859_1), Map.of());
+            String message = assertThrows(CheckpointException.class, () -> TorchCheckpoint.read(f)).getMessage();
+            assertTrue(message.contains(": a protocol 0/1 (text) pickle, which is not read (opcode 0x")
+                    && message.endsWith("re-save it with torch.save and its default pickle_protocol (2) or a later one"), message);
+        }
     }
 
     @Test
