@@ -94,7 +94,7 @@ public final class ModelDirectory implements ModelSource {
         Map<Part, Path> o = new EnumMap<>(Part.class);
         o.putAll(overrides);
         for (Path p : o.values()) {
-            if (!Files.isRegularFile(p)) throw new CheckpointException(p + ": no such file");
+            RegularFile.require(p);
         }
         if (dir == null) return new ModelDirectory(null, Layout.KARLO, o);
         if (!Files.isDirectory(dir)) throw new CheckpointException(dir + ": not a directory (--model expects a model directory)");
@@ -220,11 +220,17 @@ public final class ModelDirectory implements ModelSource {
         Path published = dir.resolve(part.publishedName);
         if (Files.isRegularFile(published)) return published;
         PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + part.glob);
-        List<Path> found = new ArrayList<>();
+        List<Path> matching;
         try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> Files.isRegularFile(p) && m.matches(p.getFileName())).sorted().forEach(found::add);
+            matching = s.filter(p -> m.matches(p.getFileName())).sorted().toList();
         } catch (IOException e) {
             throw new CheckpointException(dir + ": cannot list (" + e.getMessage() + ")");
+        }
+        List<Path> found = matching.stream().filter(Files::isRegularFile).toList();
+        if (found.isEmpty() && !matching.isEmpty()) {
+            // the name is there but no file behind it (a dangling link, most often): that one was meant
+            Path meant = matching.getFirst();
+            throw new CheckpointException(meant + ": " + RegularFile.problem(meant) + "; fix it, or give the file with " + part.option);
         }
         if (found.isEmpty()) {
             throw new CheckpointException(dir + ": no " + part.publishedName + " (nor any " + part.glob + "); give the file with " + part.option);

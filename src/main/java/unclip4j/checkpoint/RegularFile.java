@@ -25,7 +25,17 @@ public final class RegularFile {
         if (Files.isRegularFile(path)) return null;
         if (Files.isDirectory(path)) return "is a directory, not a file";
         if (Files.exists(path)) return "not a regular file (a pipe or device?)";
+        if (Files.isSymbolicLink(path)) return danglingLink(path);
         return "no such file";
+    }
+
+    /** The link exists, where it points does not: a moved or unmounted model, which "no such file" would hide. */
+    private static String danglingLink(Path link) {
+        try {
+            return "a dangling link to " + Files.readSymbolicLink(link) + " (no such file there)";
+        } catch (IOException e) {
+            return "a dangling link";
+        }
     }
 
     /**

@@ -134,6 +134,17 @@ class ModelDirectoryTest {
         assertEquals(ModelDirectory.Layout.CONVERTED, ModelDirectory.open(tmp).layout());
     }
 
+    @Test
+    void aDanglingLinkIsNamedWithWhereItPoints() throws IOException {
+        Path target = tmp.resolve("unmounted").resolve("sr.ckpt");
+        Path link = Files.createSymbolicLink(tmp.resolve("sr-tiny.ckpt"), target);
+        String expected = link + ": a dangling link to " + target + " (no such file there)";
+        CheckpointException found = assertThrows(CheckpointException.class, () -> ModelDirectory.open(tmp).karloFile(Part.SR));
+        assertEquals(expected + "; fix it, or give the file with --sr", found.getMessage());
+        CheckpointException given = assertThrows(CheckpointException.class, () -> ModelDirectory.open(tmp, Map.of(Part.SR, link)));
+        assertEquals(expected, given.getMessage());
+    }
+
     static void assertSameTensors(StateDict expected, StateDict actual) {
         assertEquals(new java.util.TreeSet<>(expected.keys()), new java.util.TreeSet<>(actual.keys()));
         for (String k : expected.keys()) {

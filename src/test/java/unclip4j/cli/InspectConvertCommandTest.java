@@ -55,12 +55,14 @@ class InspectConvertCommandTest {
     }
 
     @Test
-    void errorsAreOneLineWithExitCodeTwo() {
+    void errorsAreOneLineWithExitCodeTwo() throws Exception {
         CliRunner.Result r = run("inspect", tmp.resolve("missing.ckpt").toString());
         assertEquals(2, r.code());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("error: ") && r.err().contains("no such file"), r.err());
         assertFalse(r.err().contains("\tat "));
+        Path link = Files.createSymbolicLink(tmp.resolve("moved.ckpt"), tmp.resolve("gone.ckpt"));
+        CliRunner.assertUserError(run("inspect", link.toString()), link + ": a dangling link to " + tmp.resolve("gone.ckpt"));
         CliRunner.Result amb = run("convert", "--model", Fixtures.dir().toString(), "--out", tmp.resolve("out").toString());
         assertEquals(2, amb.code());
         assertTrue(amb.err().contains("prior-tiny-fp16.ckpt, prior-tiny.ckpt"), amb.err());
