@@ -24,13 +24,13 @@ public final class ModelOptions {
     @Option(names = "--clip-stats", paramLabel = "FILE", description = "CLIP embedding statistics (ViT-L-14_stats.th).")
     Path clipStats;
 
-    @Option(names = "--prior", paramLabel = "FILE", description = "Prior checkpoint (.ckpt or safetensors).")
+    @Option(names = "--prior", paramLabel = "FILE", description = "Prior checkpoint (.ckpt or safetensors); config: the prior.yaml beside it, else the model directory's.")
     Path prior;
 
-    @Option(names = "--decoder", paramLabel = "FILE", description = "Decoder checkpoint (.ckpt or safetensors).")
+    @Option(names = "--decoder", paramLabel = "FILE", description = "Decoder checkpoint (.ckpt or safetensors); config: the decoder.yaml beside it, else the model directory's.")
     Path decoder;
 
-    @Option(names = "--sr", paramLabel = "FILE", description = "Super-resolution checkpoint (.ckpt or safetensors).")
+    @Option(names = "--sr", paramLabel = "FILE", description = "Super-resolution checkpoint (.ckpt or safetensors); config: the sr.yaml beside it, else the model directory's.")
     Path sr;
 
     static final String EMBEDDED_NOTICE = "note: no --model given, using the embedded tiny model (weights/tiny): a RANDOM TEST MODEL "
