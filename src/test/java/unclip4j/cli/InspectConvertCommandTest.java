@@ -132,6 +132,8 @@ class InspectConvertCommandTest {
         }
         CliRunner.assertUserError(run("convert", "--model", karlo.toString(), "--out", karlo.toString(), "--force"),
                 "is the model directory itself; convert into another folder");
+        CliRunner.assertUserError(run("convert", "--model", Fixtures.dir().toString(), "--prior", karlo.resolve("prior-tiny.ckpt").toString(),
+                "--out", karlo.toString(), "--force"), "the conversion would write over " + karlo.resolve("prior.yaml"));
         try (var left = Files.list(karlo)) {
             assertEquals(8, left.count(), "the folder is untouched");
         }
