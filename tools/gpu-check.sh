@@ -82,7 +82,7 @@ fi
 if has cli; then
   # the user-facing commands on the GPU, embedded model: exit status and the manifest's backend line
   # (the traced run checks the prior's and the decoder's attention probes on CUDA; prior then decode, the stages apart;
-  # per-picture seeds in two batches with reranking and CLIP scores; then a CPU run redone on CUDA,
+  # per-picture seeds in two batches with reranking and CLIP scores; a sweep (recorded noise replayed); then a CPU run redone on CUDA,
   # whose --check says how many 8-bit values of its pictures CUDA's rounding changed: rc 1 when any)
   for cmd in "generate --prompt a-red-cube --out /tmp/cli/t2i.png --device cuda --kernel gemm=library --trace-dir /tmp/cli/trace" \
              "vary --image /tmp/cli/t2i.png --out /tmp/cli/vary.png --device cuda" \
@@ -91,6 +91,7 @@ if has cli; then
              "decode --embedding /tmp/cli/emb.safetensors --prompt a-red-cube --out /tmp/cli/decode.png --device cuda" \
              "interpolate --embedding /tmp/cli/emb.safetensors --frames 2 --out /tmp/cli/interp.png --device cuda" \
              "generate --prompt a-red-cube --batch 3 --max-batch 2 --rerank 2 --clip-score --out /tmp/cli/batches.png --device cuda" \
+             "sweep --prompt a-red-cube --prior-guidance 4 --decoder-guidance 1,8 --out /tmp/cli/sweep.png --device cuda" \
              "generate --prompt a-red-cube --batch 2 --grid false --out /tmp/cli/cpu.png --device cpu" \
              "redo /tmp/cli/cpu.json --out /tmp/cli/redo-cuda.png --check -- --device cuda"; do
     mkdir -p /tmp/cli
