@@ -6,14 +6,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import unclip4j.checkpoint.ModelDirectory.Part;
 import unclip4j.config.ClipConfig;
 import unclip4j.config.DiffusionConfig;
+import unclip4j.config.InvalidSetting;
 import unclip4j.config.PriorConfig;
 import unclip4j.config.SrConfig;
 import unclip4j.config.UNetConfig;
@@ -68,58 +71,78 @@ final class DiffusersLayout {
     }
 
     static PriorConfig priorConfig(Path dir) {
-        JsonNode j = config(dir, "prior");
-        int heads = integer(dir, j, "num_attention_heads"), headDim = integer(dir, j, "attention_head_dim");
-        int extra = integer(dir, j, "additional_embeddings");
-        if (extra != 4) throw new CheckpointException(dir + ": prior additional_embeddings " + extra + " (Karlo's prior has 4)");
-        try {
-            return new PriorConfig(integer(dir, j, "num_embeddings"), heads * headDim, integer(dir, j, "num_layers"), heads, true,
-                    integer(dir, j, "embedding_dim"), 0.2, DiffusionConfig.prior());
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(dir + ": prior config: " + e.getMessage());
-        }
+        Json j = config(dir, "prior");
+        int heads = j.integer("num_attention_heads"), headDim = j.integer("attention_head_dim");
+        int extra = j.integer("additional_embeddings");
+        if (extra != 4) throw new CheckpointException(j.at("additional_embeddings") + " is " + extra + "; Karlo's prior has 4");
+        int width = (int) Math.min((long) heads * headDim, Integer.MAX_VALUE); // saturates: far beyond the prior's bound
+        return built(dir, Map.of("text_ctx", j.at("num_embeddings"), "xf_width", j.at("num_attention_heads") + " × attention_head_dim",
+                        "xf_layers", j.at("num_layers"), "xf_heads", j.at("num_attention_heads"), "clip_dim", j.at("embedding_dim")),
+                () -> new PriorConfig(j.integer("num_embeddings"), width, j.integer("num_layers"), heads, true, j.integer("embedding_dim"), 0.2,
+                        DiffusionConfig.prior()));
     }
 
     static UNetConfig decoderConfig(Path dir) {
-        JsonNode j = config(dir, "decoder"), t = config(dir, "text_proj");
-        List<Integer> channels = ints(dir, j, "block_out_channels");
-        if (channels.isEmpty() || channels.stream().anyMatch(c -> c < 1)) {
-            throw new CheckpointException(dir + ": decoder block_out_channels " + channels + " must be positive");
-        }
-        int mc = channels.getFirst();
-        List<Integer> mult = new ArrayList<>(), attentionDs = new ArrayList<>();
-        JsonNode down = j.get("down_block_types");
+        Json j = config(dir, "decoder"), t = config(dir, "text_proj");
+        List<Integer> channels = j.integers("block_out_channels"), mult = channelMult(j, channels), attentionDs = new ArrayList<>();
+        JsonNode down = j.node().get("down_block_types");
         for (int level = 0; level < channels.size(); level++) {
-            mult.add(channels.get(level) / mc);
             if (down != null && down.size() > level && down.get(level).asText().contains("Attn")) attentionDs.add(1 << level);
         }
-        int clipDim = integer(dir, t, "clip_embeddings_dim");
-        return new UNetConfig(integer(dir, j, "sample_size"), mc, integer(dir, j, "layers_per_block"), mult, attentionDs, -1,
-                integer(dir, j, "attention_head_dim"), "scale_shift".equals(j.path("resnet_time_scale_shift").asText()), true,
-                integer(dir, j, "out_channels") == 6, clipDim, integer(dir, t, "clip_extra_context_tokens"),
-                integer(dir, t, "cross_attention_dim"), 77, 0.1, 0.1, DiffusionConfig.decoder());
+        return built(dir, Map.of("image_size", j.at("sample_size"), "num_channels", j.at("block_out_channels"), "channel_mult", j.at("block_out_channels"),
+                        "num_res_blocks", j.at("layers_per_block"), "num_head_channels", j.at("attention_head_dim"), "learn_sigma", j.at("out_channels"),
+                        "clip_dim", t.at("clip_embeddings_dim"), "clip_emb_mult", t.at("clip_extra_context_tokens"), "xf_width", t.at("cross_attention_dim")),
+                () -> new UNetConfig(j.integer("sample_size"), channels.getFirst(), j.integer("layers_per_block"), mult, attentionDs, -1,
+                        j.integer("attention_head_dim"), "scale_shift".equals(j.node().path("resnet_time_scale_shift").asText()), true,
+                        j.integer("out_channels") == 6, t.integer("clip_embeddings_dim"), t.integer("clip_extra_context_tokens"),
+                        t.integer("cross_attention_dim"), 77, 0.1, 0.1, DiffusionConfig.decoder()));
     }
 
     static SrConfig srConfig(Path dir) {
-        JsonNode j = config(dir, "super_res_first");
-        List<Integer> channels = ints(dir, j, "block_out_channels");
-        List<Integer> mult = channels.stream().map(c -> c / channels.getFirst()).toList();
-        return new SrConfig(channels.getFirst(), integer(dir, j, "layers_per_block"), mult, 0.0, DiffusionConfig.sr());
+        Json j = config(dir, "super_res_first");
+        List<Integer> channels = j.integers("block_out_channels"), mult = channelMult(j, channels);
+        return built(dir, Map.of("channels", j.at("block_out_channels"), "channels_multiple", j.at("block_out_channels"), "depth", j.at("layers_per_block")),
+                () -> new SrConfig(channels.getFirst(), j.integer("layers_per_block"), mult, 0.0, DiffusionConfig.sr()));
     }
 
-    private static ClipConfig clipConfig(Path dir, boolean vision) {
-        JsonNode t = config(dir, "text_encoder");
-        int width = integer(dir, t, "hidden_size");
-        int vw = 0, vl = 0, patch = 0, res = 0;
-        if (vision) {
-            JsonNode v = config(dir, "image_encoder");
-            vw = integer(dir, v, "hidden_size");
-            vl = integer(dir, v, "num_hidden_layers");
-            patch = integer(dir, v, "patch_size");
-            res = integer(dir, v, "image_size");
+    static ClipConfig clipConfig(Path dir, boolean vision) {
+        Json t = config(dir, "text_encoder"), v = vision ? config(dir, "image_encoder") : null;
+        Map<String, String> keys = new HashMap<>(Map.of("embed_dim", t.at("projection_dim"), "transformer_width", t.at("hidden_size"),
+                "transformer_layers", t.at("num_hidden_layers"), "context_length", t.at("max_position_embeddings"), "vocab_size", t.at("vocab_size")));
+        if (v != null) {
+            keys.putAll(Map.of("vision_width", v.at("hidden_size"), "vision_layers", v.at("num_hidden_layers"), "vision_patch_size", v.at("patch_size"),
+                    "image_resolution", v.at("image_size")));
         }
-        return new ClipConfig(integer(dir, t, "projection_dim"), vw, vl, patch, res, integer(dir, t, "max_position_embeddings"),
-                integer(dir, t, "vocab_size"), width, width / 64, integer(dir, t, "num_hidden_layers"));
+        int width = t.integer("hidden_size");
+        return built(dir, keys, () -> new ClipConfig(t.integer("projection_dim"), v == null ? 0 : v.integer("hidden_size"),
+                v == null ? 0 : v.integer("num_hidden_layers"), v == null ? 0 : v.integer("patch_size"), v == null ? 0 : v.integer("image_size"),
+                t.integer("max_position_embeddings"), t.integer("vocab_size"), width, width / 64, t.integer("num_hidden_layers")));
+    }
+
+    /** block_out_channels as Karlo's per-level multipliers of the first entry (its num_channels). */
+    private static List<Integer> channelMult(Json j, List<Integer> channels) {
+        int first = channels.getFirst();
+        for (int c : channels) { // the first entry comes first: no division by zero
+            if (c < 1 || c % first != 0) {
+                throw new CheckpointException(j.at("block_out_channels") + " holds " + c
+                        + "; each entry must be a positive multiple of the first (Karlo's U-Nets widen each level by a whole multiplier)");
+            }
+        }
+        return channels.stream().map(c -> c / first).toList();
+    }
+
+    /**
+     * A config built from diffusers values; a setting it refuses (named as in Karlo's YAML) is named
+     * by where it came from: the config.json and its key.
+     */
+    private static <C> C built(Path dir, Map<String, String> diffusersKeys, Supplier<C> config) {
+        try {
+            return config.get();
+        } catch (InvalidSetting e) {
+            String where = diffusersKeys.get(e.key());
+            if (where == null) throw new CheckpointException(dir + ": " + e.getMessage());
+            throw new CheckpointException(where + (where.endsWith(": " + e.key()) ? "" : ", as " + e.key() + ",") + " " + e.problem());
+        }
     }
 
     /** The weights of several component folders in one dict, keyed {@code folder/key}. */
@@ -194,28 +217,41 @@ final class DiffusersLayout {
     /** Far above any diffusers config.json (about 2 kB). */
     private static final long CONFIG_MAX_BYTES = 1 << 20;
 
-    private static JsonNode config(Path dir, String folder) {
+    /** A component folder's config.json. */
+    private record Json(Path file, JsonNode node) {
+        /** Where a key is, for messages: {@code …/decoder/config.json: layers_per_block}. */
+        String at(String key) {
+            return file + ": " + key;
+        }
+
+        int integer(String key) {
+            return integer(key, node.get(key));
+        }
+
+        List<Integer> integers(String key) {
+            JsonNode v = node.get(key);
+            if (v == null || !v.isArray() || v.isEmpty()) throw new CheckpointException(at(key) + " is not a list of integers");
+            List<Integer> out = new ArrayList<>();
+            for (JsonNode n : v) out.add(integer(key, n));
+            return out;
+        }
+
+        /** Integral numbers only: canConvertToInt alone takes 1.5 (truncated) and 1e8, which Python reads as floats. */
+        private int integer(String key, JsonNode v) {
+            if (v == null) throw new CheckpointException(at(key) + " is missing");
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) throw new CheckpointException(at(key) + " is " + v + ", not an integer");
+            return v.intValue();
+        }
+    }
+
+    private static Json config(Path dir, String folder) {
         Path f = dir.resolve(folder).resolve("config.json");
         try {
             JsonNode j = new ObjectMapper().readTree(RegularFile.readText(f, CONFIG_MAX_BYTES));
             if (j == null || !j.isObject()) throw new CheckpointException(f + ": not a JSON object");
-            return j;
+            return new Json(f, j);
         } catch (IOException e) {
             throw new CheckpointException(f + ": cannot read config (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
-    }
-
-    private static int integer(Path dir, JsonNode j, String key) {
-        JsonNode v = j.get(key);
-        if (v == null || !v.canConvertToInt()) throw new CheckpointException(dir + ": config.json has no integer " + key);
-        return v.asInt();
-    }
-
-    private static List<Integer> ints(Path dir, JsonNode j, String key) {
-        JsonNode v = j.get(key);
-        if (v == null || !v.isArray() || v.isEmpty()) throw new CheckpointException(dir + ": config.json has no list " + key);
-        List<Integer> out = new ArrayList<>();
-        for (JsonNode n : v) out.add(n.asInt());
-        return out;
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -25,12 +26,8 @@ public final class KarloYaml {
     public static PriorConfig prior(Path file) {
         Section s = read(file, "prior");
         Section h = s.hparams();
-        try {
-            return new PriorConfig(h.integer("text_ctx"), h.integer("xf_width"), h.integer("xf_layers"), h.integer("xf_heads"),
-                    h.bool("xf_final_ln"), h.integer("clip_dim"), h.number("text_drop", 0), s.diffusion());
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(file + ": " + e.getMessage());
-        }
+        return built(file, () -> new PriorConfig(h.integer("text_ctx"), h.integer("xf_width"), h.integer("xf_layers"), h.integer("xf_heads"),
+                h.bool("xf_final_ln"), h.integer("clip_dim"), h.number("text_drop", 0), s.diffusion()));
     }
 
     public static UNetConfig decoder(Path file) {
@@ -38,22 +35,17 @@ public final class KarloYaml {
         Section h = s.hparams();
         int imageSize = h.integer("image_size");
         String mult = h.string("channel_mult");
-        List<Integer> channelMult;
-        try {
-            channelMult = mult.isEmpty() ? UNetConfig.defaultChannelMult(imageSize) : ints(file, mult);
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(file + ": " + e.getMessage());
-        }
+        List<Integer> channelMult = mult.isEmpty() ? built(file, () -> UNetConfig.defaultChannelMult(imageSize)) : ints(file, mult);
         List<Integer> attentionDs = new ArrayList<>();
         for (int r : ints(file, h.string("attention_resolutions"))) {
             if (r <= 0 || imageSize % r != 0) throw new CheckpointException(file + ": attention resolution " + r + " does not divide image_size " + imageSize);
             attentionDs.add(imageSize / r);
         }
         attentionDs.sort(null);
-        return new UNetConfig(imageSize, h.integer("num_channels"), h.integer("num_res_blocks"), channelMult, attentionDs,
+        return built(file, () -> new UNetConfig(imageSize, h.integer("num_channels"), h.integer("num_res_blocks"), channelMult, attentionDs,
                 h.integer("num_heads"), h.integer("num_head_channels"), h.bool("use_scale_shift_norm"), h.bool("resblock_updown"),
                 h.bool("learn_sigma"), h.integer("clip_dim"), h.integer("clip_emb_mult"), h.integer("xf_width"), h.integer("text_ctx"),
-                h.number("clip_emb_drop", 0), h.number("dropout", 0), s.diffusion());
+                h.number("clip_emb_drop", 0), h.number("dropout", 0), s.diffusion()));
     }
 
     public static SrConfig sr(Path file) {
@@ -69,7 +61,17 @@ public final class KarloYaml {
         } else {
             mult = ints(file, String.valueOf(cm));
         }
-        return new SrConfig(h.integer("channels"), h.integer("depth"), mult, h.number("dropout", 0), s.diffusion());
+        List<Integer> channelsMultiple = mult;
+        return built(file, () -> new SrConfig(h.integer("channels"), h.integer("depth"), channelsMultiple, h.number("dropout", 0), s.diffusion()));
+    }
+
+    /** The config, or the file and key of a setting it refuses. */
+    private static <C> C built(Path file, Supplier<C> config) {
+        try {
+            return config.get();
+        } catch (InvalidSetting e) {
+            throw new CheckpointException(file + ": " + e.getMessage());
+        }
     }
 
     /** Karlo's layout, as the files in configs/ have it (so Karlo itself could read what we write). */

@@ -11,20 +11,13 @@ public record PriorConfig(
         double textDrop,    // text_drop (training only)
         DiffusionConfig diffusion) {
 
-    /** Far above Karlo's (77 tokens, width 2048, 20 layers): a config beyond these is hostile or broken, not large. */
-    private static final int MAX_TOKENS = 4096, MAX_WIDTH = 65536, MAX_LAYERS = 1024;
-
     public PriorConfig {
-        check("text_ctx", textCtx, MAX_TOKENS);
-        check("xf_width", xfWidth, MAX_WIDTH);
-        check("xf_layers", xfLayers, MAX_LAYERS);
-        check("xf_heads", xfHeads, xfWidth);
-        check("clip_dim", clipDim, MAX_WIDTH);
-        if (xfWidth % xfHeads != 0) throw new IllegalArgumentException("xf_width " + xfWidth + " is not a multiple of xf_heads " + xfHeads);
-    }
-
-    private static void check(String key, int value, int max) {
-        if (value < 1 || value > max) throw new IllegalArgumentException(key + " is " + value + ", outside 1.." + max);
+        Limits.within("text_ctx", textCtx, 1, Limits.MAX_TOKENS);
+        Limits.within("xf_width", xfWidth, 1, Limits.MAX_WIDTH);
+        Limits.within("xf_layers", xfLayers, 1, Limits.MAX_LAYERS);
+        Limits.within("xf_heads", xfHeads, 1, xfWidth);
+        Limits.within("clip_dim", clipDim, 1, Limits.MAX_WIDTH);
+        if (xfWidth % xfHeads != 0) throw new InvalidSetting("xf_width", xfWidth + " is not a multiple of xf_heads " + xfHeads);
     }
 
     public static PriorConfig karloV1Alpha() {

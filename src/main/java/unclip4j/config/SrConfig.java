@@ -16,6 +16,8 @@ public record SrConfig(
 
     public SrConfig {
         channelsMultiple = List.copyOf(channelsMultiple);
+        Limits.levelWidths("channels", channels, "channels_multiple", channelsMultiple);
+        Limits.within("depth", depth, 1, Limits.MAX_RES_BLOCKS);
     }
 
     public static SrConfig karloV1Alpha() {

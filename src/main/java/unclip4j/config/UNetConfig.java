@@ -13,7 +13,7 @@ public record UNetConfig(
         int numResBlocks,           // num_res_blocks
         List<Integer> channelMult,  // channel_mult
         List<Integer> attentionDs,  // attention_resolutions as downsample rates, ascending
-        int numHeads,               // num_heads (used when num_head_channels is -1)
+        int numHeads,               // num_heads (unused: heads come from num_head_channels)
         int numHeadChannels,        // num_head_channels
         boolean useScaleShiftNorm,  // use_scale_shift_norm
         boolean resblockUpdown,     // resblock_updown
@@ -29,6 +29,33 @@ public record UNetConfig(
     public UNetConfig {
         channelMult = List.copyOf(channelMult);
         attentionDs = List.copyOf(attentionDs);
+        Limits.within("image_size", imageSize, 1, Limits.MAX_IMAGE_SIZE);
+        Limits.levelWidths("num_channels", modelChannels, "channel_mult", channelMult);
+        Limits.within("num_res_blocks", numResBlocks, 1, Limits.MAX_RES_BLOCKS);
+        int halvings = channelMult.size() - 1;
+        if (imageSize % (1 << halvings) != 0) {
+            throw new InvalidSetting("image_size", "is " + imageSize + ", which the " + channelMult.size() + " levels of channel_mult cannot halve "
+                    + halvings + " times");
+        }
+        // Karlo sets num_head_channels (64); guided-diffusion's alternative, num_heads with num_head_channels -1, is not built
+        Limits.within("num_head_channels", numHeadChannels, 1, Limits.MAX_LEVEL_WIDTH);
+        for (int level = 0; level < channelMult.size(); level++) {
+            boolean attends = attentionDs.contains(1 << level) || level == halvings; // the middle block attends at the lowest level
+            int width = modelChannels * channelMult.get(level);
+            if (attends && width % numHeadChannels != 0) {
+                throw new InvalidSetting("num_head_channels", numHeadChannels + " does not divide the attention width " + width
+                        + " (num_channels × channel_mult at level " + level + ")");
+            }
+        }
+        Limits.within("clip_dim", clipDim, 1, Limits.MAX_WIDTH);
+        Limits.within("clip_emb_mult", clipEmbMult, 1, Limits.MAX_CLIP_TOKENS);
+        Limits.within("xf_width", xfWidth, 1, Limits.MAX_WIDTH);
+        Limits.within("text_ctx", textCtx, 1, Limits.MAX_TOKENS);
+        if (!learnSigma) throw new InvalidSetting("learn_sigma", "is false, but the decoder's sampler reads the learned variance from 6 output channels");
+        if (!resblockUpdown) throw new InvalidSetting("resblock_updown", "is false, but only Karlo's resampling res blocks (true) are built");
+        if (!(clipEmbDrop > 0)) {
+            throw new InvalidSetting("clip_emb_drop", "is " + clipEmbDrop + ", but classifier-free guidance needs the cf_param that a positive one creates");
+        }
     }
 
     public static UNetConfig karloV1Alpha() {
@@ -53,9 +80,9 @@ public record UNetConfig(
         return clipEmbDrop > 0;
     }
 
-    /** Attention heads for a block of ch channels: ch / num_head_channels, else num_heads. */
+    /** Attention heads for a block of ch channels. */
     public int headsFor(int ch) {
-        return numHeadChannels == -1 ? numHeads : ch / numHeadChannels;
+        return ch / numHeadChannels;
     }
 
     /** guided-diffusion's defaults for {@code channel_mult: ''}. */
@@ -64,7 +91,7 @@ public record UNetConfig(
             case 256 -> List.of(1, 1, 2, 2, 4, 4);
             case 128 -> List.of(1, 1, 2, 3, 4);
             case 64 -> List.of(1, 2, 3, 4);
-            default -> throw new IllegalArgumentException("channel_mult '' has no default for image_size " + imageSize);
+            default -> throw new InvalidSetting("channel_mult", "is '', which has no default for image_size " + imageSize + " (only 64, 128, 256)");
         };
     }
 }

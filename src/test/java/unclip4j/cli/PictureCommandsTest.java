@@ -245,6 +245,29 @@ class PictureCommandsTest {
                 "--save-embedding", path("e.safetensors"));
     }
 
+    /** A copy of the embedded model with one of its files edited (from → to). */
+    private Path embeddedModelWith(String file, String from, String to) throws Exception {
+        Path model = Files.createDirectories(tmp.resolve("edited-model"));
+        try (Stream<Path> files = Files.list(ModelOptions.embeddedModel())) {
+            for (Path f : files.toList()) Files.copy(f, model.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        String text = Files.readString(model.resolve(file));
+        assertTrue(text.contains(from), from);
+        Files.writeString(model.resolve(file), text.replace(from, to));
+        return model;
+    }
+
+    /** A few bytes of config that asked for gigabytes, or divided by zero, are refused as the config is read. */
+    @Test
+    void absurdModelSettingsAreRefusedNamingFileAndKey() throws Exception {
+        Path model = embeddedModelWith("decoder.yaml", "num_head_channels: 16", "num_head_channels: 0");
+        assertUserError(model.resolve("decoder.yaml") + ": num_head_channels is 0, outside 1..16384",
+                "generate", "--model", model.toString(), "--prompt", "x", "--out", path("o.png"));
+        model = embeddedModelWith("decoder.yaml", "num_res_blocks: 1", "num_res_blocks: 100000000");
+        assertUserError(model.resolve("decoder.yaml") + ": num_res_blocks is 100000000, outside 1..64",
+                "generate", "--model", model.toString(), "--prompt", "x", "--out", path("o.png"));
+    }
+
     @Test
     void clipScoresAreWhatSimilarityPrintsForTheWrittenPictures() throws Exception {
         CliRunner.Result g = run(fast("generate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--batch", "2", "--clip-score",
