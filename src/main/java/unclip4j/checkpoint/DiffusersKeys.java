@@ -299,8 +299,7 @@ public final class DiffusersKeys {
         unused.removeIf(DiffusersKeys::ignorable);
         for (String u : new TreeSet<>(unused)) problems.add("unexpected " + u);
         if (!problems.isEmpty()) {
-            throw new CheckpointException(diffusers.source() + ": diffusers weights do not match the config (" + problems.size() + " problems): "
-                    + String.join("; ", problems.subList(0, Math.min(problems.size(), 20))) + (problems.size() > 20 ? "; ..." : ""));
+            throw new CheckpointException(diffusers.source() + ": diffusers weights do not match the config (" + Weights.listing(problems) + ")");
         }
         return out;
     }

@@ -3,7 +3,9 @@ package unclip4j.checkpoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import unclip4j.tensor.DType;
@@ -16,7 +18,8 @@ import unclip4j.tensor.Tensor;
  *
  * <p>Loading is strict: every {@code get} is recorded; a missing or mis-shaped key does not stop
  * construction but is collected, and {@link #finish()} throws one {@link CheckpointException}
- * listing every missing, mis-shaped and unexpected (never requested) key by name.
+ * listing the missing, mis-shaped and unexpected (never requested) keys by name. Callers that know
+ * the expected keys beforehand check them with {@link #requireExactly} before building anything.
  */
 public final class Weights {
     /** Shared by every prefix view of one load. */
@@ -94,16 +97,31 @@ public final class Weights {
         String key = prefix + name;
         ledger.used.add(key);
         if (!ledger.dict.contains(key)) {
-            ledger.problems.add("missing  " + key + "   expected " + Shape.toString(expectedShape));
+            ledger.problems.add(missing(key, expectedShape));
             return Tensor.zeros(unclip4j.tensor.DType.F32, expectedShape);
         }
-        TensorInfo info = ledger.dict.info(key);
-        if (expectedShape.length > 0 && !Arrays.equals(info.shape(), expectedShape)) {
-            ledger.problems.add("shape    " + key + "   checkpoint " + Shape.toString(info.shape())
-                    + "  model " + Shape.toString(expectedShape));
+        long[] shape = ledger.dict.info(key).shape();
+        if (expectedShape.length > 0 && !Arrays.equals(shape, expectedShape)) {
+            ledger.problems.add(misShaped(key, shape, expectedShape));
             return Tensor.zeros(unclip4j.tensor.DType.F32, expectedShape);
         }
         return ledger.dict.get(key);
+    }
+
+    /**
+     * Throws unless dict holds exactly the expected keys with these shapes (what {@link KarloKeys}
+     * derives from a config). Checked before any layer is built, a checkpoint that does not fit its
+     * config costs nothing: building first loads every tensor that fits and allocates a zero tensor
+     * for every key that does not, which for an absurd config alone runs out of memory.
+     */
+    public static void requireExactly(StateDict dict, Map<String, long[]> expected, String modelDescription) {
+        List<String> problems = new ArrayList<>();
+        expected.forEach((key, shape) -> {
+            if (!dict.contains(key)) problems.add(missing(key, shape));
+            else if (!Arrays.equals(dict.info(key).shape(), shape)) problems.add(misShaped(key, dict.info(key).shape(), shape));
+        });
+        for (String k : new TreeSet<>(dict.keys())) if (!expected.containsKey(k)) problems.add(unexpected(dict, k));
+        if (!problems.isEmpty()) throw mismatch(dict, modelDescription, problems);
     }
 
     /** Marks keys as deliberately not used (e.g. CLIP's 0-dim config buffers). */
@@ -111,15 +129,52 @@ public final class Weights {
         for (String n : names) ledger.used.add(prefix + n);
     }
 
-    /** Throws one exception listing every missing, mis-shaped and unexpected key; returns quietly if none. */
+    /** Throws one exception listing the missing, mis-shaped and unexpected keys; returns quietly if none. */
     public void finish(String modelDescription) {
         List<String> lines = new ArrayList<>(ledger.problems);
         Set<String> unexpected = new TreeSet<>(ledger.dict.keys());
         unexpected.removeAll(ledger.used);
-        for (String k : unexpected) lines.add("unexpected " + k + "   " + Shape.toString(ledger.dict.info(k).shape()));
-        if (!lines.isEmpty()) {
-            throw new CheckpointException(ledger.dict.source() + " does not match " + modelDescription + " ("
-                    + lines.size() + " problems): " + String.join("; ", lines));
+        for (String k : unexpected) lines.add(unexpected(ledger.dict, k));
+        if (!lines.isEmpty()) throw mismatch(ledger.dict, modelDescription, lines);
+    }
+
+    private static String missing(String key, long[] expected) {
+        return "missing  " + key + "   expected " + Shape.toString(expected);
+    }
+
+    private static String misShaped(String key, long[] shape, long[] expected) {
+        return "shape    " + key + "   checkpoint " + Shape.toString(shape) + "  model " + Shape.toString(expected);
+    }
+
+    private static String unexpected(StateDict dict, String key) {
+        return "unexpected " + key + "   " + Shape.toString(dict.info(key).shape());
+    }
+
+    private static CheckpointException mismatch(StateDict dict, String modelDescription, List<String> problems) {
+        return new CheckpointException(dict.source() + " does not match " + modelDescription + ": " + listing(problems));
+    }
+
+    /** Problems listed, as many as DiffusersKeys lists: enough to see the pattern, not a line of kilobytes. */
+    private static final int LISTED = 20;
+
+    /**
+     * "N problems: " and up to {@link #LISTED} of them, shared fairly among their kinds (the first word:
+     * missing, shape, unexpected) so that a long run of one kind hides none of the others.
+     */
+    static String listing(List<String> problems) {
+        Map<String, List<String>> byKind = new LinkedHashMap<>();
+        for (String p : problems) byKind.computeIfAbsent(p.split(" ", 2)[0], k -> new ArrayList<>()).add(p);
+        int[] shown = new int[byKind.size()];
+        List<List<String>> kinds = List.copyOf(byKind.values());
+        for (int listed = 0, k = 0; listed < Math.min(LISTED, problems.size()); k = (k + 1) % kinds.size()) {
+            if (shown[k] < kinds.get(k).size()) {
+                shown[k]++;
+                listed++;
+            }
         }
+        List<String> listed = new ArrayList<>();
+        for (int k = 0; k < kinds.size(); k++) listed.addAll(kinds.get(k).subList(0, shown[k]));
+        int more = problems.size() - listed.size();
+        return problems.size() + " problems: " + String.join("; ", listed) + (more > 0 ? "; … and " + more + " more" : "");
     }
 }

@@ -1,9 +1,15 @@
 package unclip4j.pipeline;
 
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ClipStats;
+import unclip4j.checkpoint.KarloKeys;
 import unclip4j.checkpoint.ModelDirectory;
+import unclip4j.checkpoint.ModelDirectory.Part;
 import unclip4j.checkpoint.ModelSource;
 import unclip4j.checkpoint.StateDict;
 import unclip4j.checkpoint.Weights;
@@ -23,12 +29,13 @@ import unclip4j.tensor.DType;
 
 /**
  * Builds each stage of a model (a directory, or random weights for benchmarks) on a backend, strictly: every key of the component is
- * used and matches the shape its config implies, or loading fails with the full list of problems.
+ * used and matches the shape its config implies, or loading fails, before anything is built, listing the problems.
  * Stages load independently so a pipeline can hold only what it needs (and free a stage after use).
  */
 public final class StageLoader {
     /** CLIP JIT buffers that build_model deletes, and the contrastive temperature: not used for encoding. */
-    private static final String[] CLIP_UNUSED = {"logit_scale", "context_length", "vocab_size", "input_resolution"};
+    private static final Set<String> CLIP_UNUSED = Set.of("logit_scale", "context_length", "vocab_size", "input_resolution");
+    private static final String VISUAL = "visual.";
 
     private final ModelSource source;
     private final Backend backend;
@@ -54,12 +61,13 @@ public final class StageLoader {
     public ClipTextEncoder clipText() {
         ModelDirectory.Component<ClipConfig> clip = source.clip();
         ClipConfig c = clip.config();
-        StateDict text = clip.weights().rename(k -> k.startsWith("visual.") ? null : k);
+        StateDict text = clip.weights().rename(k -> k.startsWith(VISUAL) || CLIP_UNUSED.contains(k) ? null : k);
+        String model = "the CLIP text encoder that its own shapes imply";
+        Weights.requireExactly(text, clipKeys(c, false), model);
         Weights w = new Weights(text, storage);
         ClipTextEncoder encoder = new ClipTextEncoder(backend, w, c.vocabSize(), c.contextLength(), c.textWidth(),
                 c.textLayers(), c.textHeads(), c.embedDim());
-        ignorePresent(w, text);
-        w.finish("ClipTextEncoder" + c);
+        w.finish(model);
         return encoder;
     }
 
@@ -79,20 +87,25 @@ public final class StageLoader {
     public VisionTransformer clipImage() {
         ModelDirectory.Component<ClipConfig> clip = source.clip();
         ClipConfig c = imageEncoderConfig(source);
-        Weights w = new Weights(clip.weights().stripPrefix("visual."), storage);
+        StateDict vision = clip.weights().stripPrefix(VISUAL);
+        String model = "the CLIP image encoder that its own shapes imply";
+        Weights.requireExactly(vision, clipKeys(c, true), model);
+        Weights w = new Weights(vision, storage);
         VisionTransformer vit = new VisionTransformer(backend, w, c.imageResolution(), c.visionPatchSize(), c.visionWidth(),
                 c.visionLayers(), c.visionHeads(), c.embedDim());
-        w.finish("VisionTransformer" + c);
+        w.finish(model);
         return vit;
     }
 
     public PriorDiffusionModel prior() {
         ModelDirectory.Component<PriorConfig> prior = source.prior();
         PriorConfig c = prior.config();
+        String model = configured(Part.PRIOR, c, PriorConfig.karloV1Alpha());
+        Weights.requireExactly(prior.weights(), KarloKeys.prior(c), model);
         Weights w = new Weights(prior.weights(), storage);
         PriorTransformer transformer = new PriorTransformer(backend, w.at("model"), c.textCtx(), c.xfWidth(), c.xfLayers(),
                 c.xfHeads(), c.clipDim(), c.xfFinalLn());
-        w.finish("PriorTransformer" + c);
+        w.finish(model);
         ClipStats stats = source.clipStats();
         if (stats.mean().numel() != c.clipDim()) {
             throw new IllegalArgumentException("CLIP stats have " + stats.mean().numel() + " values but the prior's clip_dim is " + c.clipDim());
@@ -103,25 +116,51 @@ public final class StageLoader {
     public DecoderDiffusionModel decoder() {
         ModelDirectory.Component<UNetConfig> decoder = source.decoder();
         UNetConfig c = decoder.config();
+        String model = configured(Part.DECODER, c, UNetConfig.karloV1Alpha());
+        Weights.requireExactly(decoder.weights(), KarloKeys.decoder(c), model);
         Weights w = new Weights(decoder.weights(), storage);
         PLMImUNet unet = new PLMImUNet(backend, w.at("model"), c.modelChannels(), ints(c.channelMult()), c.numResBlocks(),
                 c.attentionDs().stream().collect(Collectors.toSet()), c.numHeadChannels(), c.xfWidth(), c.clipDim(),
                 c.clipEmbMult(), c.useScaleShiftNorm(), c.learnSigma(), c.clipEmbDrop());
-        w.finish("PLMImUNet" + c);
+        w.finish(model);
         return new DecoderDiffusionModel(backend, unet, c.imageSize());
     }
 
     public SuperResDiffusionModel superRes() {
         ModelDirectory.Component<SrConfig> sr = source.sr();
         SrConfig c = sr.config();
+        String model = configured(Part.SR, c, SrConfig.karloV1Alpha());
+        Weights.requireExactly(sr.weights(), KarloKeys.sr(c), model);
         Weights w = new Weights(sr.weights(), storage);
         ImprovedSupRes64to256 nets = new ImprovedSupRes64to256(backend, w, c.channels(), c.depth(), ints(c.channelsMultiple()));
-        w.finish("ImprovedSupRes64to256" + c);
+        w.finish(model);
         return new SuperResDiffusionModel(backend, nets);
     }
 
-    private static void ignorePresent(Weights w, StateDict sd) {
-        for (String k : CLIP_UNUSED) if (sd.contains(k)) w.ignore(k);
+    /** The CLIP keys and shapes of one encoder (the image encoder's without their "visual." prefix). */
+    private static Map<String, long[]> clipKeys(ClipConfig c, boolean vision) {
+        Map<String, long[]> keys = new LinkedHashMap<>();
+        KarloKeys.clip(c).forEach((k, shape) -> {
+            if (k.startsWith(VISUAL) == vision && !CLIP_UNUSED.contains(k)) keys.put(vision ? k.substring(VISUAL.length()) : k, shape);
+        });
+        return keys;
+    }
+
+    /**
+     * The model a stage's config describes, for a checkpoint that does not fit it: the YAML the
+     * directory reads it from, else Karlo v1.0 alpha's settings when they are what it holds.
+     */
+    private String configured(Part part, Object config, Object karlo) {
+        String stage = part == Part.SR ? "super-resolution" : part.name().toLowerCase(java.util.Locale.ROOT);
+        if (source instanceof ModelDirectory dir) {
+            for (Path f : dir.files(part)) {
+                if (part.configNames().contains(f.getFileName().toString())) return "the " + stage + " that " + f + " describes";
+            }
+        }
+        if (config.equals(karlo)) {
+            return "Karlo v1.0 alpha's " + stage + " settings (the built-in ones when no " + part.configNames().getFirst() + " is beside it)";
+        }
+        return "the " + stage + " its config describes";
     }
 
     private static int[] ints(java.util.List<Integer> xs) {

@@ -268,6 +268,33 @@ class PictureCommandsTest {
                 "generate", "--model", model.toString(), "--prompt", "x", "--out", path("o.png"));
     }
 
+    /**
+     * A checkpoint that does not fit its config is refused before any layer is built (nothing is allocated
+     * for the keys that do not fit), in a line of bounded length that names the config it was compared with.
+     */
+    @Test
+    void aCheckpointThatDoesNotFitItsConfigIsRefusedBrieflyNamingTheConfig() throws Exception {
+        Path model = embeddedModelWith("decoder.yaml", "num_res_blocks: 1", "num_res_blocks: 2");
+        String line = CliRunner.assertUserError(run("generate", "--model", model.toString(), "--prompt", "x", "--out", path("o.png")),
+                model.resolve("decoder.safetensors") + " does not match the decoder that " + model.resolve("decoder.yaml") + " describes: 126 problems: ",
+                "; … and 106 more");
+        assertTrue(line.length() < 3000, line.length() + " characters");
+
+        // tens of gigabytes of zero tensors for the keys that do not fit, which loading used to allocate before reporting
+        Path huge = embeddedModelWith("decoder.yaml", "num_channels: 32", "num_channels: 8192");
+        String hugeLine = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> CliRunner.assertUserError(
+                run("generate", "--model", huge.toString(), "--prompt", "x", "--out", path("o.png")), "does not match the decoder that"));
+        assertTrue(hugeLine.length() < 3000, hugeLine.length() + " characters");
+
+        Path karlo = Files.createDirectories(tmp.resolve("karlo-without-decoder-yaml"));
+        for (String f : List.of("ViT-tiny.pt", "ViT-tiny_stats.th", "prior-tiny.ckpt", "prior.yaml", "decoder-tiny.ckpt", "sr-tiny.ckpt", "sr.yaml")) {
+            Files.createSymbolicLink(karlo.resolve(f), Fixtures.file(f));
+        }
+        String builtIn = CliRunner.assertUserError(run("generate", "--model", karlo.toString(), "--prompt", "x", "--out", path("o.png")),
+                karlo.resolve("decoder-tiny.ckpt") + " does not match Karlo v1.0 alpha's decoder settings (the built-in ones when no decoder.yaml is beside it)");
+        assertTrue(builtIn.length() < 3000, builtIn.length() + " characters");
+    }
+
     @Test
     void clipScoresAreWhatSimilarityPrintsForTheWrittenPictures() throws Exception {
         CliRunner.Result g = run(fast("generate", "--prompt", "a red cube", "--prompt", "a blue sphere", "--batch", "2", "--clip-score",
