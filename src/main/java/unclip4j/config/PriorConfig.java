@@ -18,6 +18,7 @@ public record PriorConfig(
         Limits.within("xf_heads", xfHeads, 1, xfWidth);
         Limits.within("clip_dim", clipDim, 1, Limits.MAX_WIDTH);
         if (xfWidth % xfHeads != 0) throw new InvalidSetting("xf_width", xfWidth + " is not a multiple of xf_heads " + xfHeads);
+        diffusion.requireSampledAs(DiffusionConfig.prior(), "prior");
     }
 
     public static PriorConfig karloV1Alpha() {

@@ -18,6 +18,7 @@ public record SrConfig(
         channelsMultiple = List.copyOf(channelsMultiple);
         Limits.levelWidths("channels", channels, "channels_multiple", channelsMultiple);
         Limits.within("depth", depth, 1, Limits.MAX_RES_BLOCKS);
+        diffusion.requireSampledAs(DiffusionConfig.sr(), "SR");
     }
 
     public static SrConfig karloV1Alpha() {

@@ -56,6 +56,7 @@ public record UNetConfig(
         if (!(clipEmbDrop > 0)) {
             throw new InvalidSetting("clip_emb_drop", "is " + clipEmbDrop + ", but classifier-free guidance needs the cf_param that a positive one creates");
         }
+        diffusion.requireSampledAs(DiffusionConfig.decoder(), "decoder");
     }
 
     public static UNetConfig karloV1Alpha() {

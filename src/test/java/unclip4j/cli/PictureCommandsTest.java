@@ -257,7 +257,7 @@ class PictureCommandsTest {
         return model;
     }
 
-    /** A few bytes of config that asked for gigabytes, or divided by zero, are refused as the config is read. */
+    /** A few bytes of config that asked for gigabytes, divided by zero or were ignored are refused as the config is read. */
     @Test
     void absurdModelSettingsAreRefusedNamingFileAndKey() throws Exception {
         Path model = embeddedModelWith("decoder.yaml", "num_head_channels: 16", "num_head_channels: 0");
@@ -265,6 +265,9 @@ class PictureCommandsTest {
                 "generate", "--model", model.toString(), "--prompt", "x", "--out", path("o.png"));
         model = embeddedModelWith("decoder.yaml", "num_res_blocks: 1", "num_res_blocks: 100000000");
         assertUserError(model.resolve("decoder.yaml") + ": num_res_blocks is 100000000, outside 1..64",
+                "generate", "--model", model.toString(), "--prompt", "x", "--out", path("o.png"));
+        model = embeddedModelWith("prior.yaml", "steps: 1000", "steps: 7");
+        assertUserError(model.resolve("prior.yaml") + ": diffusion.steps is 7, but unclip4j samples the prior as Karlo does",
                 "generate", "--model", model.toString(), "--prompt", "x", "--out", path("o.png"));
     }
 

@@ -1,5 +1,6 @@
 package unclip4j.config;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,8 @@ import unclip4j.testing.Fixtures;
 
 /**
  * A few bytes of config must not make a stage ask for gigabytes, divide by zero or fail deep inside
- * a stage: absurd values are refused as the config is read, naming the file and the key.
+ * a stage, nor be silently ignored: absurd values, and settings the samplers would not follow, are
+ * refused as the config is read, naming the file and the key.
  */
 class ConfigLimitsTest {
     @TempDir
@@ -62,6 +64,37 @@ class ConfigLimitsTest {
                 {"channels: 32", "channels: 100000", "channels is 100000, outside 1..16384"},
                 {"channels_multiple:\n    - 1\n    - 1", "channels_multiple: []", "channels_multiple has 0 levels"},
                 {"channels_multiple:\n    - 1\n    - 1", "channels_multiple:\n    - 1\n    - 1000", "each level must be a multiple of 32"}});
+    }
+
+    /** The samplers run Karlo's processes: a diffusion: setting they would not follow is refused, not ignored. */
+    @Test
+    void diffusionSettingsTheSamplersDoNotFollowAreRefused() throws IOException {
+        String karlo = "but unclip4j samples the prior as Karlo does, with steps 1000, noise_schedule squaredcos_cap_v2, learn_sigma false,"
+                + " sigma_small true, predict_xstart true (respaced by --prior-steps)";
+        assertRefused("prior.yaml", KarloYaml::prior, new String[][] {
+                {"steps: 1000", "steps: 7", "diffusion.steps is 7, " + karlo},
+                {"steps: 1000", "steps: -5", "diffusion.steps is -5"},
+                {"noise_schedule: squaredcos_cap_v2", "noise_schedule: linear", "diffusion.noise_schedule is linear"},
+                {"noise_schedule: squaredcos_cap_v2", "noise_schedule: bogus", "diffusion.noise_schedule is bogus"},
+                {"predict_xstart: true", "predict_xstart: false", "diffusion.predict_xstart is false"},
+                {"  sigma_small: true", "  sigma_small: false", "diffusion.sigma_small is false"}});
+        assertRefused("decoder.yaml", KarloYaml::decoder, new String[][] {
+                {"  learn_sigma: true\n  sigma_small", "  learn_sigma: false\n  sigma_small", "diffusion.learn_sigma is false"},
+                {"timestep_respacing: ''", "timestep_respacing: '50'", "diffusion.timestep_respacing is '50', but unclip4j samples the decoder as Karlo does"}});
+        assertRefused("sr.yaml", KarloYaml::sr, new String[][] {{"  timestep_respacing: '7'\nsampling", "  timestep_respacing: '8'\nsampling",
+                "diffusion.timestep_respacing is '8'"}});
+    }
+
+    /** What Karlo's samplers ignore too is accepted: the training losses, the decoder's sigma_small, an empty respacing. */
+    @Test
+    void diffusionSettingsThatDoNotChangeSamplingAreAccepted() throws IOException {
+        String prior = Files.readString(Fixtures.file("prior.yaml")).replace("use_kl: false", "use_kl: true");
+        assertEquals(true, KarloYaml.prior(Files.writeString(tmp.resolve("prior.yaml"), prior)).diffusion().useKl());
+        String decoder = Files.readString(Fixtures.file("decoder.yaml")).replace("  sigma_small: false", "  sigma_small: true")
+                .replace("rescale_learned_sigmas: true", "rescale_learned_sigmas: false");
+        assertEquals(true, KarloYaml.decoder(Files.writeString(tmp.resolve("decoder.yaml"), decoder)).diffusion().sigmaSmall());
+        String sr = Files.readString(Fixtures.file("sr.yaml")).replace("  timestep_respacing: '7'\nsampling", "  timestep_respacing: ''\nsampling");
+        assertEquals("", KarloYaml.sr(Files.writeString(tmp.resolve("sr.yaml"), sr)).diffusion().timestepRespacing());
     }
 
     /** CLIP has no config file: its settings come from tensor shapes, and the checkpoint is named. */
