@@ -111,6 +111,7 @@ public final class ConvertedLayout {
         try {
             Files.createDirectories(staging);
         } catch (IOException e) {
+            TemporaryFiles.release(staging);
             throw new CheckpointException(out + ": cannot create directory (" + e.getMessage() + ")");
         }
         try {

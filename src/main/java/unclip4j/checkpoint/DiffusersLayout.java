@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -186,7 +187,12 @@ final class DiffusersLayout {
 
     private static Path weightsFile(Path folder) {
         for (String f : WEIGHTS_NAMES) {
-            if (Files.isRegularFile(folder.resolve(f))) return folder.resolve(f);
+            Path weights = folder.resolve(f);
+            // present, even as a dangling link (a partly downloaded Hugging Face snapshot): that one, or what is wrong with it
+            if (Files.exists(weights, LinkOption.NOFOLLOW_LINKS)) {
+                RegularFile.require(weights);
+                return weights;
+            }
         }
         if (!Files.isDirectory(folder)) throw new CheckpointException(folder + ": no such folder (a diffusers model has one per component)");
         String missing = folder + ": no diffusion_pytorch_model.safetensors/.bin or model.safetensors/pytorch_model.bin";

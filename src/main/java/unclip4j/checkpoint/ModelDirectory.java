@@ -3,6 +3,7 @@ package unclip4j.checkpoint;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
@@ -193,7 +194,7 @@ public final class ModelDirectory implements ModelSource {
      * diffusers model's own parts (their config.json), a Karlo folder without one (Karlo v1.0 alpha's
      * preset).
      */
-    Optional<Path> configFile(Part part) {
+    public Optional<Path> configFile(Part part) {
         if (part.configNames == null) return Optional.empty();
         Path override = overrides.get(part);
         if (override == null && layout == Layout.CONVERTED) {
@@ -209,7 +210,17 @@ public final class ModelDirectory implements ModelSource {
         List<Path> candidates = new ArrayList<>();
         if (override != null) part.configNames.forEach(name -> candidates.add(override.resolveSibling(name)));
         if (dir != null) part.configNames.forEach(name -> candidates.add(dir.resolve(name)));
-        return candidates.stream().filter(Files::isRegularFile).findFirst();
+        return presentConfig(candidates);
+    }
+
+    /**
+     * The first of candidates that is present, even as a dangling link or a folder, which is then refused for what
+     * it is: a broken config must not be passed over for another one (or the built-in settings) that may also fit.
+     */
+    public static Optional<Path> presentConfig(List<Path> candidates) {
+        Optional<Path> first = candidates.stream().filter(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS)).findFirst();
+        first.ifPresent(RegularFile::require);
+        return first;
     }
 
     /** The Karlo file a part resolves to (the override, else the directory's match). */

@@ -71,8 +71,9 @@ public final class Cli {
     static String message(Throwable ex) {
         Throwable t = ex;
         while (t != null) {
-            // the first line: parsers append context lines; escapes for what a terminal would act on
-            if (t.getMessage() != null && !t.getMessage().isBlank()) return Printable.of(t.getMessage().lines().findFirst().orElse(""));
+            // one line whatever it holds: a newline in a path must not cut off the reason (parser errors are
+            // cut to their first line where they are wrapped), and escapes for what a terminal would act on
+            if (t.getMessage() != null && !t.getMessage().isBlank()) return Printable.of(t.getMessage().strip());
             t = t.getCause();
         }
         return ex.getClass().getSimpleName();

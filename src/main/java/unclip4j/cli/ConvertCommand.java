@@ -44,9 +44,10 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + ": exists and is not a directory");
+        ModelDirectory dir = model.open(); // components are read later: opening costs nothing
+        refuseConvertingInPlace(dir); // first: --force would not help
         checkOut();
-        ModelDirectory dir = model.open();
-        refuseConvertingInPlace(dir);
         for (Part part : List.of(Part.CLIP, Part.PRIOR, Part.DECODER, Part.SR)) {
             List<String> bad = FiniteCheck.nonFinite(dir.weights(part));
             if (bad.isEmpty()) continue;
@@ -90,7 +91,6 @@ public final class ConvertCommand implements Callable<Integer> {
 
     /** Before any work: --out is a directory or can become one, and holds no earlier conversion unless --force. */
     private void checkOut() {
-        if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + ": exists and is not a directory");
         if (force) return;
         for (Path f : ConvertedLayout.files(out)) {
             if (Files.exists(f)) throw new IllegalArgumentException(f + ": exists; use --force to overwrite");

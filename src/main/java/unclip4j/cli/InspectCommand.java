@@ -88,7 +88,7 @@ public final class InspectCommand implements Callable<Integer> {
     private <C> void checkConfig(PrintWriter out, StateDict sd, Part part, Function<Path, C> readYaml, C preset,
                                  Function<C, Map<String, long[]>> keysOf) {
         Path dir = path.toAbsolutePath().getParent();
-        Path yaml = part.configNames().stream().map(dir::resolve).filter(Files::isRegularFile).findFirst().orElse(null);
+        Path yaml = ModelDirectory.presentConfig(part.configNames().stream().map(dir::resolve).toList()).orElse(null);
         C config = yaml == null ? preset : readYaml.apply(yaml);
         out.println("config     " + config + "  (" + (yaml == null ? "no YAML beside the file: Karlo v1.0 alpha's preset" : "from " + yaml) + ")");
         Map<String, long[]> expected = keysOf.apply(config);

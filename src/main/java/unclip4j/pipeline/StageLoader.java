@@ -1,6 +1,7 @@
 package unclip4j.pipeline;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -153,9 +154,8 @@ public final class StageLoader {
     private String configured(Part part, Object config, Object karlo) {
         String stage = part == Part.SR ? "super-resolution" : part.name().toLowerCase(java.util.Locale.ROOT);
         if (source instanceof ModelDirectory dir) {
-            for (Path f : dir.files(part)) {
-                if (part.configNames().contains(f.getFileName().toString())) return "the " + stage + " that " + f + " describes";
-            }
+            Optional<Path> yaml = dir.configFile(part);
+            if (yaml.isPresent()) return "the " + stage + " that " + yaml.get() + " describes";
         }
         if (config.equals(karlo)) {
             return "Karlo v1.0 alpha's " + stage + " settings (the built-in ones when no " + part.configNames().getFirst() + " is beside it)";

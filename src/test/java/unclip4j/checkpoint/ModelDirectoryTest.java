@@ -145,6 +145,16 @@ class ModelDirectoryTest {
         assertEquals(expected, given.getMessage());
     }
 
+    /** A Hugging Face snapshot links its weights into blobs/; a partial download leaves the link dangling. */
+    @Test
+    void aDanglingDiffusersWeightsLinkIsNamedNotReportedMissing() throws IOException {
+        Path prior = Files.createDirectories(tmp.resolve("snapshot").resolve("prior"));
+        Path blob = tmp.resolve("blobs").resolve("9f2c");
+        Files.createSymbolicLink(prior.resolve("diffusion_pytorch_model.safetensors"), blob);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> DiffusersLayout.clipStats(prior.getParent()));
+        assertEquals(prior.resolve("diffusion_pytorch_model.safetensors") + ": a dangling link to " + blob + " (no such file there)", e.getMessage());
+    }
+
     static void assertSameTensors(StateDict expected, StateDict actual) {
         assertEquals(new java.util.TreeSet<>(expected.keys()), new java.util.TreeSet<>(actual.keys()));
         for (String k : expected.keys()) {

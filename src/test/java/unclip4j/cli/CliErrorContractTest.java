@@ -28,6 +28,12 @@ class CliErrorContractTest {
         assertTrue(line.contains("UNCLIP4J_JAVA_OPTS"), line);
     }
 
+    /** A newline in a path does not cut the error line short: it is written as an escape, and the reason follows. */
+    @Test
+    void aNewlineInAPathIsEscapedNotALineBreak() {
+        CliRunner.assertUserError(CliRunner.run("inspect", "evil\nname.ckpt"), "evil\\nname.ckpt: no such file");
+    }
+
     @Test
     void argumentErrorsAreOneLineWithThePointerToTheHelp() {
         CliRunner.assertUserError(CliRunner.run("generate", "--bogus"), "Unknown option: '--bogus'", "(see 'unclip4j generate --help')");

@@ -130,12 +130,18 @@ class InspectConvertCommandTest {
                 "sr-tiny.ckpt", "sr.yaml"}) {
             Files.copy(Fixtures.file(f), karlo.resolve(f));
         }
-        CliRunner.assertUserError(run("convert", "--model", karlo.toString(), "--out", karlo.toString(), "--force"),
-                "is the model directory itself; convert into another folder");
+        CliRunner.assertUserError(run("convert", "--model", karlo.toString(), "--out", karlo.toString()),
+                "is the model directory itself; convert into another folder"); // not "use --force", which would not help
+        // a config present but broken is named, not passed over for the built-in settings
+        Files.delete(karlo.resolve("decoder.yaml"));
+        Files.createSymbolicLink(karlo.resolve("decoder.yaml"), tmp.resolve("nowhere.yaml"));
+        CliRunner.assertUserError(run("convert", "--model", karlo.toString(), "--out", tmp.resolve("other").toString()),
+                karlo.resolve("decoder.yaml") + ": a dangling link");
+        CliRunner.assertUserError(run("inspect", karlo.resolve("decoder-tiny.ckpt").toString()), karlo.resolve("decoder.yaml") + ": a dangling link");
         CliRunner.assertUserError(run("convert", "--model", Fixtures.dir().toString(), "--prior", karlo.resolve("prior-tiny.ckpt").toString(),
                 "--out", karlo.toString(), "--force"), "the conversion would write over " + karlo.resolve("prior.yaml"));
         try (var left = Files.list(karlo)) {
-            assertEquals(8, left.count(), "the folder is untouched");
+            assertEquals(8, left.count(), "the folder holds what it held");
         }
     }
 
