@@ -79,7 +79,7 @@ public final class KarloKeys {
     public static Map<String, long[]> decoder(UNetConfig c) {
         Map<String, long[]> k = new LinkedHashMap<>();
         long e = c.embChannels(), d = c.clipDim(), xf = c.xfWidth();
-        if (c.hasCfParam()) k.put("model.cf_param", new long[] {d});
+        k.put("model.cf_param", new long[] {d}); // the learned null embedding: UNetConfig requires clip_emb_drop > 0
         unet(k, "model.", c.inChannels(), c.outChannels(), c.modelChannels(), c.numResBlocks(), c.channelMult(), c.attentionDs(),
                 true, c.useScaleShiftNorm(), xf);
         linear(k, "model.clip_emb", d, e);

@@ -45,7 +45,7 @@ public final class GenerateCommand extends PictureCommand {
     static final int MAX_RERANK = 64;
 
     @Option(names = "--rerank", paramLabel = "K", defaultValue = "1",
-            description = "Draw K prior samples per picture and keep the one closest (CLIP cosine) to the prompt's text embedding. Default: ${DEFAULT-VALUE} (no reranking, as Karlo).")
+            description = "Draw K prior samples per picture (1.." + MAX_RERANK + ") and keep the one closest (CLIP cosine) to the prompt's text embedding. Default: ${DEFAULT-VALUE} (no reranking, as Karlo).")
     int rerank;
 
     @Mixin

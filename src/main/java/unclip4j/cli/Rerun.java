@@ -185,7 +185,12 @@ final class Rerun {
             if (givenAgain(p)) continue;
             for (Path f : dir.files(p)) {
                 var recorded = run.modelFile(f, command.modelOptions().usesEmbedded());
-                if (recorded.isEmpty()) throw new IllegalArgumentException("the rerun would read model file " + f + ", which the run did not; " + remedy);
+                if (recorded.isEmpty()) {
+                    // manifests written before 2026-11-27 listed a --prior/--decoder/--sr file but not the YAML beside it that the run read
+                    String older = p.configNames() != null && p.configNames().contains(f.getFileName().toString())
+                            ? " (or a manifest from before configs were recorded)" : "";
+                    throw new IllegalArgumentException("the rerun would read model file " + f + ", which the run did not" + older + "; " + remedy);
+                }
                 checkFile("model file", f, recorded.get().sha256(), remedy);
             }
         }

@@ -27,13 +27,14 @@ public record DiffusionConfig(
      * Refuses a setting the stage's sampler would not follow. Each sampler runs Karlo's process for
      * its stage ({@link #prior()}, {@link #decoder()}, {@link #sr()}), respaced by the command's
      * {@code --<stage>-steps}, whatever a config says; the loss settings only matter in training, and
-     * {@code timestep_respacing} may be empty or the stage's own, as Karlo's samplers replace it too.
+     * {@code timestep_respacing} may be empty or the stage's own (any other would look like a request the
+     * step options silently override).
      */
     void requireSampledAs(DiffusionConfig process, String stage) {
         String karlo = "unclip4j samples the " + stage + " as Karlo does, with steps " + process.steps + ", noise_schedule "
                 + process.noiseSchedule + ", learn_sigma " + process.learnSigma
                 + (process.learnSigma ? "" : ", sigma_small " + process.sigmaSmall) + ", predict_xstart " + process.predictXstart
-                + " (respaced by --" + stage.toLowerCase(java.util.Locale.ROOT) + "-steps)";
+                + " (respaced by the command's step options)";
         require(steps == process.steps, "steps", steps, karlo);
         require(noiseSchedule.equals(process.noiseSchedule), "noise_schedule", noiseSchedule, karlo);
         require(learnSigma == process.learnSigma, "learn_sigma", learnSigma, karlo);

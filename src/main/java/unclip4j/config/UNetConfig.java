@@ -77,15 +77,6 @@ public record UNetConfig(
         return 4 * modelChannels;
     }
 
-    public boolean hasCfParam() {
-        return clipEmbDrop > 0;
-    }
-
-    /** Attention heads for a block of ch channels. */
-    public int headsFor(int ch) {
-        return ch / numHeadChannels;
-    }
-
     /** guided-diffusion's defaults for {@code channel_mult: ''}. */
     public static List<Integer> defaultChannelMult(int imageSize) {
         return switch (imageSize) {

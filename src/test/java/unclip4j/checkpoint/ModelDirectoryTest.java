@@ -45,7 +45,7 @@ class ModelDirectoryTest {
         assertEquals(KarloYaml.decoder(Fixtures.file("decoder.yaml")), decoder.config());
         assertEquals(List.of(1, 2), decoder.config().channelMult());
         assertEquals(List.of(2), decoder.config().attentionDs());
-        assertEquals(2, decoder.config().headsFor(32));
+        assertEquals(16, decoder.config().numHeadChannels());
         assertEquals(4, dir.prior().config().xfHeads());
         assertEquals(List.of(1, 1), dir.sr().config().channelsMultiple());
         assertEquals(64, dir.clipStats().mean().size(0));

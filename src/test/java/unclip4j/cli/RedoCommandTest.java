@@ -252,6 +252,18 @@ class RedoCommandTest {
         assertEquals("[\"--decoder-steps\"]", manifest("c.json").at("/redo_of/dropped").toString(), "a repeated --drop is recorded once");
     }
 
+    /** Manifests from before configs were recorded list a --prior file but not the YAML beside it: redo says that may be why. */
+    @Test
+    void aManifestWithoutTheYamlOfAPriorFileSaysItMayBeOld() throws Exception {
+        ok(withFewSteps("generate", "--model", Fixtures.file("MANIFEST.md").getParent().toString(), "--prior", Fixtures.file("prior-tiny.ckpt").toString(),
+                "--prompt", "a red cube", "--out", path("a.png")));
+        ObjectNode m = (ObjectNode) manifest("a.json");
+        ArrayNode files = (ArrayNode) m.at("/model/files");
+        for (int i = files.size() - 1; i >= 0; i--) if (files.get(i).get("path").asText().endsWith("prior.yaml")) files.remove(i);
+        JSON.writeValue(tmp.resolve("old.json").toFile(), m);
+        assertUserError(run("redo", path("old.json"), "--out", path("b.png")), "prior.yaml, which the run did not (or a manifest from before configs were recorded)");
+    }
+
     /** A prompt the run accepted (here 21 M characters, above Jackson's default limit) is read back from its manifest. */
     @Test
     void aManifestWithAHugePromptIsReadBack() throws Exception {

@@ -70,7 +70,7 @@ class ConfigLimitsTest {
     @Test
     void diffusionSettingsTheSamplersDoNotFollowAreRefused() throws IOException {
         String karlo = "but unclip4j samples the prior as Karlo does, with steps 1000, noise_schedule squaredcos_cap_v2, learn_sigma false,"
-                + " sigma_small true, predict_xstart true (respaced by --prior-steps)";
+                + " sigma_small true, predict_xstart true (respaced by the command's step options)";
         assertRefused("prior.yaml", KarloYaml::prior, new String[][] {
                 {"steps: 1000", "steps: 7", "diffusion.steps is 7, " + karlo},
                 {"steps: 1000", "steps: -5", "diffusion.steps is -5"},

@@ -42,7 +42,7 @@ public final class GemmBenchCommand implements Callable<Integer> {
 
     static final int MAX_ITERATIONS = 10_000;
 
-    @Option(names = "--iterations", description = "Timed samples (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    @Option(names = "--iterations", description = "Timed samples, at most " + MAX_ITERATIONS + " (default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int iterations;
 
     @Override
