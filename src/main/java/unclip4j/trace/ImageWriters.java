@@ -3,6 +3,7 @@ package unclip4j.trace;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -113,7 +114,8 @@ public final class ImageWriters {
     /** An animated GIF that loops forever, each frame shown for delayMillis. */
     public static Path writeGif(List<BufferedImage> frames, int delayMillis, Path file) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(Files.newOutputStream(file))) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(); // encoded first, so the file appears whole (AtomicFile)
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
             writer.setOutput(out);
             writer.prepareWriteSequence(null);
             for (BufferedImage frame : frames) {
@@ -123,11 +125,16 @@ public final class ImageWriters {
                 writer.writeToSequence(new IIOImage(frame, null, meta), param);
             }
             writer.endWriteSequence();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + file + ": " + e.getMessage(), e);
+        } finally {
+            writer.dispose();
+        }
+        try {
+            AtomicFile.write(file, bytes.toByteArray());
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            writer.dispose();
         }
     }
 
