@@ -188,7 +188,8 @@ public final class Unpickler {
                 case 0x94 -> memo.put((long) memo.size(), peek());       // MEMOIZE
                 case 'h' -> push(memoGet(u8()));                         // BINGET
                 case 'j' -> push(memoGet(Integer.toUnsignedLong(in.get(I32, take(4))))); // LONG_BINGET
-                default -> throw protocol < 2
+                // text-protocol opcodes are printable characters; any other byte is a corrupt stream, whatever its header
+                default -> throw protocol < 2 && op >= 0x20 && op < 0x7f
                         ? new CheckpointException(String.format("%s: a protocol 0/1 (text) pickle, which is not read (opcode 0x%02x at pickle "
                                 + "byte %d); re-save it with torch.save and its default pickle_protocol (2) or a later one", where, op, pos))
                         : fail(String.format("unsupported pickle opcode 0x%02x", op));

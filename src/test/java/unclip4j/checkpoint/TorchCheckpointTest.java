@@ -91,6 +91,10 @@ class TorchCheckpointTest {
             assertTrue(message.contains(": a protocol 0/1 (text) pickle, which is not read (opcode 0x")
                     && message.endsWith("re-save it with torch.save and its default pickle_protocol (2) or a later one"), message);
         }
+        // no header and a byte no protocol has: corrupt, not old
+        Path corrupt = TestFiles.torchZip(tmp.resolve("corrupt.pt"), new byte[] {(byte) 0xfe, '.'}, Map.of());
+        String message = assertThrows(CheckpointException.class, () -> TorchCheckpoint.read(corrupt)).getMessage();
+        assertTrue(message.contains("unsupported pickle opcode 0xfe") && !message.contains("protocol 0/1"), message);
     }
 
     @Test
