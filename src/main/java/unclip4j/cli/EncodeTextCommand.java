@@ -58,7 +58,7 @@ public final class EncodeTextCommand implements Callable<Integer> {
         // the encoder's activations grow with the rows it runs at once: a caption set goes through in chunks
         List<Tensor> feat = new ArrayList<>(), featSeq = new ArrayList<>();
         for (int first = 0; first < prompts.size(); first += CHUNK) {
-            PromptEncoder.Encoded e = encoder.encode(prompts.subList(first, Math.min(prompts.size(), first + CHUNK)));
+            PromptEncoder.Encoded e = encoder.encode(tokens.rows(first, Math.min(prompts.size(), first + CHUNK)));
             feat.add(b.download(e.text().txtFeat()));
             featSeq.add(b.download(e.text().txtFeatSeq()));
         }

@@ -36,7 +36,11 @@ public final class PromptEncoder {
     }
 
     public Encoded encode(List<String> rows) {
-        TokenizedBatch tokens = ClipTokenizer.get().paddedTokensAndMask(rows, contextLength);
+        return encode(ClipTokenizer.get().paddedTokensAndMask(rows, contextLength));
+    }
+
+    /** As {@link #encode(List)}, for rows already tokenized. */
+    public Encoded encode(TokenizedBatch tokens) {
         ClipTextEncoder.Encoded e = encoder.encode(tokens.tokensTensor());
         Tensor mask = tokens.maskTensor();
         return new Encoded(tokens, new TextConditioning(e.txtFeat(), e.txtFeatSeq(), backend.upload(mask)));

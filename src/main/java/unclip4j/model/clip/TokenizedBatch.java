@@ -1,5 +1,6 @@
 package unclip4j.model.clip;
 
+import java.util.Arrays;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 
@@ -16,6 +17,12 @@ public record TokenizedBatch(int[][] tokens, boolean[][] mask, int[] lengths, bo
 
     public int batchSize() {
         return tokens.length;
+    }
+
+    /** Rows [from, to), for encoding a large batch a part at a time. */
+    public TokenizedBatch rows(int from, int to) {
+        return new TokenizedBatch(Arrays.copyOfRange(tokens, from, to), Arrays.copyOfRange(mask, from, to),
+                Arrays.copyOfRange(lengths, from, to), Arrays.copyOfRange(truncated, from, to));
     }
 
     /** True when some prompt lost tokens: callers should warn, the reference truncates silently. */
