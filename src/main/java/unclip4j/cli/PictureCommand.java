@@ -143,20 +143,17 @@ abstract class PictureCommand implements Callable<Integer>, RecordedCommand {
         double total = (System.nanoTime() - start) / 1e9;
 
         List<Path> written = new ArrayList<>(writtenInBatches);
-        // the files written now go again if a later one cannot be written; numbered pictures written batch by
-        // batch stay, as they do when a later batch fails
-        List<Path> made = new ArrayList<>();
-        try {
-            made.addAll(writtenInBatches.isEmpty() ? output.writePictures(p.images(), p.columns()) : output.writeTensor(p.images()));
-            made.addAll(writeExtras());
+        // the files written now go again if a later one cannot be written or the run is stopped; numbered
+        // pictures written batch by batch stay, as they do when a later batch fails
+        try (PendingOutputs made = new PendingOutputs()) {
+            made.add(writtenInBatches.isEmpty() ? output.writePictures(p.images(), p.columns()) : output.writeTensor(p.images()));
+            made.add(writeExtras());
             noise.saveIfRequested();
-            if (noise.saveNoisePath() != null) made.add(noise.saveNoisePath());
+            if (noise.saveNoisePath() != null) made.add(List.of(noise.saveNoisePath()));
             trace.write(); // before the manifest, which is written last: its presence means the run finished
-            written.addAll(made);
+            written.addAll(made.files());
             output.writeManifest(manifest(arguments, p, s, modelFiles, b, progress, total, written).toJson());
-        } catch (RuntimeException e) {
-            OutputFiles.removeQuietly(made);
-            throw e;
+            made.commit();
         }
         written.add(output.manifest());
         for (Path f : written) out.println("wrote " + f);

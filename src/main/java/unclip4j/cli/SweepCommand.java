@@ -110,12 +110,11 @@ public final class SweepCommand implements Callable<Integer>, RecordedCommand {
                 decoderGuidance.stream().map(SweepCommand::label).toList(), cells);
 
         // all or nothing, the manifest last (as a picture run's)
-        List<Path> written = new ArrayList<>();
-        try {
+        try (PendingOutputs written = new PendingOutputs()) {
             files.write(out, OutputImages.png(grid));
-            written.add(out);
+            written.add(List.of(out));
             noise.saveIfRequested();
-            if (noise.saveNoisePath() != null) written.add(noise.saveNoisePath());
+            if (noise.saveNoisePath() != null) written.add(List.of(noise.saveNoisePath()));
             RunManifest m = new RunManifest(spec.name()).arguments(arguments);
             m.put("prompt", prompt);
             m.put("grid", RunManifest.map("rows", "prior guidance", "columns", "decoder guidance", "cell_px", cells[0][0].getWidth()));
@@ -126,11 +125,9 @@ public final class SweepCommand implements Callable<Integer>, RecordedCommand {
             m.put("model", modelFiles);
             m.computedOn(backend, device, dtype);
             m.put("seconds", RunManifest.map("total", seconds));
-            m.outputs(written);
+            m.outputs(written.files());
             files.write(manifest, m.toJson());
-        } catch (RuntimeException e) {
-            OutputFiles.removeQuietly(written);
-            throw e;
+            written.commit();
         }
         pw.printf("wrote %s (%d×%d cells of %d px, %s)%n", out, cells.length, cells[0].length, cells[0][0].getWidth(), noise.describe());
         if (noise.saveNoisePath() != null) pw.println("wrote " + noise.saveNoisePath());
