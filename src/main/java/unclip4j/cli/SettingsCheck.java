@@ -1,6 +1,7 @@
 package unclip4j.cli;
 
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import unclip4j.backend.cpu.ConvAlgorithm;
 import unclip4j.backend.cpu.CpuBackend;
@@ -20,7 +21,22 @@ import unclip4j.tensor.HostBlockPool;
 final class SettingsCheck {
     private SettingsCheck() {}
 
+    /** Every setting's name (kernel.* aside), and the launcher's install directory. */
+    private static final Set<String> NAMES = Set.of(Cli.VERBOSE_PROPERTY, CpuBackend.VECTOR_PROPERTY, HostBlockPool.LIMIT_PROPERTY,
+            DeviceAllocator.HEADROOM_PROPERTY, DeviceAllocator.CACHE_PROPERTY, ProfileReport.PEAK_PROPERTY, ConvAlgorithm.PROPERTY,
+            KernelLauncher.PROPERTY, ModelOptions.HOME_PROPERTY);
+
+    /** Test harnesses' own settings (LoaderFuzzTest's iterations and seed, say), which no command reads. */
+    private static final List<String> HARNESS_PREFIXES = List.of("unclip4j.fuzz.", "unclip4j.test.");
+
     static void run() {
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (!name.startsWith("unclip4j.") || NAMES.contains(name) || name.startsWith(KernelChoice.PROPERTY_PREFIX)) continue;
+            if (HARNESS_PREFIXES.stream().anyMatch(name::startsWith)) continue;
+            // a misspelt name would otherwise leave its setting at the default without a word
+            throw new IllegalArgumentException("-D" + name + " is no unclip4j setting; they are " + String.join(", ", NAMES.stream()
+                    .filter(n -> !n.equals(ModelOptions.HOME_PROPERTY)).sorted().toList()) + " and " + KernelChoice.PROPERTY_PREFIX + "<family>");
+        }
         JvmSettings.flag(Cli.VERBOSE_PROPERTY, false);
         JvmSettings.flag(CpuBackend.VECTOR_PROPERTY, true);
         JvmSettings.mebibytes(HostBlockPool.LIMIT_PROPERTY, 0);

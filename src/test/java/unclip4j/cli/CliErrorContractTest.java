@@ -51,6 +51,7 @@ class CliErrorContractTest {
             {"unclip4j.cpu.poolMiB", "abc", "-Dunclip4j.cpu.poolMiB is a size in MiB"},
             {"unclip4j.cuda.cacheMiB", "-5", "-Dunclip4j.cuda.cacheMiB is a size in MiB"},
             {"unclip4j.kernel.gemm", "v99", "-Dunclip4j.kernel.gemm=v99: no variant 'v99' of gemm"},
+            {"unclip4j.cpu.vectr", "false", "-Dunclip4j.cpu.vectr is no unclip4j setting; they are unclip4j.cpu.conv, unclip4j.cpu.poolMiB"},
         };
         for (String[] c : cases) {
             System.setProperty(c[0], c[1]);
