@@ -1,5 +1,6 @@
 package unclip4j.config;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -195,7 +196,12 @@ public final class KarloYaml {
         }
 
         int integer(String key) {
-            if (get(key) instanceof Integer i) return i;
+            Object v = get(key);
+            if (v instanceof Integer i) return i;
+            // SnakeYAML reads integers past an int as Long or BigInteger: an integer still, but no size any model has
+            if (v instanceof Long || v instanceof BigInteger) {
+                throw new CheckpointException(file + ": " + path + key + " is " + v + ", far outside any model's sizes");
+            }
             throw new CheckpointException(file + ": " + path + key + " is not an integer");
         }
 

@@ -49,6 +49,7 @@ class ConfigLimitsTest {
                 {"channel_mult: 1,2", "channel_mult: 1,2,2,2,2,2", "image_size is 16, which the 6 levels of channel_mult cannot halve 5 times"},
                 {"image_size: 16", "image_size: 2048", "image_size is 2048, outside 1..1024"},
                 {"clip_dim: 64", "clip_dim: 999999999", "clip_dim is 999999999, outside 1..65536"},
+                {"clip_dim: 64", "clip_dim: 99999999999", "clip_dim is 99999999999, far outside any model's sizes"},
                 {"clip_emb_mult: 2", "clip_emb_mult: 0", "clip_emb_mult is 0, outside 1..64"},
                 {"xf_width: 64", "xf_width: 1000000", "xf_width is 1000000, outside 1..65536"},
                 {"    learn_sigma: true\n    text_drop", "    learn_sigma: false\n    text_drop", "learn_sigma is false"},
