@@ -62,6 +62,12 @@ final class Rerun {
             if (replaced.add(o)) dropped.add(o.longestName());
         }
         Set<OptionSpec> changed = changedOptions(target, changes);
+        for (OptionSpec o : replaced) {
+            if (o.required() && !changed.contains(o)) {
+                throw new IllegalArgumentException("--drop " + o.longestName().substring(2) + ": " + target.name() + " needs "
+                        + o.longestName() + "; give another value after -- instead");
+            }
+        }
         refuseExclusive(recorded, replaced, changed);
         replaced.addAll(changed);
         List<Recorded> kept = recorded.stream()

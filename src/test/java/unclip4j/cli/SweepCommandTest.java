@@ -86,6 +86,8 @@ class SweepCommandTest {
         CliRunner.Result swapped = CliRunner.run("redo", tmp.resolve("grid.json").toString(), "--out", tmp.resolve("swapped.png").toString(),
                 "--check", "--", "--decoder-guidance", "8,1");
         assertEquals(RedoCommand.DIFFERS, swapped.code(), swapped.out() + swapped.err());
+        CliRunner.assertUserError(CliRunner.run("redo", tmp.resolve("grid.json").toString(), "--out", tmp.resolve("x.png").toString(),
+                "--drop", "prompt"), "--drop prompt: sweep needs --prompt; give another value after -- instead");
     }
 
     /** Every cell's scales are checked before the model loads: the last one being bad costs no drawing. */
