@@ -111,7 +111,7 @@ public final class ConvertedLayout {
         try {
             Files.createDirectories(staging);
         } catch (IOException e) {
-            TemporaryFiles.release(staging);
+            TemporaryFiles.remove(staging);
             throw new CheckpointException(out + ": cannot create directory (" + e.getMessage() + ")");
         }
         try {
@@ -127,8 +127,7 @@ public final class ConvertedLayout {
         } catch (IOException e) {
             throw new CheckpointException(out + ": cannot move the converted files into place (" + e.getMessage() + ")", e);
         } finally {
-            removeStaging(staging);
-            TemporaryFiles.release(staging);
+            TemporaryFiles.remove(staging); // empty after the moves; whatever a failure left, else
         }
     }
 
@@ -167,16 +166,6 @@ public final class ConvertedLayout {
             throw new CheckpointException(out + ": cannot write " + MARKER + " (" + e.getMessage() + ")");
         }
         return written;
-    }
-
-    /** The staging folder holds files only: whatever a failure left there goes, then the folder. */
-    private static void removeStaging(Path staging) {
-        try (var left = Files.list(staging)) {
-            for (Path f : left.toList()) Files.deleteIfExists(f);
-            Files.deleteIfExists(staging);
-        } catch (IOException ignored) {
-            // the conversion's own outcome is what to report; a leftover hidden folder is harmless
-        }
     }
 
     private static Path weights(Path out, Part part, StateDict sd, Map<String, String> meta, Function<TensorInfo, DType> dtypeOf) {

@@ -88,21 +88,9 @@ public final class SafetensorsWriter {
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            deleteQuietly(tmp);
             throw new CheckpointException(file + ": cannot write (" + e.getMessage() + ")", e);
-        } catch (RuntimeException | Error e) { // e.g. out of memory converting a tensor: no temporary file stays behind
-            deleteQuietly(tmp);
-            throw e;
         } finally {
-            TemporaryFiles.release(tmp);
-        }
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-            // the write already failed; that error is the one to report
+            TemporaryFiles.remove(tmp); // gone already after the move; on any failure (out of memory converting a tensor, say) no partial file stays
         }
     }
 

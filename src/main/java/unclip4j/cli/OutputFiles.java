@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import unclip4j.io.AtomicFile;
 
 /**
@@ -45,17 +44,6 @@ final class OutputFiles {
             Files.deleteIfExists(manifest);
         } catch (IOException e) {
             throw new UncheckedIOException(manifest + ": cannot remove the replaced run's manifest (" + e.getMessage() + ")", e);
-        }
-    }
-
-    /** Removes files a failed run made, so that none looks like a result; a file that will not go is left (the run's error is the one to report). */
-    static void removeQuietly(List<Path> files) {
-        for (Path f : files) {
-            try {
-                Files.deleteIfExists(f);
-            } catch (IOException ignored) {
-                // see above
-            }
         }
     }
 

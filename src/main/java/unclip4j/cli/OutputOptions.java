@@ -16,6 +16,7 @@ import unclip4j.checkpoint.SafetensorsWriter;
 import unclip4j.checkpoint.StateDict;
 import unclip4j.image.OutputImages;
 import unclip4j.image.RgbImage;
+import unclip4j.io.TemporaryFiles;
 import unclip4j.tensor.Tensor;
 
 /**
@@ -132,7 +133,7 @@ public final class OutputOptions {
             }
             written.addAll(writeTensor(images));
         } catch (RuntimeException e) {
-            OutputFiles.removeQuietly(written); // all or nothing: the caller removes the rest of the run's files
+            written.forEach(TemporaryFiles::remove); // all or nothing: the caller removes the rest of the run's files
             throw e;
         }
         return written;

@@ -33,7 +33,6 @@ final class PendingOutputs implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!committed) OutputFiles.removeQuietly(files);
-        files.forEach(TemporaryFiles::release);
+        files.forEach(committed ? TemporaryFiles::release : TemporaryFiles::remove);
     }
 }

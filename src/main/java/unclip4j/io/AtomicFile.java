@@ -20,13 +20,7 @@ public final class AtomicFile {
             Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
-            try {
-                Files.deleteIfExists(tmp); // gone already after the move
-            } catch (IOException ignored) {
-                // a failed write's own error is the one to report
-            } finally {
-                TemporaryFiles.release(tmp);
-            }
+            TemporaryFiles.remove(tmp); // gone already after the move
         }
     }
 }

@@ -3,7 +3,9 @@ package unclip4j.io;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -34,14 +36,23 @@ public final class TemporaryFiles {
         LIVE.remove(path.toAbsolutePath());
     }
 
-    /** Deletes every registered path that still exists, folders with their contents; what will not go stays. */
-    static void removeAll() {
-        for (Path p : LIVE) {
-            try (Stream<Path> tree = Files.walk(p)) {
-                for (Path q : tree.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+    /**
+     * Deletes path (a folder with its contents) if it exists, and forgets it: what will not go stays, as
+     * the caller is already reporting a failure of its own, or the JVM is stopping.
+     */
+    public static void remove(Path path) {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> tree = Files.walk(path)) {
+                for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
             } catch (IOException | RuntimeException ignored) {
-                // the JVM is stopping: nothing to report to, and the next path may still go
+                // see above
             }
         }
+        release(path);
+    }
+
+    /** Deletes every registered path that still exists. */
+    static void removeAll() {
+        for (Path p : List.copyOf(LIVE)) remove(p);
     }
 }
