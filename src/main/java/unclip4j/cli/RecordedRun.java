@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import unclip4j.Main;
 import unclip4j.checkpoint.RegularFile;
 
 /**
@@ -27,7 +30,9 @@ import unclip4j.checkpoint.RegularFile;
 record RecordedRun(Path file, String sha256, JsonNode root, String command, List<String> argv, Map<Path, String> inputs,
                    boolean embeddedModel, List<RecordedFile> modelFiles, List<RecordedFile> outputs) {
     /** The commands that write a manifest with their arguments ({@link RecordedCommand}s). */
-    static final Set<String> RECORDED_COMMANDS = Set.of("generate", "vary", "interpolate", "textdiff", "decode", "sweep");
+    static final Set<String> RECORDED_COMMANDS = new CommandLine(new Main()).getSubcommands().entrySet().stream()
+            .filter(c -> c.getValue().getCommandSpec().userObject() instanceof RecordedCommand).map(Map.Entry::getKey)
+            .collect(Collectors.toUnmodifiableSet());
 
     /** Far above any manifest (a caption set of 100,000 pictures lists about 20 MB of outputs). */
     private static final long MAX_BYTES = 256L << 20;
