@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +29,7 @@ import unclip4j.checkpoint.StateDict;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 import unclip4j.testing.Fixtures;
+import unclip4j.testing.SparseFile;
 
 /**
  * {@code decode} on the embedded model: it is the second half of generate and of vary (the same
@@ -73,12 +73,8 @@ class DecodeCommandTest {
         long bytes = Arrays.stream(shape).reduce(dtype.equals("F16") ? 2 : 4, Math::multiplyExact);
         byte[] header = ("{\"image_embedding\":{\"dtype\":\"" + dtype + "\",\"shape\":" + Arrays.toString(shape)
                 + ",\"data_offsets\":[0," + bytes + "]}}").getBytes(StandardCharsets.UTF_8);
-        try (RandomAccessFile f = new RandomAccessFile(tmp.resolve(name).toFile(), "rw")) {
-            f.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
-            f.write(header);
-            f.setLength(8 + header.length + bytes);
-        }
-        return path(name);
+        byte[] head = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header).array();
+        return SparseFile.write(tmp.resolve(name), head, head.length + bytes).toString();
     }
 
     private String captions(String... lines) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static unclip4j.cli.CliRunner.run;
 
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +17,7 @@ import unclip4j.checkpoint.Fixtures;
 import unclip4j.checkpoint.SafetensorsWriter;
 import unclip4j.checkpoint.StateDict;
 import unclip4j.tensor.Tensor;
+import unclip4j.testing.SparseFile;
 
 class InspectConvertCommandTest {
     @TempDir
@@ -89,11 +89,8 @@ class InspectConvertCommandTest {
         byte[] header = ("{\"w\":{\"dtype\":\"F16\",\"shape\":[" + elements + "],\"data_offsets\":[0," + 2 * elements + "]}}")
                 .getBytes(StandardCharsets.UTF_8);
         Path f = tmp.resolve("huge.safetensors");
-        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
-            raf.write(ByteBuffer.allocate(8 + header.length + 2).order(ByteOrder.LITTLE_ENDIAN)
-                    .putLong(header.length).put(header).putShort(Float.floatToFloat16(Float.NaN)).array());
-            raf.setLength(8 + header.length + 2 * elements);
-        }
+        SparseFile.write(f, ByteBuffer.allocate(8 + header.length + 2).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(header.length).put(header).putShort(Float.floatToFloat16(Float.NaN)).array(), 8 + header.length + 2 * elements);
         CliRunner.Result r = run("inspect", f.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("warning: 1 tensor(s) hold NaN or Inf: w", r.err().strip());

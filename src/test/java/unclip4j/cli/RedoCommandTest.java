@@ -221,9 +221,7 @@ class RedoCommandTest {
                 "invalid path");
         assertUserError(run("redo", path(edited("nomodel.json", good, m -> m.remove("model"))), "--out", path("b.png")), "model.files is not a list");
         assertUserError(run("redo", path(edited("inputs.json", good, m -> m.put("inputs", "abc"))), "--out", path("b.png")), "inputs is not a list");
-        try (java.io.RandomAccessFile huge = new java.io.RandomAccessFile(tmp.resolve("huge.json").toFile(), "rw")) {
-            huge.setLength(300L << 20); // sparse: no disk used
-        }
+        unclip4j.testing.SparseFile.write(tmp.resolve("huge.json"), new byte[0], 300L << 20);
         assertUserError(run("redo", path("huge.json"), "--out", path("b.png")), "too large for a run manifest");
         assertFalse(Files.exists(tmp.resolve("b.png")));
         assertFalse(Files.exists(tmp.resolve("c.png")));
