@@ -25,6 +25,7 @@ public final class ImageDecoder {
         this.backend = backend;
         this.decoder = decoder;
         this.superRes = superRes;
+        superRes.requireDecoderSize(decoder.imageSize());
     }
 
     public Decoded decode(Tensor imageEmbedding, TextConditioning text, SamplingSettings s, NoiseSource noise, StepListener listener) {

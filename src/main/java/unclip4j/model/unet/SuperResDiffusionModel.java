@@ -31,6 +31,20 @@ public final class SuperResDiffusionModel {
         return networks;
     }
 
+    /**
+     * Throws, before any sampling, unless the SR networks can take the decoder's pictures upscaled ×4:
+     * an SR config with more levels than that size halves into fails only after the prior and decoder ran.
+     */
+    public void requireDecoderSize(int decoderImageSize) {
+        long size = (long) decoderImageSize * SCALE;
+        try {
+            networks.modelFirstSteps().unet().requireHalvable(size, size);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the SR model cannot upscale the decoder's " + decoderImageSize + "-pixel pictures: its U-Net takes "
+                    + size + "-pixel ones (×" + SCALE + "), but " + e.getMessage() + " (channels_multiple has too many levels for this decoder's image_size)");
+        }
+    }
+
     /** The SR condition: {@code resize(clamp(x, -1, 1), ×4, bicubic, antialias=True)}. */
     public Tensor lowRes(Tensor image) {
         Tensor clamped = backend.clamp(image, -1f, 1f);

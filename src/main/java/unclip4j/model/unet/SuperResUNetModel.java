@@ -29,6 +29,11 @@ public final class SuperResUNetModel {
                 Set.of(), 0, 0, false, false);
     }
 
+    /** The U-Net inside: its levels decide which picture sizes it can take ({@link UNetModel#requireHalvable}). */
+    public UNetModel unet() {
+        return unet;
+    }
+
     /**
      * xT {@code (N, 3, H, W)}, timesteps {@code (N)} original timesteps, lowRes {@code (N, 3, H, W)} (the
      * resized decoder output) → ε̂ {@code (N, 3, H, W)}.

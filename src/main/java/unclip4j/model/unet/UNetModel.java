@@ -33,6 +33,7 @@ import unclip4j.tensor.TensorScope;
 public final class UNetModel {
     private final Backend backend;
     private final int modelChannels;
+    private final int halvings;          // down-ResBlocks between levels: len(channel_mult) - 1
     private final Linear timeEmbedIn;    // time_embed.0 (time_embed.1 is SiLU)
     private final Linear timeEmbedOut;   // time_embed.2
     private final Conv2d inputConv;      // input_blocks.0.0
@@ -60,6 +61,7 @@ public final class UNetModel {
                      boolean useScaleShiftNorm, boolean useMiddleAttention) {
         this.backend = backend;
         this.modelChannels = modelChannels;
+        this.halvings = channelMult.length - 1;
         int embDim = 4 * modelChannels;
         this.timeEmbedIn = new Linear(backend, w.at("time_embed.0"), modelChannels, embDim);
         this.timeEmbedOut = new Linear(backend, w.at("time_embed.2"), embDim, embDim);
@@ -126,6 +128,23 @@ public final class UNetModel {
         this.outConv = new Conv2d(backend, w.at("out.2"), ch, outChannels, 3);
     }
 
+    /** How many times the down path halves the input: one less than the levels of channel_mult. */
+    public int halvings() {
+        return halvings;
+    }
+
+    /**
+     * Throws unless an input of height × width halves {@link #halvings()} times without remainder,
+     * as the skip connections need to meet their upsampled counterparts again.
+     */
+    public void requireHalvable(long height, long width) {
+        long multiple = 1L << halvings;
+        if (height % multiple != 0 || width % multiple != 0) {
+            throw new IllegalArgumentException("a U-Net of " + (halvings + 1) + " levels halves its input " + halvings + " times, so its sides must be "
+                    + "multiples of " + multiple + ", not " + height + " × " + width);
+        }
+    }
+
     /** {@code time_embed(timestep_embedding(t, C))}: t {@code (N)} original timesteps → {@code (N, 4·C)}. */
     public Tensor timeEmbed(Tensor timesteps) {
         Tensor e = backend.timestepEmbedding(timesteps, modelChannels);   // (N, C), [cos | sin]
@@ -143,6 +162,7 @@ public final class UNetModel {
 
     /** As {@link #forward(Tensor, Tensor, Tensor, Tensor)}, showing every attention block to the probe (or null). */
     public Tensor forward(Tensor x, Tensor emb, Tensor encoderOut, Tensor mask, AttentionProbe probe) {
+        requireHalvable(x.size(2), x.size(3));
         Deque<Tensor> hs = new ArrayDeque<>();
         Tensor h = inputConv.forward(x);
         hs.push(h);
