@@ -56,6 +56,10 @@ public final class Cli {
             cl.getErr().println("error: out of memory: " + message(e) + "; give the JVM more with UNCLIP4J_JAVA_OPTS=\"-Xmx<heap> "
                     + "-XX:MaxDirectMemorySize=<tensors>\" or ask for less (fewer pictures or rows at once, smaller sizes)");
             return USAGE_ERROR;
+        } catch (Error e) { // a bug here or a broken Java installation: one line too, the stack trace with --verbose
+            if (showTrace) e.printStackTrace();
+            cl.getErr().println("error: internal error: " + message(e) + " (--verbose shows where; please report it)");
+            return USAGE_ERROR;
         }
     }
 

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import unclip4j.diffusion.BetaSchedule;
 import unclip4j.diffusion.DiffusionSchedule;
+import unclip4j.trace.Charts;
 import unclip4j.trace.SchedulePlot;
 
 /** {@code unclip4j schedule [--respacing 25] [--plot DIR]}: the kept timesteps and, with --plot, charts and CSVs of the schedules. */
@@ -40,6 +41,7 @@ public final class ScheduleCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (respacing.isBlank()) throw new IllegalArgumentException("--respacing is empty; give N (" + steps + " for every step), n1,n2,..., ddimN or fast27");
         OutputDirectory.check(plot, force, "--plot");
+        if (plot != null) Charts.unavailable().ifPresent(why -> { throw new IllegalArgumentException("--plot draws charts, but " + why); });
         DiffusionSchedule s = DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, steps, respacing);
         long[] map = s.timestepMap();
         double[] betas = s.betas(), alphaBar = s.alphasCumprod();

@@ -68,7 +68,9 @@ public final class TraceOptions {
 
     /** Says where the trace went. */
     public void report(PrintWriter out) {
-        if (recorder != null) out.println("wrote trace: " + written.size() + " files in " + traceDir);
+        if (recorder == null) return;
+        out.println("wrote trace: " + written.size() + " files in " + traceDir);
+        for (String note : recorder.notes()) out.println("note: " + note);
     }
 
     /** Writes the trace and says where. */

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.knowm.xchart.XYChart;
 import unclip4j.backend.Backend;
@@ -75,6 +76,7 @@ public final class TraceRecorder implements StepListener {
     private Tensor textEmbedding;
     private UnaryOperator<Tensor> priorToClip;
     private final Map<String, String> captions = new LinkedHashMap<>();
+    private final List<String> notes = new ArrayList<>();
 
     /**
      * @param base the unrespaced schedule of the stages (Karlo: cosine, T = 1000): ᾱ at the original
@@ -177,17 +179,26 @@ public final class TraceRecorder implements StepListener {
                 written.add(ImageWriters.writePng(s.attention.render(stage, caption, s.x0.getLast()), sd.resolve("attention.png")));
                 written.add(writeJson(s.attention.summary(caption), sd.resolve("attention.json")));
             }
-            List<Step> steps = s.steps;
             if (!s.x0Rows.isEmpty() && textEmbedding != null) {
                 double[] cos = cosines(s.x0Rows);
-                steps = new ArrayList<>();
+                List<Step> steps = new ArrayList<>();
                 for (int k = 0; k < cos.length; k++) steps.add(s.steps.get(k).withCosine(cos[k]));
-                written.add(cosinePlot(stage, steps, sd.resolve("cosine.png")));
+                Path plot = sd.resolve("cosine.png");
+                Optional<String> noCharts = Charts.unavailable();
+                if (noCharts.isPresent()) notes.add(plot + " not drawn: " + noCharts.get() + "; the cosines are in trace.json");
+                else written.add(cosinePlot(stage, steps, plot));
+                all.addAll(steps);
+            } else {
+                all.addAll(s.steps);
             }
-            all.addAll(steps);
         }
         written.add(writeJson(stepsDocument(all), dir.resolve("trace.json")));
         return written;
+    }
+
+    /** What {@link #finish()} could not write, and why: one line each. */
+    public List<String> notes() {
+        return List.copyOf(notes);
     }
 
     /** Cosine of each step's x̂0 (in CLIP space) to the text embedding, row 0. */

@@ -28,6 +28,23 @@ class CliErrorContractTest {
         assertTrue(line.contains("UNCLIP4J_JAVA_OPTS"), line);
     }
 
+    @Command(name = "fail")
+    static final class Fail implements Runnable {
+        @Override
+        public void run() {
+            throw new Error("Probable fatal error: No physical fonts found.");
+        }
+    }
+
+    /** Any other Error (AWT throws plain ones, a bug may throw a LinkageError) is one line too, not a stack trace. */
+    @Test
+    void otherErrorsAreOneLineSayingTheyAreInternal() {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Cli.execute(new Fail(), new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals("error: internal error: Probable fatal error: No physical fonts found. (--verbose shows where; please report it)",
+                CliRunner.assertUserError(new CliRunner.Result(code, out.toString(), err.toString())));
+    }
+
     /** A newline in a path does not cut the error line short: it is written as an escape, and the reason follows. */
     @Test
     void aNewlineInAPathIsEscapedNotALineBreak() {

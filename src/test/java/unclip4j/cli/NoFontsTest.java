@@ -1,0 +1,107 @@
+package unclip4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import unclip4j.Main;
+
+/**
+ * Headless servers often have no fonts at all, and AWT then fails wherever text is drawn. These tests
+ * run the CLI as on such a machine: in a JVM of its own whose view of the system's font folder is an
+ * empty one (a private mount namespace: {@code unshare -m} and a bind mount, which need root, as the
+ * project's machines have; skipped otherwise, saying why).
+ */
+class NoFontsTest {
+    private static final Path FONTS = Path.of("/usr/share/fonts");
+
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void fontsCanBeHidden() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(FONTS), FONTS + " does not exist: no system fonts to hide");
+        Process probe = hidingFonts(List.of("sh", "-c", "! fc-list | grep -q ."));
+        String said = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        Assumptions.assumeTrue(probe.waitFor() == 0, "cannot run a process that sees no fonts here (unshare -m, mount --bind and fc-list): " + said);
+    }
+
+    /** Sweep labels are the shipped bitmap font's: the same picture with fonts as without. */
+    @Test
+    void sweepDrawsItsLabelsWithoutSystemFonts() throws Exception {
+        String[] sweep = {"sweep", "--prompt", "a red cube", "--prior-guidance", "4", "--decoder-guidance", "1,8", "--seed", "2",
+                "--prior-steps", "3", "--decoder-steps", "3"};
+        Path with = tmp.resolve("with.png"), without = tmp.resolve("without.png");
+        assertEquals(0, CliRunner.run(concat(sweep, "--out", with.toString())).code());
+        Run r = cli(concat(sweep, "--out", without.toString()));
+        assertEquals(0, r.code(), r.output());
+        assertArrayEquals(Files.readAllBytes(with), Files.readAllBytes(without));
+    }
+
+    /** The trace is written but for its one chart, which is named with the reason; its numbers are in trace.json. */
+    @Test
+    void traceLeavesOutOnlyItsChart() throws Exception {
+        Run r = cli("generate", "--prompt", "a red cube", "--prior-steps", "3", "--decoder-steps", "3", "--out", tmp.resolve("t.png").toString(),
+                "--trace-dir", tmp.resolve("trace").toString());
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("note: " + tmp.resolve("trace/prior/cosine.png") + " not drawn: charts need a font and Java finds none"),
+                r.output());
+        assertTrue(Files.isRegularFile(tmp.resolve("trace/prior/grid.png")));
+        assertTrue(Files.isRegularFile(tmp.resolve("trace/decoder/attention.png")));
+        assertFalse(Files.exists(tmp.resolve("trace/prior/cosine.png")));
+        assertTrue(Files.readString(tmp.resolve("trace/trace.json")).contains("\"cosine_to_text\""));
+    }
+
+    /** schedule --plot is nothing but charts: refused before anything is written, in one line. */
+    @Test
+    void schedulePlotIsRefusedUpFront() throws Exception {
+        Run r = cli("schedule", "--plot", tmp.resolve("plot").toString());
+        assertEquals(Cli.USAGE_ERROR, r.code(), r.output());
+        List<String> errors = r.output().lines().filter(l -> l.startsWith("error: ")).toList();
+        assertEquals(1, errors.size(), r.output());
+        assertTrue(errors.getFirst().startsWith("error: --plot draws charts, but charts need a font and Java finds none on this machine ("), r.output());
+        assertFalse(r.output().contains("\tat "), r.output());
+        assertFalse(Files.exists(tmp.resolve("plot")));
+    }
+
+    private record Run(int code, String output) {}
+
+    /** The CLI in a JVM started as this one was (same module and vector settings), seeing no system fonts. */
+    private static Run cli(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) if (!a.startsWith("-javaagent")) command.add(a);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Process p = hidingFonts(command);
+        byte[] output = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the CLI did not finish");
+        return new Run(p.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    private static Process hidingFonts(List<String> command) throws IOException {
+        Path empty = Files.createTempDirectory("no-fonts");
+        empty.toFile().deleteOnExit();
+        List<String> line = new ArrayList<>(List.of("unshare", "-m", "sh", "-c", "mount --bind \"$0\" " + FONTS + " && exec \"$@\"", empty.toString()));
+        line.addAll(command);
+        return new ProcessBuilder(line).redirectErrorStream(true).start();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        List<String> all = new ArrayList<>(List.of(a));
+        all.addAll(List.of(b));
+        return all.toArray(String[]::new);
+    }
+}
