@@ -1,5 +1,6 @@
 package unclip4j;
 
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import unclip4j.cli.BenchCommand;
@@ -33,6 +34,9 @@ import unclip4j.cli.VaryCommand;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        // numbers are printed the same on every machine (0.5, not 0,5): tables are read by scripts and compared across runs
+        // (all categories: PrintWriter.printf formats with the plain default locale, String.format with the FORMAT one)
+        Locale.setDefault(Locale.ROOT);
         System.exit(Cli.execute(new Main(), args));
     }
 
