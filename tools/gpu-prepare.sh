@@ -12,8 +12,8 @@
 # Size: the device tool sends the working tree plus carried paths, 64 MiB at most. This packs like
 # ../shared/tools/device-pack.sh but smaller (~35 MiB instead of ~65): the runtime's modules are left
 # uncompressed by jlink and the whole runtime goes into one xz tarball, native libraries are stripped,
-# JCuda's natives are cut to the driver binding (the only one we load), and the PDF/plot libraries are
-# left out (the check draws no charts). The tracked tree is ~38 MiB, 24 of them the test fixtures,
+# JCuda's natives are cut to the driver binding (the only one we load), and the PDF libraries are left
+# out (XChart stays: the CLI check's --trace-dir run draws its cosine plot as a PNG with it). The tracked tree is ~38 MiB, 24 of them the test fixtures,
 # which the CUDA tests do not read (they use weights/tiny): move them out of the tree for the call,
 #   mv src/test/resources/fixtures /tmp/fixtures   # before the call
 #   mv /tmp/fixtures src/test/resources/fixtures   # after it
@@ -41,7 +41,7 @@ tar cJf .device/jre.txz -C "$tmp" jre
 cp target/unclip4j.jar .device/app/
 cp -r target/lib .device/app/lib
 rm -f .device/app/lib/pdfbox-*.jar .device/app/lib/fontbox-*.jar .device/app/lib/commons-logging-*.jar \
-  .device/app/lib/xchart-*.jar .device/app/lib/VectorGraphics2D-*.jar .device/app/lib/graphics2d-*.jar
+  .device/app/lib/VectorGraphics2D-*.jar .device/app/lib/graphics2d-*.jar
 natives=$(ls .device/app/lib/jcuda-natives-*.jar)
 (cd "$tmp" && mkdir natives && cd natives && unzip -q "$root/$natives" && find lib -type f ! -name 'libJCudaDriver-*' -delete \
   && rm -f "$root/$natives" && zip -q -r "$root/$natives" .)
