@@ -51,24 +51,50 @@ rm -rf "$tmp"
 cp -r target/test-classes .device/app/device-tests
 rm -rf .device/app/device-tests/fixtures
 
-# the test methods that run on CUDA, one JUnit selector per line: gpu-check.sh runs each in its own JVM
-for src in backend/BackendOpsTest backend/cuda/CudaBackendTest backend/cuda/CudaPipelineTest; do
+# the test methods that run on CUDA, one JUnit selector per line: gpu-check.sh runs each in its own JVM.
+# A signature may span lines; parameter types are qualified (JUnit's method selectors want full names)
+# from the file's imports, else as java.lang's or the file's package's; primitives stay as they are.
+cuda_test_classes="backend/BackendOpsTest backend/cuda/CudaBackendTest backend/cuda/CudaPipelineTest"
+for src in $cuda_test_classes; do
   awk -v cls="unclip4j.$(echo "$src" | tr / .)" '
-    /@(Test|ParameterizedTest)/ { want = 1; next }
-    want && /void [A-Za-z0-9_]+\(/ {
-      match($0, /void [A-Za-z0-9_]+\([^)]*\)/); sig = substr($0, RSTART + 5, RLENGTH - 5)
-      name = sig; sub(/\(.*/, "", name); args = sig; sub(/^[^(]*\(/, "", args); sub(/\)$/, "", args)
+    BEGIN { pkg = cls; sub(/\.[^.]*$/, "", pkg)
+            split("String Integer Long Double Float Boolean Short Byte Character Object", jl, " "); for (i in jl) lang[jl[i]] = 1 }
+    /^import [A-Za-z0-9_.]+;/ { full = $2; sub(/;$/, "", full); simple = full; sub(/.*\./, "", simple); imported[simple] = full; next }
+    /^[ \t]*@(Test|ParameterizedTest)([^A-Za-z]|$)/ { want = 1; sig = "" }
+    want && (sig != "" || /void [A-Za-z0-9_]+\(/) {
+      sig = sig (sig == "" ? "" : " ") $0
+      if (sig !~ /\)/) next
+      match(sig, /void [A-Za-z0-9_]+\([^)]*\)/); s = substr(sig, RSTART + 5, RLENGTH - 5)
+      name = s; sub(/\(.*/, "", name); args = s; sub(/^[^(]*\(/, "", args); sub(/\)$/, "", args)
+      gsub(/@[A-Za-z0-9_.]+(\([^)]*\))? */, "", args); gsub(/<[^>]*>/, "", args); gsub(/final /, "", args)
       n = split(args, parts, /, */); types = ""
       for (i = 1; i <= n; i++) {
-        if (parts[i] == "") continue
-        split(parts[i], tv, " "); t = tv[1]
-        if (t == "KernelVariant") t = "unclip4j.kernel.KernelVariant"; else if (t == "DType") t = "unclip4j.tensor.DType"
-        else if (t == "Backend") t = "unclip4j.backend.Backend"
-        types = types (types == "" ? "" : ",") t
+        gsub(/^ +| +$/, "", parts[i]); if (parts[i] == "") continue
+        split(parts[i], tv, / +/); t = tv[1]; arr = ""
+        while (t ~ /\[\]$/) { arr = arr "[]"; sub(/\[\]$/, "", t) }
+        if (t in imported) t = imported[t]
+        else if (t in lang) t = "java.lang." t
+        else if (t ~ /^[A-Z]/ && t !~ /\./) t = pkg "." t
+        types = types (types == "" ? "" : ",") t arr
       }
-      print cls "#" name "(" types ")"; want = 0
+      print cls "#" name "(" types ")"; want = 0; sig = ""
     }' "src/test/java/unclip4j/$src.java"
 done > .device/cuda-tests.txt
+# a method the awk missed runs nowhere, and a selector JUnit cannot resolve wastes its slot on the GPU:
+# check both here (one JVM discovers every selector; an unresolvable one fails discovery)
+for src in $cuda_test_classes; do
+  cls="unclip4j.$(echo "$src" | tr / .)"
+  want=$(grep -cE '^[[:space:]]*@(Test|ParameterizedTest)([^A-Za-z]|$)' "src/test/java/unclip4j/$src.java")
+  got=$(grep -c "^$cls#" .device/cuda-tests.txt)
+  [ "$want" = "$got" ] || { echo "gpu-prepare: $cls has $want test methods but $got selectors in .device/cuda-tests.txt" >&2; exit 1; }
+done
+selectors=()
+while read -r sel; do selectors+=(--select-method "$sel"); done < .device/cuda-tests.txt
+"$JAVA_HOME/bin/java" -jar .device/app/test-lib/junit-platform-console-standalone-*.jar discover --disable-banner --disable-ansi-colors \
+  -cp "target/unclip4j.jar:target/lib/*:target/test-classes" "${selectors[@]}" > .device/discover.txt 2>&1 \
+  || { grep -v '^\s*at ' .device/discover.txt | head -n 20 >&2; echo "gpu-prepare: JUnit could not resolve the selectors in .device/cuda-tests.txt" >&2; exit 1; }
+echo "gpu-prepare: $(wc -l < .device/cuda-tests.txt) CUDA test selectors, all resolved by JUnit ($(grep -o '[0-9]* containers found' .device/discover.txt), $(grep -o '[0-9]* tests found' .device/discover.txt))"
+rm -f .device/discover.txt
 git rev-parse --short HEAD > .device/commit
 git diff --quiet HEAD -- src kernels pom.xml || sed -i 's/$/+uncommitted/' .device/commit
 
@@ -81,6 +107,6 @@ if [ -n "${KARLO_GIT:-}" ]; then
 fi
 
 grep -qx '/.device/' .git/info/exclude 2>/dev/null || echo '/.device/' >> .git/info/exclude
-du -sh .device .device/* .device/app/* | sed 's/^/gpu-prepare: /'
+du -sh .device/* .device/app/* .device | sed 's/^/gpu-prepare: /'
 tree=$(git ls-files -z | grep -zv '^src/test/resources/fixtures/' | xargs -0 du -cb | tail -1 | cut -f1)
 echo "gpu-prepare: tracked tree without the fixtures: $((tree / 1048576)) MiB; with .device it must stay under 64 MiB"
