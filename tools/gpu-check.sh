@@ -9,15 +9,18 @@
 #   3. `bench kernels`, one family per JVM, for docs/KERNELS.md
 #   4. `bench pipeline` full size on CUDA, and (when $KARLO_PATH or .karlo/ holds kakaobrain/karlo)
 #      tools/karlo-reference-bench.py with PyTorch on the same GPU, for docs/BENCHMARKS.md
-# Reports land in $OUT (or target/gpu-check): summary.txt first, then one file per part.
+# Reports land in $OUT (or target/gpu-check): summary.txt (with doctor's and the launch bench's output),
+# then tests.txt, tests-rc.txt, sanitizer.txt (only after a kernel fault), cli.txt, kernels.txt,
+# pipeline.txt, reference.txt: 8 files at most, what the device tool brings back (add none to $OUT).
 # Usage: bash tools/gpu-check.sh [parts]   parts: any of doctor,tests,cli,launch,kernels,pipeline,reference
 #   (default all)
 #   env: RUNS (timed runs per kernel variant, 20), STEPS (pipeline evaluations per stage, 5),
 #        PIPELINES (';'-separated bench pipeline option sets), PIPELINE_TIMEOUT (s per run, 180),
-#        KERNEL_OPS (families, default all), JAVA_EXTRA (JVM options, e.g. -Dunclip4j.cuda.launcher=ffm)
+#        KERNEL_OPS (families, default all), JAVA_EXTRA (JVM options, e.g. -Dunclip4j.cuda.launcher=ffm),
+#        CLI_DEVICE (cuda; cpu runs the CLI part's commands on the CPU: a dry run of the packed classpath)
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+cd "$root" || exit 2
 parts=${1:-doctor,tests,cli,launch,kernels,pipeline,reference}
 out=${OUT:-$root/target/gpu-check}
 mkdir -p "$out"
@@ -42,8 +45,7 @@ note "$(date -u +%FT%TZ) commit $(cat .device/commit 2>/dev/null || echo unknown
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv,noheader 2>&1 | sed 's/^/nvidia-smi: /' | tee -a "$summary"
 
 if has doctor; then
-  unclip4j doctor > "$out/doctor.txt"
-  cat "$out/doctor.txt" >> "$summary"
+  unclip4j doctor >> "$summary"
 fi
 
 if has tests; then
@@ -52,7 +54,7 @@ if has tests; then
   run_one() { # $1: a method selector; the java command line comes in JAVA_CMD (no spaces inside its words)
     local log=/tmp/tests/$(echo "$1" | tr -c 'A-Za-z0-9\n' '_')
     CUDA_LAUNCH_BLOCKING=1 timeout 150 $JAVA_CMD -jar $JUNIT execute -cp "$CP" --select-method "$1" \
-      --details=tree --disable-banner --disable-ansi-colors > "$log.txt" 2>&1
+      --details=tree --disable-banner --disable-ansi-colors --fail-if-no-tests > "$log.txt" 2>&1
     echo "rc=$? $1" > "$log.rc"
   }
   export -f run_one
@@ -76,7 +78,7 @@ if has tests; then
       note "compute-sanitizer on $sel: rc=$?"
     done
   fi
-  grep -h 'tests successful\|tests failed\|tests skipped\|tests aborted' /tmp/tests/*.txt | awk '{s[$3" "$4]+=$2} END {for (k in s) print "gpu-check: " s[k], k}' | tee -a "$summary"
+  grep -h 'tests successful\|tests failed\|tests skipped\|tests aborted' /tmp/tests/*.txt | awk '{s[$3" "$4]+=$2} END {for (k in s) print "gpu-check: " s[k], k}' | sort -k3 | tee -a "$summary"
 fi
 
 if has cli; then
@@ -84,32 +86,35 @@ if has cli; then
   # (the traced run checks the prior's and the decoder's attention probes on CUDA; prior then decode, the stages apart;
   # per-picture seeds in two batches with reranking and CLIP scores; a sweep (recorded noise replayed); then a CPU run redone on CUDA,
   # whose --check says how many 8-bit values of its pictures CUDA's rounding changed: rc 1 when any)
-  for cmd in "generate --prompt a-red-cube --out /tmp/cli/t2i.png --device cuda --kernel gemm=library --trace-dir /tmp/cli/trace" \
-             "vary --image /tmp/cli/t2i.png --out /tmp/cli/vary.png --device cuda" \
-             "generate --prompt a-red-cube --out /tmp/cli/t2i-f16.png --device cuda --dtype f16" \
-             "prior --prompt a-red-cube --batch 2 --out /tmp/cli/emb.safetensors --device cuda" \
-             "decode --embedding /tmp/cli/emb.safetensors --prompt a-red-cube --out /tmp/cli/decode.png --device cuda" \
-             "interpolate --embedding /tmp/cli/emb.safetensors --frames 2 --out /tmp/cli/interp.png --device cuda" \
-             "generate --prompt a-red-cube --batch 3 --max-batch 2 --rerank 2 --clip-score --out /tmp/cli/batches.png --device cuda" \
-             "sweep --prompt a-red-cube --prior-guidance 4 --decoder-guidance 1,8 --out /tmp/cli/sweep.png --device cuda" \
+  dev=${CLI_DEVICE:-cuda}
+  library=$([ "$dev" = cuda ] && echo "--kernel gemm=library")
+  rm -rf /tmp/cli && mkdir -p /tmp/cli
+  for cmd in "generate --prompt a-red-cube --out /tmp/cli/t2i.png --device $dev $library --trace-dir /tmp/cli/trace" \
+             "vary --image /tmp/cli/t2i.png --out /tmp/cli/vary.png --device $dev" \
+             "generate --prompt a-red-cube --out /tmp/cli/t2i-f16.png --device $dev --dtype f16" \
+             "prior --prompt a-red-cube --batch 2 --out /tmp/cli/emb.safetensors --device $dev" \
+             "decode --embedding /tmp/cli/emb.safetensors --prompt a-red-cube --out /tmp/cli/decode.png --device $dev" \
+             "interpolate --embedding /tmp/cli/emb.safetensors --frames 2 --out /tmp/cli/interp.png --device $dev" \
+             "generate --prompt a-red-cube --batch 3 --max-batch 2 --rerank 2 --clip-score --out /tmp/cli/batches.png --device $dev" \
+             "sweep --prompt a-red-cube --prior-guidance 4 --decoder-guidance 1,8 --out /tmp/cli/sweep.png --device $dev" \
              "generate --prompt a-red-cube --batch 2 --grid false --out /tmp/cli/cpu.png --device cpu" \
-             "redo /tmp/cli/cpu.json --out /tmp/cli/redo-cuda.png --check -- --device cuda"; do
-    mkdir -p /tmp/cli
+             "redo /tmp/cli/cpu.json --out /tmp/cli/redo-$dev.png --check -- --device $dev"; do
+    start=$(date +%s)
     timeout 120 "${java[@]}" -cp "$cp" unclip4j.Main $cmd --force > /tmp/cli.txt 2>&1
     rc=$?
     { echo "=== $cmd: rc=$rc"; grep -v "^WARNING: Using incubator" /tmp/cli.txt | tail -n 8; } >> "$out/cli.txt"
-    note "cli $cmd: rc=$rc"
+    note "cli $cmd: rc=$rc, $(( $(date +%s) - start )) s"
   done
   grep -h '"backend"\|"kernels"' /tmp/cli/*.json 2>/dev/null | tee -a "$summary"
   for stage in prior decoder; do
-    grep -c '"module"' /tmp/cli/trace/$stage/attention.json 2>/dev/null | sed "s/^/gpu-check: $stage attention layers traced on CUDA: /" | tee -a "$summary"
+    grep -c '"module"' /tmp/cli/trace/$stage/attention.json 2>/dev/null | sed "s/^/gpu-check: $stage attention layers traced on $dev: /" | tee -a "$summary"
   done
 fi
 
 if has launch; then
-  timeout 60 "${java[@]}" -cp "$cp" unclip4j.Main bench kernels --op launch 2>&1 | grep -v '^WARNING: Using incubator' > "$out/launch.txt"
-  note "bench kernels --op launch (${JAVA_EXTRA:-default launcher}): rc=${PIPESTATUS[0]}"
-  cat "$out/launch.txt" >> "$summary"
+  timeout 60 "${java[@]}" -cp "$cp" unclip4j.Main bench kernels --op launch > /tmp/launch.txt 2>&1
+  note "bench kernels --op launch (${JAVA_EXTRA:-default launcher}): rc=$?"
+  grep -v '^WARNING: Using incubator' /tmp/launch.txt >> "$summary"
 fi
 
 if has kernels; then
