@@ -34,12 +34,27 @@ public final class Launch {
         return new Launch(ctx, ctx.modules().function(module, symbol), symbol, ctx.modules().signature(module, symbol));
     }
 
+    /** The grid's size in blocks; IllegalArgumentException outside CUDA's limits (see {@link #gridProblem}). */
     public Launch grid(long x, long y, long z) {
+        String problem = gridProblem(x, y, z);
+        if (problem != null) throw new IllegalArgumentException("kernel " + symbol + ": " + problem);
         gx = Math.toIntExact(x);
         gy = Math.toIntExact(y);
         gz = Math.toIntExact(z);
         return this;
     }
+
+    /**
+     * Why a grid of x × y × z blocks cannot be launched, or null: every dimension at least 1, x at most
+     * 2^31 − 1, y and z at most 65535 (every GPU since compute 3.0). Said here with the numbers, where the
+     * driver would only answer CUDA_ERROR_INVALID_VALUE.
+     */
+    static String gridProblem(long x, long y, long z) {
+        if (x >= 1 && x <= Integer.MAX_VALUE && y >= 1 && y <= MAX_GRID_YZ && z >= 1 && z <= MAX_GRID_YZ) return null;
+        return "grid " + x + " × " + y + " × " + z + " blocks is outside CUDA's limits (x ≤ 2^31 − 1, y and z ≤ " + MAX_GRID_YZ + ", each ≥ 1)";
+    }
+
+    static final int MAX_GRID_YZ = 65535;
 
     /** A 1-D grid covering n items with blocks of the given size, capped for grid-stride kernels. */
     public Launch cover(long n, int block) {

@@ -2,6 +2,7 @@ package unclip4j.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
@@ -106,5 +107,19 @@ class PtxModulesTest {
                 assertEquals(params, e.getValue().size(), module + ":" + e.getKey() + " " + e.getValue());
             }
         }
+    }
+
+    @Test
+    void gridsOutsideCudasLimitsAreRefusedWithTheNumbers() {
+        assertNull(Launch.gridProblem(1, 1, 1));
+        assertNull(Launch.gridProblem(Integer.MAX_VALUE, 65535, 65535));
+        assertEquals("grid 1 × 65536 × 1 blocks is outside CUDA's limits (x ≤ 2^31 − 1, y and z ≤ 65535, each ≥ 1)",
+                Launch.gridProblem(1, 65536, 1));
+        assertNotNull(Launch.gridProblem(1, 1, 65536));
+        assertNotNull(Launch.gridProblem(1L << 31, 1, 1));
+        assertNotNull(Launch.gridProblem(0, 1, 1));
+        // gemm v1 tiles rows by 8 along y: 8·65535 rows fit, one more does not
+        assertNull(Launch.gridProblem(1, Math.ceilDiv(8 * 65535, 8), 1));
+        assertNotNull(Launch.gridProblem(1, Math.ceilDiv(8 * 65535 + 1, 8), 1));
     }
 }
