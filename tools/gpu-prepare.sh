@@ -107,6 +107,6 @@ if [ -n "${KARLO_GIT:-}" ]; then
 fi
 
 grep -qx '/.device/' .git/info/exclude 2>/dev/null || echo '/.device/' >> .git/info/exclude
-du -sh .device/* .device/app/* .device | sed 's/^/gpu-prepare: /'
+for p in .device/jre.txz .device/app/* .device; do du -sh "$p"; done | sed 's/^/gpu-prepare: /'
 tree=$(git ls-files -z | grep -zv '^src/test/resources/fixtures/' | xargs -0 du -cb | tail -1 | cut -f1)
 echo "gpu-prepare: tracked tree without the fixtures: $((tree / 1048576)) MiB; with .device it must stay under 64 MiB"
