@@ -33,12 +33,8 @@ public final class ClipTokenizer {
     public static final int SOT = 49406;
     public static final int EOT = 49407;
     public static final int VOCAB_SIZE = 49408;
-    /** CLIP's text context, Karlo's {@code text_ctx}. */
-    public static final int CONTEXT_LENGTH = 77;
     /** Karlo pads with 0, the id of "!" (diffusers' Karlo tokenizer sets pad_token="!" too). */
     public static final int KARLO_PAD = 0;
-    /** Hugging Face's CLIPTokenizer (openai/clip-vit-large-patch14) pads with EOT. */
-    public static final int HF_PAD = EOT;
 
     private static final String END_OF_WORD = "</w>";
     private static final int MERGES = 49152 - 256 - 2;
@@ -165,31 +161,19 @@ public final class ClipTokenizer {
      * a row longer than {@code textCtx} keeps its first {@code textCtx} tokens with the last set to EOT.
      */
     public TokenizedBatch paddedTokensAndMask(List<String> texts, int textCtx) {
-        return padded(texts, textCtx, KARLO_PAD);
-    }
-
-    /**
-     * Hugging Face's {@code tokenizer(texts, padding="max_length", max_length=n, truncation=True)}
-     * with CLIPTokenizer's default pad token EOT; the mask is the {@code attention_mask}.
-     */
-    public TokenizedBatch huggingFacePadded(List<String> texts, int maxLength) {
-        return padded(texts, maxLength, HF_PAD);
-    }
-
-    private TokenizedBatch padded(List<String> texts, int length, int padId) {
         if (texts.isEmpty()) throw new IllegalArgumentException("no prompts to tokenize");
-        if (length < 2) throw new IllegalArgumentException("a row needs room for SOT and EOT, got length " + length);
+        if (textCtx < 2) throw new IllegalArgumentException("a row needs room for SOT and EOT, got length " + textCtx);
         int b = texts.size();
-        int[][] tokens = new int[b][length];
-        boolean[][] mask = new boolean[b][length];
+        int[][] tokens = new int[b][textCtx];
+        boolean[][] mask = new boolean[b][textCtx];
         int[] lengths = new int[b];
         boolean[] truncated = new boolean[b];
         for (int i = 0; i < b; i++) {
             int[] bpe = encode(texts.get(i));
             lengths[i] = bpe.length + 2;
-            truncated[i] = lengths[i] > length;
-            int kept = Math.min(lengths[i], length);
-            Arrays.fill(tokens[i], padId);
+            truncated[i] = lengths[i] > textCtx;
+            int kept = Math.min(lengths[i], textCtx);
+            Arrays.fill(tokens[i], KARLO_PAD);
             tokens[i][0] = SOT;
             System.arraycopy(bpe, 0, tokens[i], 1, kept - 2);
             tokens[i][kept - 1] = EOT;

@@ -5,8 +5,7 @@ import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 
 /**
- * A batch of prompts as fixed-length token rows: what Karlo's {@code padded_tokens_and_mask} and
- * the Hugging Face tokenizer ({@code padding="max_length", truncation=True}) return.
+ * A batch of prompts as fixed-length token rows: what Karlo's {@code padded_tokens_and_mask} returns.
  *
  * @param tokens    (B, T) ids: SOT, BPE ids, EOT, then the pad id
  * @param mask      (B, T) true from SOT to EOT, false on padding
@@ -15,20 +14,10 @@ import unclip4j.tensor.Tensor;
  */
 public record TokenizedBatch(int[][] tokens, boolean[][] mask, int[] lengths, boolean[] truncated) {
 
-    public int batchSize() {
-        return tokens.length;
-    }
-
     /** Rows [from, to), for encoding a large batch a part at a time. */
     public TokenizedBatch rows(int from, int to) {
         return new TokenizedBatch(Arrays.copyOfRange(tokens, from, to), Arrays.copyOfRange(mask, from, to),
                 Arrays.copyOfRange(lengths, from, to), Arrays.copyOfRange(truncated, from, to));
-    }
-
-    /** True when some prompt lost tokens: callers should warn, the reference truncates silently. */
-    public boolean anyTruncated() {
-        for (boolean t : truncated) if (t) return true;
-        return false;
     }
 
     /** The tokens as an I32 tensor (B, T), Karlo's dtype. */
