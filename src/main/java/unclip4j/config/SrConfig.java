@@ -32,8 +32,4 @@ public record SrConfig(
     public int outChannels() {
         return 3;
     }
-
-    public int embChannels() {
-        return 4 * channels;
-    }
 }

@@ -61,7 +61,7 @@ class DecoderForwardParityTest {
         SafetensorsFile f = SafetensorsFile.open(Fixtures.file("decoder_forward.safetensors"));
         Tensor out = decoder.forward(backend.upload(f.get("x_t")), backend.upload(f.get("timesteps")),
                 backend.upload(f.get("y")), backend.upload(f.get("txt_feat")), backend.upload(f.get("txt_feat_seq")),
-                backend.upload(f.get("mask")));
+                backend.upload(f.get("mask")), null);
 
         double err = TensorAssertions.assertRelL2(f.get("output"), backend.download(out), 1e-4, "decoder_forward.output");
         System.out.printf("decoder_forward.output [%s] relL2 %.3g%n", backend.name(), err);
@@ -84,7 +84,7 @@ class DecoderForwardParityTest {
         long held, allocated;
         try (TensorScope evaluation = TensorScope.open()) {
             out = evaluation.keep(decoder.forward(f.get("x_t"), f.get("timesteps"), f.get("y"), f.get("txt_feat"),
-                    f.get("txt_feat_seq"), f.get("mask")));
+                    f.get("txt_feat_seq"), f.get("mask"), null));
             held = evaluation.heldBytes();
             allocated = evaluation.allocatedBytes();
         }

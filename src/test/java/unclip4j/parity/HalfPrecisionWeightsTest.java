@@ -42,14 +42,14 @@ class HalfPrecisionWeightsTest {
 
         SafetensorsFile p = SafetensorsFile.open(Fixtures.file("prior_forward.safetensors"));
         check(storage, "prior_forward.safetensors", "output", l -> l.prior().transformer().forward(
-                p.get("x_t"), p.get("timesteps"), p.get("text_emb"), p.get("text_enc"), p.get("mask")));
+                p.get("x_t"), p.get("timesteps"), p.get("text_emb"), p.get("text_enc"), p.get("mask"), null));
 
         SafetensorsFile d = SafetensorsFile.open(Fixtures.file("decoder_forward.safetensors"));
         check(storage, "decoder_forward.safetensors", "output", l -> l.decoder().unet().forward(
-                d.get("x_t"), d.get("timesteps"), d.get("y"), d.get("txt_feat"), d.get("txt_feat_seq"), d.get("mask")));
+                d.get("x_t"), d.get("timesteps"), d.get("y"), d.get("txt_feat"), d.get("txt_feat_seq"), d.get("mask"), null));
 
         SafetensorsFile s = SafetensorsFile.open(Fixtures.file("sr_forward.safetensors"));
-        check(storage, "sr_forward.safetensors", "output_last", l -> l.superRes().networks().modelLastStep().forward(
+        check(storage, "sr_forward.safetensors", "output_last", l -> l.superRes().networks().modelForStep(0).forward(
                 s.get("x_t"), s.get("timesteps"), s.get("low_res")));
     }
 }

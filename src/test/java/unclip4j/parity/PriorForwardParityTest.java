@@ -23,7 +23,7 @@ class PriorForwardParityTest {
         PriorTransformer prior = new PriorTransformer(backend, w, 77, 64, 2, 4, 64, true);
         w.finish("PriorTransformer(karlo-tiny)");
         Tensor out = prior.forward(backend.upload(CASE.get("x_t")), CASE.get("timesteps"), backend.upload(CASE.get("text_emb")),
-                backend.upload(CASE.get("text_enc")), CASE.get("mask"));
+                backend.upload(CASE.get("text_enc")), CASE.get("mask"), null);
         return backend.download(out);
     }
 

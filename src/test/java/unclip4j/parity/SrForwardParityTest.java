@@ -46,8 +46,8 @@ class SrForwardParityTest {
         SafetensorsFile f = SafetensorsFile.open(Fixtures.file("sr_forward.safetensors"));
         Tensor xT = backend.upload(f.get("x_t")), t = backend.upload(f.get("timesteps"));
         Tensor lowRes = backend.upload(f.get("low_res"));
-        check(backend, "output_first", sr.modelFirstSteps(), xT, t, lowRes, f);
-        check(backend, "output_last", sr.modelLastStep(), xT, t, lowRes, f);
+        check(backend, "output_first", sr.modelForStep(1), xT, t, lowRes, f); // model_first_steps
+        check(backend, "output_last", sr.modelForStep(0), xT, t, lowRes, f);  // model_last_step
     }
 
     private static void check(Backend backend, String name, SuperResUNetModel model, Tensor xT, Tensor t, Tensor lowRes,

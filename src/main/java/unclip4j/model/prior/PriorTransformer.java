@@ -66,13 +66,9 @@ public final class PriorTransformer {
      * @param textEmb   {@code [B, clip_dim]} CLIP txt_feat
      * @param textEnc   {@code [B, ctx, clip_dim]} CLIP txt_feat_seq
      * @param mask      {@code [B, ctx]} U8 or BOOL, nonzero for real tokens (SOT..EOT), on the host or the device
+     * @param probe     shown every layer's read token, or null
      * @return {@code [B, clip_dim]} the x̂0 prediction, still normalised
      */
-    public Tensor forward(Tensor xT, Tensor timesteps, Tensor textEmb, Tensor textEnc, Tensor mask) {
-        return forward(xT, timesteps, textEmb, textEnc, mask, null);
-    }
-
-    /** As {@link #forward(Tensor, Tensor, Tensor, Tensor, Tensor)}, showing every layer's read token to the probe (or null). */
     public Tensor forward(Tensor xT, Tensor timesteps, Tensor textEmb, Tensor textEnc, Tensor mask, AttentionProbe probe) {
         long b = xT.size(0);
         Tensor tEmb = timeEmbed2.forward(backend.silu(timeEmbed0.forward(backend.timestepEmbedding(backend.upload(timesteps), width))));

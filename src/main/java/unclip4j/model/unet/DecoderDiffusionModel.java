@@ -29,12 +29,13 @@ public final class DecoderDiffusionModel {
         this.imageSize = imageSize;
     }
 
-    public PLMImUNet unet() {
-        return unet;
-    }
-
+    /** The side of the pictures it draws (image_size): what the super-resolution upscales. */
     public int imageSize() {
         return imageSize;
+    }
+
+    public PLMImUNet unet() {
+        return unet;
     }
 
     /**

@@ -29,12 +29,9 @@ public final class ImprovedSupRes64to256 {
                 IMAGE_CHANNELS, numResBlocks, channelMult);
     }
 
-    public SuperResUNetModel modelFirstSteps() {
-        return modelFirstSteps;
-    }
-
-    public SuperResUNetModel modelLastStep() {
-        return modelLastStep;
+    /** Throws unless both networks take size × size pictures ({@link UNetModel#requireHalvable}); they share one shape. */
+    public void requireInputSize(long size) {
+        modelFirstSteps.unet().requireHalvable(size, size);
     }
 
     /**

@@ -91,15 +91,9 @@ public final class PLMImUNet {
      * @param txtFeat    {@code (N, clip_dim)} projected CLIP text feature
      * @param txtFeatSeq {@code (N, L, clip_dim)} CLIP ln_final output of every position
      * @param mask       {@code (N, L)} token mask, nonzero = real token (U8, BOOL or any numeric type)
+     * @param probe      shown every attention block, or null: its encoder tokens are the {@link #clipEmbMult()}
+     *                   image tokens, then the L text tokens
      * @return {@code (N, 6, H, W)}: ε̂ then v with learn_sigma, else {@code (N, 3, H, W)}
-     */
-    public Tensor forward(Tensor xT, Tensor timesteps, Tensor y, Tensor txtFeat, Tensor txtFeatSeq, Tensor mask) {
-        return forward(xT, timesteps, y, txtFeat, txtFeatSeq, mask, null);
-    }
-
-    /**
-     * As {@link #forward(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor)}, showing every attention block
-     * to the probe (or null): its encoder tokens are the {@link #clipEmbMult()} image tokens, then the L text tokens.
      */
     public Tensor forward(Tensor xT, Tensor timesteps, Tensor y, Tensor txtFeat, Tensor txtFeatSeq, Tensor mask, AttentionProbe probe) {
         long n = xT.size(0);

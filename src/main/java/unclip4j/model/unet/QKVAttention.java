@@ -24,14 +24,9 @@ public final class QKVAttention {
     public record Heads(Tensor q, Tensor k, Tensor v, Tensor keyMask, int encoderTokens) {}
 
     /**
-     * qkv {@code (B, 3·C, T)}, encoderKv {@code (B, 2·C, S)}, mask additive {@code (B, S)} (0 or -inf)
-     * → {@code (B, C, T)} with channel {@code ch·h + d}.
+     * Splits the projections into heads and puts the encoder tokens before the spatial keys: qkv
+     * {@code (B, 3·C, T)}, encoderKv {@code (B, 2·C, S)}, mask additive {@code (B, S)} (0 or -inf).
      */
-    public Tensor forward(Tensor qkv, Tensor encoderKv, Tensor mask) {
-        return attend(split(qkv, encoderKv, mask));
-    }
-
-    /** Splits the projections into heads and puts the encoder tokens before the spatial keys. */
     public Heads split(Tensor qkv, Tensor encoderKv, Tensor mask) {
         int b = qkv.dim(0), t = qkv.dim(2), s = encoderKv.dim(2);
         int ch = qkv.dim(1) / (3 * nHeads);
@@ -45,7 +40,7 @@ public final class QKVAttention {
         return new Heads(q, k, v, keyMask, s);
     }
 
-    /** The attention itself: {@code (B, C, T)}. */
+    /** The attention itself: {@code (B, C, T)} with channel {@code ch·h + d}. */
     public Tensor attend(Heads h) {
         int b = h.q().dim(0), t = h.q().dim(2), ch = h.q().dim(3);
         // Karlo scales q and k by ch^-1/4 each (fp16 headroom); together that is 1/sqrt(ch) on q·k

@@ -38,7 +38,7 @@ public final class SuperResDiffusionModel {
     public void requireDecoderSize(int decoderImageSize) {
         long size = (long) decoderImageSize * SCALE;
         try {
-            networks.modelFirstSteps().unet().requireHalvable(size, size);
+            networks.requireInputSize(size);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the SR model cannot upscale the decoder's " + decoderImageSize + "-pixel pictures: its U-Net takes "
                     + size + "-pixel ones (×" + SCALE + "), but " + e.getMessage() + " (channels_multiple has too many levels for this decoder's image_size)");

@@ -128,14 +128,10 @@ public final class UNetModel {
         this.outConv = new Conv2d(backend, w.at("out.2"), ch, outChannels, 3);
     }
 
-    /** How many times the down path halves the input: one less than the levels of channel_mult. */
-    public int halvings() {
-        return halvings;
-    }
-
     /**
-     * Throws unless an input of height × width halves {@link #halvings()} times without remainder,
-     * as the skip connections need to meet their upsampled counterparts again.
+     * Throws unless an input of height × width halves without remainder as often as the down path does
+     * (one less than the levels of channel_mult): the skip connections must meet their upsampled
+     * counterparts again.
      */
     public void requireHalvable(long height, long width) {
         long multiple = 1L << halvings;
