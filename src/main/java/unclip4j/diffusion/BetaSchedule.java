@@ -61,12 +61,6 @@ public enum BetaSchedule {
         return configName;
     }
 
-    /** The schedule a config names, e.g. "squaredcos_cap_v2". */
-    public static BetaSchedule named(String name) {
-        for (BetaSchedule s : values()) if (s.configName.equals(name)) return s;
-        throw new IllegalArgumentException("unknown beta schedule '" + name + "' (known: linear, squaredcos_cap_v2)");
-    }
-
     private static void checkSteps(int numTimesteps) {
         if (numTimesteps < 1) throw new IllegalArgumentException("a schedule needs at least 1 step, got " + numTimesteps);
     }

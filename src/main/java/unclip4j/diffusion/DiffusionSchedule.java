@@ -14,14 +14,11 @@ public final class DiffusionSchedule {
     private final double[] betas;
     private final double[] alphasCumprod;
     private final double[] alphasCumprodPrev;
-    private final double[] alphasCumprodNext;
     private final double[] sqrtRecipAlphasCumprod;
     private final double[] sqrtRecipm1AlphasCumprod;
-    private final double[] posteriorVariance;
     private final double[] posteriorLogVarianceClipped;
     private final double[] posteriorMeanCoef1;
     private final double[] posteriorMeanCoef2;
-    private final double[] fixedLargeVariance;
     private final double[] fixedLargeLogVariance;
     private final double[] logBetas;
 
@@ -66,21 +63,18 @@ public final class DiffusionSchedule {
         this.betas = betas;
         alphasCumprod = cumprodOneMinus(betas);
         alphasCumprodPrev = new double[n];
-        alphasCumprodNext = new double[n];
         sqrtRecipAlphasCumprod = new double[n];
         sqrtRecipm1AlphasCumprod = new double[n];
-        posteriorVariance = new double[n];
+        double[] posteriorVariance = new double[n];
         posteriorLogVarianceClipped = new double[n];
         posteriorMeanCoef1 = new double[n];
         posteriorMeanCoef2 = new double[n];
-        fixedLargeVariance = new double[n];
         fixedLargeLogVariance = new double[n];
         logBetas = new double[n];
 
         for (int k = 0; k < n; k++) {
-            // ᾱ_{k−1} with ᾱ_{−1} = 1;  ᾱ_{k+1} with ᾱ_K = 0
+            // ᾱ_{k−1} with ᾱ_{−1} = 1
             alphasCumprodPrev[k] = k == 0 ? 1.0 : alphasCumprod[k - 1];
-            alphasCumprodNext[k] = k == n - 1 ? 0.0 : alphasCumprod[k + 1];
             // √(1/ᾱ_k),  √(1/ᾱ_k − 1): x̂0 = √(1/ᾱ_k)·x_k − √(1/ᾱ_k − 1)·ε
             sqrtRecipAlphasCumprod[k] = Math.sqrt(1.0 / alphasCumprod[k]);
             sqrtRecipm1AlphasCumprod[k] = Math.sqrt(1.0 / alphasCumprod[k] - 1);
@@ -96,8 +90,7 @@ public final class DiffusionSchedule {
             // σ̃²_0 = 0 has no logarithm: step 0 borrows σ̃²_1 (the sampler adds no noise there anyway)
             posteriorLogVarianceClipped[k] = Math.log(posteriorVariance[k == 0 ? 1 : k]);
             // FIXED_LARGE model variance: [σ̃²_1, β_1, β_2, ...]
-            fixedLargeVariance[k] = k == 0 ? posteriorVariance[1] : betas[k];
-            fixedLargeLogVariance[k] = Math.log(fixedLargeVariance[k]);
+            fixedLargeLogVariance[k] = Math.log(k == 0 ? posteriorVariance[1] : betas[k]);
         }
     }
 
@@ -124,13 +117,9 @@ public final class DiffusionSchedule {
 
     public double[] alphasCumprodPrev() { return alphasCumprodPrev.clone(); }
 
-    public double[] alphasCumprodNext() { return alphasCumprodNext.clone(); }
-
     public double[] sqrtRecipAlphasCumprod() { return sqrtRecipAlphasCumprod.clone(); }
 
     public double[] sqrtRecipm1AlphasCumprod() { return sqrtRecipm1AlphasCumprod.clone(); }
-
-    public double[] posteriorVariance() { return posteriorVariance.clone(); }
 
     public double[] posteriorLogVarianceClipped() { return posteriorLogVarianceClipped.clone(); }
 
@@ -138,9 +127,7 @@ public final class DiffusionSchedule {
 
     public double[] posteriorMeanCoef2() { return posteriorMeanCoef2.clone(); }
 
-    /** Model variance when {@code sigma_small} is false. */
-    public double[] fixedLargeVariance() { return fixedLargeVariance.clone(); }
-
+    /** Model log variance when {@code sigma_small} is false. */
     public double[] fixedLargeLogVariance() { return fixedLargeLogVariance.clone(); }
 
     /** log β_k: the upper end of the learned-range variance (decoder). */

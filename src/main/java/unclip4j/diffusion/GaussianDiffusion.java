@@ -63,10 +63,6 @@ public final class GaussianDiffusion {
         return respacing.startsWith("ddim") || respacing.startsWith("fast");
     }
 
-    public DiffusionSchedule schedule() {
-        return schedule;
-    }
-
     public int steps() {
         return schedule.numTimesteps();
     }

@@ -26,14 +26,11 @@ class DiffusionScheduleTest {
             Map.entry("betas", DiffusionSchedule::betas),
             Map.entry("alphas_cumprod", DiffusionSchedule::alphasCumprod),
             Map.entry("alphas_cumprod_prev", DiffusionSchedule::alphasCumprodPrev),
-            Map.entry("alphas_cumprod_next", DiffusionSchedule::alphasCumprodNext),
             Map.entry("sqrt_recip_alphas_cumprod", DiffusionSchedule::sqrtRecipAlphasCumprod),
             Map.entry("sqrt_recipm1_alphas_cumprod", DiffusionSchedule::sqrtRecipm1AlphasCumprod),
-            Map.entry("posterior_variance", DiffusionSchedule::posteriorVariance),
             Map.entry("posterior_log_variance_clipped", DiffusionSchedule::posteriorLogVarianceClipped),
             Map.entry("posterior_mean_coef1", DiffusionSchedule::posteriorMeanCoef1),
             Map.entry("posterior_mean_coef2", DiffusionSchedule::posteriorMeanCoef2),
-            Map.entry("fixed_large_variance", DiffusionSchedule::fixedLargeVariance),
             Map.entry("fixed_large_log_variance", DiffusionSchedule::fixedLargeLogVariance),
             Map.entry("log_betas", DiffusionSchedule::logBetas));
 
@@ -73,8 +70,6 @@ class DiffusionScheduleTest {
         assertArrayEquals(new long[] {0, 166, 333, 500, 666, 832, 999}, s.timestepMap());
         assertArrayEquals(new double[] {4.1284e-05, 0.072361610, 0.20011354, 0.33652032, 0.50028851, 0.73081147, 0.99999996},
                 s.betas(), 1e-8);
-        assertArrayEquals(new double[] {0, 4.1262387e-05, 0.056150326, 0.17102266, 0.33687544, 0.59010875, 0.93377944},
-                s.posteriorVariance(), 1e-8);
         assertArrayEquals(new double[] {-10.0955592, -10.0955592, -2.87972278, -1.76595924, -1.08804203, -0.52744843, -0.06851502},
                 s.posteriorLogVarianceClipped(), 1e-7);
         assertArrayEquals(new double[] {1, 0.99945041, 0.74695539, 0.57093413, 0.46554094, 0.38817636, 0.25733349},
@@ -93,8 +88,6 @@ class DiffusionScheduleTest {
         assertEquals(0.010059959959959959, betas[500]);
         double[] short4 = BetaSchedule.LINEAR.betas(4); // scale 250: np.linspace(0.025, 5.0, 4)
         assertArrayEquals(new double[] {0.025, 1.6833333333333331, 3.3416666666666663, 5.0}, short4);
-        assertEquals(BetaSchedule.LINEAR, BetaSchedule.named("linear"));
-        assertThrows(IllegalArgumentException.class, () -> BetaSchedule.named("cosine"));
     }
 
     @Test
