@@ -33,7 +33,7 @@ import unclip4j.config.UNetConfig;
  *   <li>SR: {@code model_first_steps.*} and {@code model_last_step.*}, {@link SrConfig};</li>
  *   <li>CLIP stats: {@link ClipStats}.</li>
  * </ul>
- * Model code therefore builds e.g. the decoder with {@code new Weights(dir.decoder().weights()).at("model")}.
+ * Model code therefore builds e.g. the decoder with {@code new Weights(dir.decoder().weights(), DType.F32).at("model")}.
  *
  * <p>Layouts: a Karlo directory (the five published files, or files matching {@code *.pt},
  * {@code *stats*.th}, {@code prior*.ckpt}, {@code decoder*.ckpt}, {@code *sr*.ckpt}; configs from

@@ -17,7 +17,7 @@ import unclip4j.tensor.Tensor;
  * {@code new ResBlock(w.at("input_blocks.1.0"), ...)} then {@code w.get("in_layers.2.weight", out, in, 3, 3)}.
  *
  * <p>Loading is strict: every {@code get} is recorded; a missing or mis-shaped key does not stop
- * construction but is collected, and {@link #finish()} throws one {@link CheckpointException}
+ * construction but is collected, and {@link #finish(String)} throws one {@link CheckpointException}
  * listing the missing, mis-shaped and unexpected (never requested) keys by name. Callers that know
  * the expected keys beforehand check them with {@link #requireExactly} before building anything.
  */
@@ -37,11 +37,6 @@ public final class Weights {
 
     private final Ledger ledger;
     private final String prefix;
-
-    /** Weights kept in F32 by the layers that load them. */
-    public Weights(StateDict dict) {
-        this(dict, DType.F32);
-    }
 
     /**
      * @param storage the dtype layers keep their floating-point parameters in (F32, F16 or BF16:
@@ -80,18 +75,10 @@ public final class Weights {
         return ledger.storage;
     }
 
-    public StateDict dict() {
-        return ledger.dict;
-    }
-
-    public boolean has(String name) {
-        return ledger.dict.contains(prefix + name);
-    }
-
     /**
      * The tensor at {@code prefix + name}, checked against expectedShape (omit to accept any shape).
      * A missing or mis-shaped tensor is recorded and a zero tensor of the expected shape is returned,
-     * so that {@link #finish()} can report every problem at once.
+     * so that {@link #finish(String)} can report every problem at once.
      */
     public Tensor get(String name, long... expectedShape) {
         String key = prefix + name;
@@ -122,11 +109,6 @@ public final class Weights {
         });
         for (String k : new TreeSet<>(dict.keys())) if (!expected.containsKey(k)) problems.add(unexpected(dict, k));
         if (!problems.isEmpty()) throw mismatch(dict, modelDescription, problems);
-    }
-
-    /** Marks keys as deliberately not used (e.g. CLIP's 0-dim config buffers). */
-    public void ignore(String... names) {
-        for (String n : names) ledger.used.add(prefix + n);
     }
 
     /** Throws one exception listing the missing, mis-shaped and unexpected keys; returns quietly if none. */

@@ -16,6 +16,7 @@ import unclip4j.image.Images;
 import unclip4j.image.RgbImage;
 import unclip4j.model.clip.ClipImageTransform;
 import unclip4j.model.clip.VisionTransformer;
+import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 import unclip4j.testing.Fixtures;
 
@@ -36,7 +37,7 @@ class ClipImageParityTest {
     @ParameterizedTest
     @MethodSource("unclip4j.testing.Fixtures#backends")
     void encodeImageMatchesKarlo(Backend backend) {
-        Weights w = new Weights(TorchCheckpoint.read(Fixtures.file("ViT-tiny.pt")).stripPrefix("visual."));
+        Weights w = new Weights(TorchCheckpoint.read(Fixtures.file("ViT-tiny.pt")).stripPrefix("visual."), DType.F32);
         // MANIFEST Configuration: resolution 224, patch 14, width 64, layers 2, heads 1, output_dim 64
         VisionTransformer visual = new VisionTransformer(backend, w, 224, 14, 64, 2, 1, 64);
         w.finish("VisionTransformer(karlo-tiny)");

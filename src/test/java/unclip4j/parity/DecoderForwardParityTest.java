@@ -16,6 +16,7 @@ import unclip4j.checkpoint.SafetensorsFile;
 import unclip4j.checkpoint.TorchCheckpoint;
 import unclip4j.checkpoint.Weights;
 import unclip4j.model.unet.PLMImUNet;
+import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 import unclip4j.tensor.TensorScope;
 import unclip4j.testing.Fixtures;
@@ -54,7 +55,7 @@ class DecoderForwardParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void outputMatchesKarlo(Backend backend) {
-        Weights w = new Weights(TorchCheckpoint.read(Fixtures.file("decoder-tiny.ckpt")));
+        Weights w = new Weights(TorchCheckpoint.read(Fixtures.file("decoder-tiny.ckpt")), DType.F32);
         PLMImUNet decoder = tinyDecoder(backend, w);
         w.finish("PLMImUNet (karlo-tiny decoder)");
 
@@ -77,7 +78,7 @@ class DecoderForwardParityTest {
     @Test
     void aScopedForwardHoldsOnlyItsLayerOutputs() {
         Backend backend = new CpuBackend();
-        Weights w = new Weights(TorchCheckpoint.read(Fixtures.file("decoder-tiny.ckpt")));
+        Weights w = new Weights(TorchCheckpoint.read(Fixtures.file("decoder-tiny.ckpt")), DType.F32);
         PLMImUNet decoder = tinyDecoder(backend, w);
         SafetensorsFile f = SafetensorsFile.open(Fixtures.file("decoder_forward.safetensors"));
         Tensor out;

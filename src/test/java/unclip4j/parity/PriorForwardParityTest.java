@@ -10,6 +10,7 @@ import unclip4j.checkpoint.SafetensorsFile;
 import unclip4j.checkpoint.TorchCheckpoint;
 import unclip4j.checkpoint.Weights;
 import unclip4j.model.prior.PriorTransformer;
+import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 import unclip4j.testing.Fixtures;
 
@@ -18,7 +19,7 @@ class PriorForwardParityTest {
     private static final SafetensorsFile CASE = SafetensorsFile.open(Fixtures.file("prior_forward.safetensors"));
 
     private static Tensor forward(Backend backend, String checkpoint) {
-        Weights w = new Weights(TorchCheckpoint.read(Fixtures.file(checkpoint)).stripPrefix("model."));
+        Weights w = new Weights(TorchCheckpoint.read(Fixtures.file(checkpoint)).stripPrefix("model."), DType.F32);
         // MANIFEST Configuration: text_ctx 77, xf_width 64, xf_layers 2, xf_heads 4, clip_dim 64, xf_final_ln true
         PriorTransformer prior = new PriorTransformer(backend, w, 77, 64, 2, 4, 64, true);
         w.finish("PriorTransformer(karlo-tiny)");

@@ -13,6 +13,7 @@ import unclip4j.checkpoint.TorchCheckpoint;
 import unclip4j.checkpoint.Weights;
 import unclip4j.model.unet.ImprovedSupRes64to256;
 import unclip4j.model.unet.SuperResUNetModel;
+import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 import unclip4j.testing.Fixtures;
 import unclip4j.testing.TensorAssertions;
@@ -39,7 +40,7 @@ class SrForwardParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void outputsMatchKarlo(Backend backend) {
-        Weights w = new Weights(TorchCheckpoint.read(Fixtures.file("sr-tiny.ckpt")));
+        Weights w = new Weights(TorchCheckpoint.read(Fixtures.file("sr-tiny.ckpt")), DType.F32);
         ImprovedSupRes64to256 sr = tinySr(backend, w);
         w.finish("ImprovedSupRes64to256 (karlo-tiny SR)");
 

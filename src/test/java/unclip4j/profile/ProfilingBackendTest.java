@@ -14,6 +14,7 @@ import unclip4j.checkpoint.StateDict;
 import unclip4j.checkpoint.Weights;
 import unclip4j.cli.CliRunner;
 import unclip4j.nn.Params;
+import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 import unclip4j.testing.TestTensors;
 
@@ -56,7 +57,7 @@ class ProfilingBackendTest {
     void attributesOpsToTheModuleOfTheirWeightAndWeightlessOpsToTheLastModule() {
         StateDict sd = new StateDict("test");
         sd.put("model.blocks.3.fc.weight", TestTensors.randn(3, 6, 4));
-        Tensor w = Params.load(backend, new Weights(sd).at("model").at("blocks.3").at("fc"), "weight", 6, 4);
+        Tensor w = Params.load(backend, new Weights(sd, DType.F32).at("model").at("blocks.3").at("fc"), "weight", 6, 4);
         Tensor view = w.reshape(2, 3, 4).select(0, 1); // views of a weight still name it
         try (var stage = Profiler.stage("decoder")) {
             Tensor y = backend.linear(TestTensors.randn(5, 2, 4), w, null);

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import unclip4j.backend.cpu.CpuBackend;
 import unclip4j.checkpoint.StateDict;
 import unclip4j.checkpoint.Weights;
+import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 
 /**
@@ -26,7 +27,7 @@ class MultiheadAttentionProbeTest {
         sd.put("blocks.0.attn.c_qkv.bias", bQkv);
         sd.put("blocks.0.attn.c_proj.weight", randn(3, WIDTH, WIDTH));
         sd.put("blocks.0.attn.c_proj.bias", randn(4, WIDTH));
-        MultiheadAttention attention = new MultiheadAttention(new CpuBackend(), new Weights(sd).at("blocks.0.attn"), WIDTH, HEADS);
+        MultiheadAttention attention = new MultiheadAttention(new CpuBackend(), new Weights(sd, DType.F32).at("blocks.0.attn"), WIDTH, HEADS);
         Tensor x = randn(5, B, T, WIDTH);
         float[] mask = new float[B * T];
         mask[MASKED] = Float.NEGATIVE_INFINITY; // sample 0, token 2: padding
