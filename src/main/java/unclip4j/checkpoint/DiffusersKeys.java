@@ -226,33 +226,6 @@ public final class DiffusersKeys {
 
     // ------------------------------------------------------------------ conversion
 
-    /** Karlo tensors → diffusers tensors ({@code folder/key} names), lazily. */
-    public static StateDict toDiffusers(List<Rule> rules, StateDict karlo) {
-        StateDict out = new StateDict(karlo.source() + " (as diffusers)");
-        for (Rule r : rules) {
-            TensorInfo info = karlo.info(r.karlo());
-            long[] shape = info.shape();
-            switch (r.op()) {
-                case SAME -> out.put(new TensorInfo(r.diffusers().getFirst(), info.dtype(), shape), () -> karlo.get(r.karlo()));
-                case CONV1D_AS_LINEAR -> out.put(new TensorInfo(r.diffusers().getFirst(), info.dtype(), dropTrailingOne(shape)),
-                        () -> karlo.get(r.karlo()).contiguous().reshape(dropTrailingOne(shape)));
-                case TRANSPOSE -> out.put(new TensorInfo(r.diffusers().getFirst(), info.dtype(), new long[] {shape[1], shape[0]}),
-                        () -> karlo.get(r.karlo()).transpose(0, 1).contiguous());
-                case SPLIT -> {
-                    int parts = r.diffusers().size();
-                    long[] partShape = dropTrailingOne(shape);
-                    partShape[0] = shape[0] / parts;
-                    for (int p = 0; p < parts; p++) {
-                        int part = p;
-                        out.put(new TensorInfo(r.diffusers().get(p), info.dtype(), partShape),
-                                () -> deinterleave(karlo.get(r.karlo()), parts, r.chunk(), part).reshape(partShape));
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
     /**
      * diffusers tensors ({@code folder/key}) → Karlo tensors with the shapes a config implies
      * ({@link KarloKeys}), lazily. Strict: a missing, mis-shaped or unused diffusers tensor is an error
@@ -304,24 +277,14 @@ public final class DiffusersKeys {
         return out;
     }
 
-    private static long[] dropTrailingOne(long[] shape) {
+    static long[] dropTrailingOne(long[] shape) {
         return shape.length == 3 && shape[2] == 1 ? new long[] {shape[0], shape[1]} : shape.clone();
     }
 
-    /** Part p of a fused tensor whose rows come in groups of parts × chunk: rows {(parts·h + p)·chunk + d}. */
-    static Tensor deinterleave(Tensor fused, int parts, int chunk, int p) {
-        Tensor src = fused.contiguous();
-        long rows = src.size(0), rowBytes = src.byteSize() / rows, heads = rows / ((long) parts * chunk);
-        long[] shape = src.shape();
-        shape[0] = rows / parts;
-        Tensor out = Tensor.zeros(src.dtype(), shape);
-        MemorySegment from = src.segment(), to = out.segment();
-        long block = chunk * rowBytes;
-        for (long h = 0; h < heads; h++) MemorySegment.copy(from, ((long) parts * h + p) * block, to, h * block, block);
-        return out;
-    }
-
-    /** The inverse of {@link #deinterleave}: parts (each [heads·chunk, ...]) dealt back into one tensor. */
+    /**
+     * Fused rows from parts (each [heads·chunk, ...]) dealt round-robin: row {@code (parts·h + p)·chunk + d}
+     * of the result is row {@code h·chunk + d} of part p.
+     */
     static Tensor interleave(List<Tensor> partTensors, int chunk) {
         int parts = partTensors.size();
         Tensor first = partTensors.getFirst().contiguous();

@@ -50,14 +50,14 @@ class DiffusersKeysTest {
         assertEquals(2 * 691_579_523L, params(sr));
 
         StateDict fakeDecoder = shapeOnly(decoder);
-        var d = shapesOf(DiffusersKeys.toDiffusers(DiffusersKeys.decoder(decoder.keySet(), 3, 64), fakeDecoder));
+        var d = shapesOf(KarloToDiffusers.toDiffusers(DiffusersKeys.decoder(decoder.keySet(), 3, 64), fakeDecoder));
         assertEquals(716, d.keySet().stream().filter(k -> k.startsWith("decoder/")).count());
         assertEquals(11, d.keySet().stream().filter(k -> k.startsWith("text_proj/")).count());
         assertEquals(885_439_686L, d.entrySet().stream().filter(e -> e.getKey().startsWith("decoder/")).mapToLong(e -> Shape.numel(e.getValue())).sum());
-        assertEquals(336, DiffusersKeys.toDiffusers(DiffusersKeys.prior(prior.keySet(), 64), shapeOnly(prior)).size(), "338 with clip_mean/clip_std");
-        var s = shapesOf(DiffusersKeys.toDiffusers(DiffusersKeys.sr(sr.keySet(), 3), shapeOnly(sr)));
+        assertEquals(336, KarloToDiffusers.toDiffusers(DiffusersKeys.prior(prior.keySet(), 64), shapeOnly(prior)).size(), "338 with clip_mean/clip_std");
+        var s = shapesOf(KarloToDiffusers.toDiffusers(DiffusersKeys.sr(sr.keySet(), 3), shapeOnly(sr)));
         assertEquals(408, s.keySet().stream().filter(k -> k.startsWith("super_res_first/")).count());
-        var c = shapesOf(DiffusersKeys.toDiffusers(DiffusersKeys.clip(clip.keySet(), 768, 1024), shapeOnly(clip)));
+        var c = shapesOf(KarloToDiffusers.toDiffusers(DiffusersKeys.clip(clip.keySet(), 768, 1024), shapeOnly(clip)));
         assertEquals(197, c.keySet().stream().filter(k -> k.startsWith("text_encoder/")).count());
         assertEquals(392, c.keySet().stream().filter(k -> k.startsWith("image_encoder/")).count());
         assertArrayEquals(new long[] {640, 1536}, d.get("decoder/down_blocks.1.attentions.0.add_k_proj.weight"));
@@ -76,10 +76,10 @@ class DiffusersKeysTest {
         float[] v = new float[12];
         for (int i = 0; i < 12; i++) v[i] = i;
         Tensor fused = Tensor.of(v, 12);                          // 2 heads × (q,k,v) × chunk 2
-        assertArrayEquals(new float[] {0, 1, 6, 7}, DiffusersKeys.deinterleave(fused, 3, 2, 0).toFloatArray());
-        assertArrayEquals(new float[] {2, 3, 8, 9}, DiffusersKeys.deinterleave(fused, 3, 2, 1).toFloatArray());
-        List<Tensor> parts = List.of(DiffusersKeys.deinterleave(fused, 3, 2, 0), DiffusersKeys.deinterleave(fused, 3, 2, 1),
-                DiffusersKeys.deinterleave(fused, 3, 2, 2));
+        assertArrayEquals(new float[] {0, 1, 6, 7}, KarloToDiffusers.deinterleave(fused, 3, 2, 0).toFloatArray());
+        assertArrayEquals(new float[] {2, 3, 8, 9}, KarloToDiffusers.deinterleave(fused, 3, 2, 1).toFloatArray());
+        List<Tensor> parts = List.of(KarloToDiffusers.deinterleave(fused, 3, 2, 0), KarloToDiffusers.deinterleave(fused, 3, 2, 1),
+                KarloToDiffusers.deinterleave(fused, 3, 2, 2));
         assertArrayEquals(v, DiffusersKeys.interleave(parts, 2).toFloatArray());
     }
 
@@ -95,7 +95,7 @@ class DiffusersKeysTest {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("model_index.json"), "{\"_class_name\": \"UnCLIPPipeline\"}");
 
-        StateDict priorD = DiffusersKeys.toDiffusers(DiffusersKeys.prior(prior.weights().keys(), 16), prior.weights());
+        StateDict priorD = KarloToDiffusers.toDiffusers(DiffusersKeys.prior(prior.weights().keys(), 16), prior.weights());
         StateDict priorWithStats = new StateDict("prior");
         for (String k : priorD.keys()) priorWithStats.put(priorD.info(k).name(), priorD.get(k));
         priorWithStats.put("prior/clip_mean", stats.mean().reshape(1, -1));
@@ -103,15 +103,15 @@ class DiffusersKeysTest {
         write(dir, priorWithStats, "diffusion_pytorch_model.safetensors");
         config(dir, "prior", "{\"num_attention_heads\": 4, \"attention_head_dim\": 16, \"num_layers\": 2, \"embedding_dim\": 64,"
                 + " \"num_embeddings\": 77, \"additional_embeddings\": 4}");
-        write(dir, DiffusersKeys.toDiffusers(DiffusersKeys.decoder(decoder.weights().keys(), 1, 16), decoder.weights()),
+        write(dir, KarloToDiffusers.toDiffusers(DiffusersKeys.decoder(decoder.weights().keys(), 1, 16), decoder.weights()),
                 "diffusion_pytorch_model.safetensors");
         config(dir, "decoder", "{\"sample_size\": 16, \"in_channels\": 3, \"out_channels\": 6, \"layers_per_block\": 1,"
                 + " \"block_out_channels\": [32, 64], \"down_block_types\": [\"ResnetDownsampleBlock2D\", \"SimpleCrossAttnDownBlock2D\"],"
                 + " \"attention_head_dim\": 16, \"cross_attention_dim\": 64, \"resnet_time_scale_shift\": \"scale_shift\"}");
         config(dir, "text_proj", "{\"clip_embeddings_dim\": 64, \"clip_extra_context_tokens\": 2, \"cross_attention_dim\": 64, \"time_embed_dim\": 128}");
-        write(dir, DiffusersKeys.toDiffusers(DiffusersKeys.sr(sr.weights().keys(), 1), sr.weights()), "diffusion_pytorch_model.safetensors");
+        write(dir, KarloToDiffusers.toDiffusers(DiffusersKeys.sr(sr.weights().keys(), 1), sr.weights()), "diffusion_pytorch_model.safetensors");
         config(dir, "super_res_first", "{\"block_out_channels\": [32, 32], \"layers_per_block\": 1, \"in_channels\": 6, \"out_channels\": 3}");
-        write(dir, DiffusersKeys.toDiffusers(DiffusersKeys.clip(clip.weights().keys(), 64, 64), clip.weights()), "model.safetensors");
+        write(dir, KarloToDiffusers.toDiffusers(DiffusersKeys.clip(clip.weights().keys(), 64, 64), clip.weights()), "model.safetensors");
         config(dir, "text_encoder", "{\"hidden_size\": 64, \"num_hidden_layers\": 2, \"projection_dim\": 64, \"max_position_embeddings\": 77, \"vocab_size\": 49408}");
         config(dir, "image_encoder", "{\"hidden_size\": 64, \"num_hidden_layers\": 2, \"patch_size\": 14, \"image_size\": 224}");
 
@@ -130,7 +130,7 @@ class DiffusersKeysTest {
         assertArrayEquals(stats.mean().toFloatArray(), diffusers.clipStats().mean().toFloatArray());
 
         Files.delete(dir.resolve("decoder/diffusion_pytorch_model.safetensors"));
-        StateDict broken = DiffusersKeys.toDiffusers(DiffusersKeys.decoder(decoder.weights().keys(), 1, 16), decoder.weights())
+        StateDict broken = KarloToDiffusers.toDiffusers(DiffusersKeys.decoder(decoder.weights().keys(), 1, 16), decoder.weights())
                 .rename(k -> k.endsWith("conv_in.bias") ? null : k);
         write(dir, broken, "diffusion_pytorch_model.safetensors");
         assertThrows(CheckpointException.class, () -> diffusers.decoder());
