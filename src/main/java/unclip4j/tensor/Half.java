@@ -12,6 +12,7 @@ public final class Half {
         return (short) ((bits + rounding) >>> 16);
     }
 
+    /** bfloat16 bits -> float: exact, bfloat16 is float's upper half. */
     public static float bf16ToFloat(short b) {
         return Float.intBitsToFloat((b & 0xffff) << 16);
     }

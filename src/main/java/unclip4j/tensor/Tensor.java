@@ -374,7 +374,7 @@ public final class Tensor {
             case F32 -> s.get(F32, byteOffset);
             case F64 -> s.get(F64, byteOffset);
             case F16 -> Float.float16ToFloat(s.get(I16, byteOffset));
-            case BF16 -> Float.intBitsToFloat((s.get(I16, byteOffset) & 0xffff) << 16);
+            case BF16 -> Half.bf16ToFloat(s.get(I16, byteOffset));
             case I32 -> s.get(I32, byteOffset);
             case I64 -> s.get(I64, byteOffset);
             case U8, BOOL -> Byte.toUnsignedInt(s.get(ValueLayout.JAVA_BYTE, byteOffset));

@@ -3,6 +3,7 @@ package unclip4j.backend.cpu;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import unclip4j.tensor.DType;
+import unclip4j.tensor.Half;
 import unclip4j.tensor.HostStorage;
 import unclip4j.tensor.Tensor;
 
@@ -46,7 +47,7 @@ final class StridedCopy {
                 float v = switch (dt) {
                     case F32 -> src.getAtIndex(F, e);
                     case F16 -> Float.float16ToFloat(src.getAtIndex(H, e));
-                    default -> Float.intBitsToFloat((src.getAtIndex(H, e) & 0xffff) << 16);
+                    default -> Half.bf16ToFloat(src.getAtIndex(H, e));
                 };
                 dst.setAtIndex(F, dstElem + i, v);
             }
