@@ -24,18 +24,15 @@ public final class Backends {
         return new IllegalArgumentException("unknown device '" + name + "' (expected " + String.join(", ", NAMES) + ")");
     }
 
+    /** Library API for researchers (the CLI passes its options to the overload below): default kernels and settings. */
     public static Backend open(String name) {
-        return open(name, KernelChoice.defaults());
-    }
-
-    /** As {@link #open(String)}, with the CUDA kernel variants to run (ignored by the CPU backends). */
-    public static Backend open(String name, KernelChoice kernels) {
-        return open(name, kernels, null);
+        return open(name, KernelChoice.defaults(), null);
     }
 
     /**
-     * As {@link #open(String, KernelChoice)}, with the CPU backend's 3×3 convolution algorithm (null:
-     * {@code -Dunclip4j.cpu.conv}, else auto; ignored by the other backends).
+     * @param kernels the CUDA kernel variants to run (ignored by the CPU backends)
+     * @param cpuConv the CPU backend's 3×3 convolution algorithm (null: {@code -Dunclip4j.cpu.conv},
+     *                else auto; ignored by the other backends)
      */
     public static Backend open(String name, KernelChoice kernels, ConvAlgorithm cpuConv) {
         return switch (name.toLowerCase(Locale.ROOT)) {
