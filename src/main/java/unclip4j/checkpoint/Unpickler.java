@@ -37,15 +37,13 @@ public final class Unpickler {
         }
     }
 
-    /** An instance of an inert global: its constructor arguments and BUILD state, recorded. */
+    /** An instance of an inert global: its class and BUILD state, recorded (its constructor arguments are not needed). */
     public static final class Obj {
         public final Global type;
-        public final List<Object> args;
         public Object state;
 
-        Obj(Global type, List<Object> args) {
+        Obj(Global type) {
             this.type = type;
-            this.args = args;
         }
 
         /** The BUILD state as attributes (a dict state), or an empty map. */
@@ -209,12 +207,12 @@ public final class Unpickler {
 
     private Object call(Object callable, Tuple args) {
         if (callable instanceof Callable c) return c.call(args);
-        if (callable instanceof Global g) return new Obj(g, args.items);
+        if (callable instanceof Global g) return new Obj(g);
         throw fail("pickle calls a " + typeName(callable) + ", which is not a class or function");
     }
 
     private Object newObj(Object cls, Tuple args) {
-        if (cls instanceof Global g) return new Obj(g, args.items);
+        if (cls instanceof Global g) return new Obj(g);
         if (cls instanceof Callable c) return c.call(args);
         throw fail("NEWOBJ on a " + typeName(cls));
     }

@@ -149,10 +149,6 @@ public final class ZipArchive {
         return Integer.toUnsignedLong(s.get(U32, p));
     }
 
-    public String where() {
-        return where;
-    }
-
     /** Entries by name, in central-directory order. */
     public Map<String, Entry> entries() {
         return entries;

@@ -19,8 +19,8 @@ public final class KernelTimer {
     private static final double BATCH_MS = 1.0;
     private static final int MAX_CALLS_PER_BATCH = 200;
 
-    /** Milliseconds per call (median and minimum over the batches), batches timed, calls per batch. */
-    public record Timing(double medianMs, double minMs, int runs, int callsPerBatch) {}
+    /** Milliseconds per call (median and minimum over the batches), calls per batch. */
+    public record Timing(double medianMs, double minMs, int callsPerBatch) {}
 
     private KernelTimer() {}
 
@@ -45,6 +45,6 @@ public final class KernelTimer {
             }
         }
         Arrays.sort(ms);
-        return new Timing(ms[runs / 2], ms[0], runs, batch);
+        return new Timing(ms[runs / 2], ms[0], batch);
     }
 }

@@ -40,14 +40,6 @@ public final class Slerp {
         return Tensor.of(out, a.shape());
     }
 
-    /** {@code v / |v|}; a zero vector has no direction. */
-    public static Tensor normalize(Tensor v) {
-        double[] x = v.toDoubleArray();
-        double n = norm(x);
-        if (n == 0 || !Double.isFinite(n)) throw new IllegalArgumentException("cannot normalise a zero or non-finite embedding");
-        return scale(v, 1 / n);
-    }
-
     public static Tensor scale(Tensor v, double s) {
         double[] x = v.toDoubleArray();
         float[] out = new float[x.length];

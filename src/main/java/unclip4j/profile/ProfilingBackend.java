@@ -24,10 +24,6 @@ public final class ProfilingBackend implements Backend {
         this.timer = timer;
     }
 
-    public Profiler profiler() {
-        return profiler;
-    }
-
     private Tensor run(String op, Supplier<Tensor> call, Function<Tensor, OpCost> cost, Tensor... inputs) {
         String module = profiler.module(weightModule(inputs));
         long startNanos = System.nanoTime();
