@@ -1,8 +1,5 @@
 package unclip4j.image;
 
-import unclip4j.tensor.DType;
-import unclip4j.tensor.Tensor;
-
 /**
  * An 8-bit RGB picture, interleaved row-major {@code rgb[(y·width + x)·3 + c]} (PIL's "RGB" mode,
  * the layout of {@code np.array(pil_image)}).
@@ -28,10 +25,5 @@ public record RgbImage(int width, int height, byte[] rgb) {
         byte[] out = new byte[w * h * 3];
         for (int y = 0; y < h; y++) System.arraycopy(rgb, ((top + y) * width + left) * 3, out, y * w * 3, w * 3);
         return new RgbImage(w, h, out);
-    }
-
-    /** {@code [height, width, 3]} U8 (HWC), as PIL → numpy gives it. */
-    public Tensor toTensor() {
-        return Tensor.ofBytes(rgb.clone(), DType.U8, height, width, 3);
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import unclip4j.backend.cpu.ConvAlgorithm;
 import unclip4j.backend.cpu.CpuBackend;
 import unclip4j.backend.cpu.ReferenceOps;
 import unclip4j.backend.cuda.Cuda;
@@ -44,7 +45,7 @@ class BackendOpsTest {
         } else {
             gpu = HostResults.unavailable("cuda", Cuda.unavailableReason());
         }
-        return Stream.of(new CpuBackend(true), new CpuBackend(false), HostResults.of(DeviceLikeBackend.create()), gpu);
+        return Stream.of(new CpuBackend(true, ConvAlgorithm.AUTO), new CpuBackend(false, ConvAlgorithm.AUTO), HostResults.of(DeviceLikeBackend.create()), gpu);
     }
 
     @AfterAll

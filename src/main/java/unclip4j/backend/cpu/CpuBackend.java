@@ -42,10 +42,6 @@ public final class CpuBackend implements Backend {
         this(JvmSettings.flag(VECTOR_PROPERTY, true), conv);
     }
 
-    public CpuBackend(boolean vector) {
-        this(vector, ConvAlgorithm.AUTO);
-    }
-
     public CpuBackend(boolean vector, ConvAlgorithm conv) {
         this.kernels = new VectorKernels(vector);
         this.conv = conv;

@@ -54,8 +54,8 @@ class CpuBackendTest {
 
     @Test
     void namesSayWhichPathRuns() {
-        assertEquals("cpu-vector", new CpuBackend(true).name());
-        assertTrue(new CpuBackend(false).name().startsWith("cpu"), new CpuBackend(false).name());
+        assertEquals("cpu-vector", new CpuBackend(true, ConvAlgorithm.AUTO).name());
+        assertTrue(new CpuBackend(false, ConvAlgorithm.AUTO).name().startsWith("cpu"), new CpuBackend(false, ConvAlgorithm.AUTO).name());
         assertEquals("cpu-vector conv=winograd_f2", new CpuBackend(true, ConvAlgorithm.WINOGRAD_F2).name());
     }
 
