@@ -41,7 +41,10 @@ public final class SeededNoise implements NoiseSource {
     private final ToIntFunction<String> picturesOf;
     private final Map<String, Long> used = new HashMap<>();
 
-    /** One picture's stream for every row: draws are plain {@code randn(seed, offset, shape)} calls. */
+    /**
+     * One picture's stream for every row: draws are plain {@code randn(seed, offset, shape)} calls.
+     * Library API for researchers (the commands say how many pictures they draw for).
+     */
     public SeededNoise(Backend backend, long seed) {
         this(backend, seed, 1);
     }

@@ -3,6 +3,9 @@ package unclip4j.diffusion;
 /**
  * Sees every reverse step of a sampling loop, for tracing, visualisation and progress display.
  * Tensors in the event belong to the loop: copy what you keep beyond the call.
+ *
+ * <p>Library API for researchers: the events carry everything a step computes (e.g. the network
+ * output and the posterior mean), more than the built-in {@code TraceRecorder} reads.
  */
 @FunctionalInterface
 public interface StepListener {
