@@ -5,7 +5,7 @@ public record DiffusionConfig(
         int steps,                  // steps: 1000
         String noiseSchedule,       // noise_schedule: squaredcos_cap_v2
         boolean learnSigma,         // learn_sigma: the model also predicts the variance interpolation
-        boolean sigmaSmall,         // sigma_small: FIXED_SMALL (else FIXED_LARGE) when not learned
+        boolean sigmaSmall,         // sigma_small: the posterior variance (else β, which no Karlo stage uses) when not learned
         boolean predictXstart,      // predict_xstart: the model outputs x0 (prior) instead of ε
         boolean rescaleLearnedSigmas, // rescale_learned_sigmas (training only: the loss)
         boolean useKl,              // use_kl (training only: the loss)

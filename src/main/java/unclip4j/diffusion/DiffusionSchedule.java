@@ -19,7 +19,6 @@ public final class DiffusionSchedule {
     private final double[] posteriorLogVarianceClipped;
     private final double[] posteriorMeanCoef1;
     private final double[] posteriorMeanCoef2;
-    private final double[] fixedLargeLogVariance;
     private final double[] logBetas;
 
     /**
@@ -69,7 +68,6 @@ public final class DiffusionSchedule {
         posteriorLogVarianceClipped = new double[n];
         posteriorMeanCoef1 = new double[n];
         posteriorMeanCoef2 = new double[n];
-        fixedLargeLogVariance = new double[n];
         logBetas = new double[n];
 
         for (int k = 0; k < n; k++) {
@@ -89,8 +87,6 @@ public final class DiffusionSchedule {
         for (int k = 0; k < n; k++) {
             // σ̃²_0 = 0 has no logarithm: step 0 borrows σ̃²_1 (the sampler adds no noise there anyway)
             posteriorLogVarianceClipped[k] = Math.log(posteriorVariance[k == 0 ? 1 : k]);
-            // FIXED_LARGE model variance: [σ̃²_1, β_1, β_2, ...]
-            fixedLargeLogVariance[k] = Math.log(k == 0 ? posteriorVariance[1] : betas[k]);
         }
     }
 
@@ -126,9 +122,6 @@ public final class DiffusionSchedule {
     public double[] posteriorMeanCoef1() { return posteriorMeanCoef1.clone(); }
 
     public double[] posteriorMeanCoef2() { return posteriorMeanCoef2.clone(); }
-
-    /** Model log variance when {@code sigma_small} is false. */
-    public double[] fixedLargeLogVariance() { return fixedLargeLogVariance.clone(); }
 
     /** log β_k: the upper end of the learned-range variance (decoder). */
     public double[] logBetas() { return logBetas.clone(); }

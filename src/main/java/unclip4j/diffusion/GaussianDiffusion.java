@@ -16,7 +16,7 @@ public final class GaussianDiffusion {
     public enum ModelMean { EPSILON, START_X }
 
     /** How the step's variance is chosen. */
-    public enum ModelVariance { FIXED_SMALL, FIXED_LARGE, LEARNED_RANGE }
+    public enum ModelVariance { FIXED_SMALL, LEARNED_RANGE }
 
     /** The (guided) network: x_t with the original timestep t → output (ε̂ [+ v] or x̂0). */
     @FunctionalInterface
@@ -31,16 +31,15 @@ public final class GaussianDiffusion {
     private final boolean clipDenoised;
     private final float denoisedClamp;
     private final boolean ddim;
-    private final double eta;
 
     /**
      * @param clipDenoised  clamp x̂0 to [-1, 1] (decoder, SR)
      * @param denoisedClamp clamp x̂0 to ±this before anything else (the prior's {@code denoised_fn}: 10); NaN for none
-     * @param ddim          DDIM steps (respacing strings starting with "ddim" or "fast") instead of ancestral ones
-     * @param eta           DDIM noise scale (Karlo uses 0)
+     * @param ddim          DDIM steps with η = 0, as Karlo takes them (respacing strings starting with "ddim"
+     *                      or "fast"), instead of ancestral ones
      */
     public GaussianDiffusion(Backend backend, DiffusionSchedule schedule, ModelMean mean, ModelVariance variance,
-                             boolean clipDenoised, float denoisedClamp, boolean ddim, double eta) {
+                             boolean clipDenoised, float denoisedClamp, boolean ddim) {
         this.backend = backend;
         this.schedule = schedule;
         this.mean = mean;
@@ -48,7 +47,6 @@ public final class GaussianDiffusion {
         this.clipDenoised = clipDenoised;
         this.denoisedClamp = denoisedClamp;
         this.ddim = ddim;
-        this.eta = eta;
     }
 
     /** The network's timestep input for a batch: the original timestep t on every one of rows rows (I64). */
@@ -89,7 +87,7 @@ public final class GaussianDiffusion {
                 out = evaluation.keep(networks.forIndex(i).predict(x, t));
             }
             Tensor z = noise.next(stage, shape);
-            x = ddim ? ddimStep(stage, k, i, t, x, out, z, listener) : ancestralStep(stage, k, i, t, x, out, z, listener);
+            x = ddim ? ddimStep(stage, k, i, t, x, out, listener) : ancestralStep(stage, k, i, t, x, out, z, listener);
         }
         requireFinite(stage, x, n);
         return x;
@@ -139,13 +137,12 @@ public final class GaussianDiffusion {
 
     /**
      * The step's log variance, as a tensor of x's shape: fixed small = clipped posterior log variance;
-     * fixed large = log β (with index 0 taking the posterior's); learned range = interpolation
+     * learned range = interpolation
      * {@code f·log β'_i + (1−f)·logσ̃²_i} with {@code f = (v+1)/2} and v the extra output channels.
      */
     public Tensor logVariance(Tensor x, Tensor out, int i) {
         return switch (variance) {
             case FIXED_SMALL -> constantLike(x, f(schedule.posteriorLogVarianceClipped()[i]));
-            case FIXED_LARGE -> constantLike(x, f(schedule.fixedLargeLogVariance()[i]));
             case LEARNED_RANGE -> {
                 long c = x.size(1);
                 Tensor v = channels(out, c, 2 * c);
@@ -167,18 +164,16 @@ public final class GaussianDiffusion {
         return next;
     }
 
-    /** DDIM (Song et al. 2021, eq. 12) with η: deterministic for η = 0; the draw is still consumed. */
-    private Tensor ddimStep(String stage, int k, int i, long t, Tensor x, Tensor out, Tensor z, StepListener listener) {
+    /** DDIM (Song et al. 2021, eq. 12) with η = 0: deterministic, though the step's draw is still consumed, as Karlo's. */
+    private Tensor ddimStep(String stage, int k, int i, long t, Tensor x, Tensor out, StepListener listener) {
         Tensor x0 = predictXstart(x, out, i);
         // ε recomputed from the processed x̂0: ε = (√(1/ᾱ)·x_t − x̂0) / √(1/ᾱ − 1)
         Tensor eps = backend.affine(backend.sub(backend.affine(x, f(schedule.sqrtRecipAlphasCumprod()[i]), 0f), x0),
                 1f / f(schedule.sqrtRecipm1AlphasCumprod()[i]), 0f);
-        double ab = schedule.alphasCumprod()[i], abPrev = schedule.alphasCumprodPrev()[i];
-        double sigma = eta * Math.sqrt((1 - abPrev) / (1 - ab)) * Math.sqrt(1 - ab / abPrev);
-        Tensor meanPred = backend.add(backend.affine(x0, f(Math.sqrt(abPrev)), 0f),
-                backend.affine(eps, f(Math.sqrt(1 - abPrev - sigma * sigma)), 0f));
-        Tensor next = i == 0 || sigma == 0 ? meanPred : backend.add(meanPred, backend.affine(z, f(sigma), 0f));
-        listener.onStep(new StepEvent(stage, k, steps(), i, t, x, out, x0, meanPred, null, next));
+        double abPrev = schedule.alphasCumprodPrev()[i];
+        // x_{t-1} = √ᾱ_{t-1}·x̂0 + √(1 − ᾱ_{t-1})·ε, the mean prediction itself (σ = 0)
+        Tensor next = backend.add(backend.affine(x0, f(Math.sqrt(abPrev)), 0f), backend.affine(eps, f(Math.sqrt(1 - abPrev)), 0f));
+        listener.onStep(new StepEvent(stage, k, steps(), i, t, x, out, x0, next, null, next));
         return next;
     }
 

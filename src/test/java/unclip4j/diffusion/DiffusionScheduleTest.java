@@ -31,7 +31,6 @@ class DiffusionScheduleTest {
             Map.entry("posterior_log_variance_clipped", DiffusionSchedule::posteriorLogVarianceClipped),
             Map.entry("posterior_mean_coef1", DiffusionSchedule::posteriorMeanCoef1),
             Map.entry("posterior_mean_coef2", DiffusionSchedule::posteriorMeanCoef2),
-            Map.entry("fixed_large_log_variance", DiffusionSchedule::fixedLargeLogVariance),
             Map.entry("log_betas", DiffusionSchedule::logBetas));
 
     /** The groups of fixtures/karlo-tiny/schedules.safetensors: key prefix and the respacing it was made with. */

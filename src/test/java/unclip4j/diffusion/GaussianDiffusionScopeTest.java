@@ -26,7 +26,7 @@ class GaussianDiffusionScopeTest {
             return backend.concat(1, backend.affine(h, 2f, 0.1f), backend.affine(x, 0f, 0f)); // ε̂ and v
         };
         GaussianDiffusion diffusion = new GaussianDiffusion(backend, DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, "4"),
-                GaussianDiffusion.ModelMean.EPSILON, GaussianDiffusion.ModelVariance.LEARNED_RANGE, true, Float.NaN, false, 0);
+                GaussianDiffusion.ModelMean.EPSILON, GaussianDiffusion.ModelVariance.LEARNED_RANGE, true, Float.NaN, false);
         NoiseSource noise = new SeededNoise(backend, 7);
         Tensor scoped = diffusion.sample(GaussianDiffusion.IntDenoiserSelector.always(network), new long[] {2, 3, 4, 4}, noise, "decoder", StepListener.NONE);
 

@@ -23,7 +23,7 @@ class NonFiniteSampleTest {
 
     private GaussianDiffusion diffusion() {
         return new GaussianDiffusion(backend, DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, "4"),
-                GaussianDiffusion.ModelMean.EPSILON, GaussianDiffusion.ModelVariance.FIXED_SMALL, true, Float.NaN, false, 0);
+                GaussianDiffusion.ModelMean.EPSILON, GaussianDiffusion.ModelVariance.FIXED_SMALL, true, Float.NaN, false);
     }
 
     @Test

@@ -99,7 +99,7 @@ public final class PriorDiffusionModel {
         GaussianDiffusion diffusion = new GaussianDiffusion(backend,
                 DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, TIMESTEPS, respacing),
                 GaussianDiffusion.ModelMean.START_X, GaussianDiffusion.ModelVariance.FIXED_SMALL,
-                false, DENOISED_CLAMP, GaussianDiffusion.isDdimRespacing(respacing), 0.0);
+                false, DENOISED_CLAMP, GaussianDiffusion.isDdimRespacing(respacing));
         long dim = clipMean.size(1);
         Tensor x = diffusion.sample(GaussianDiffusion.IntDenoiserSelector.always((xt, t) -> guidedPredict(xt, t, text, guidanceScale, listener)),
                 new long[] {rows, dim}, noise, "prior", listener);

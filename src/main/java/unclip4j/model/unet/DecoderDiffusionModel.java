@@ -91,7 +91,7 @@ public final class DecoderDiffusionModel {
         GaussianDiffusion diffusion = new GaussianDiffusion(backend,
                 DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, respacing),
                 GaussianDiffusion.ModelMean.EPSILON, GaussianDiffusion.ModelVariance.LEARNED_RANGE,
-                true, Float.NaN, GaussianDiffusion.isDdimRespacing(respacing), 0.0);
+                true, Float.NaN, GaussianDiffusion.isDdimRespacing(respacing));
         Tensor y = guidedY(backend.upload(imageEmbedding));
         Tensor x = diffusion.sample(GaussianDiffusion.IntDenoiserSelector.always((xt, t) -> guidedPredict(xt, t, y, text, guidanceScale, listener)),
                 new long[] {2 * b, 3, imageSize, imageSize}, noise, "decoder", listener);

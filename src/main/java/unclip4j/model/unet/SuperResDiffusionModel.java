@@ -63,7 +63,7 @@ public final class SuperResDiffusionModel {
         GaussianDiffusion diffusion = new GaussianDiffusion(backend,
                 DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, respacing),
                 GaussianDiffusion.ModelMean.EPSILON, GaussianDiffusion.ModelVariance.FIXED_SMALL,
-                true, Float.NaN, false, 0.0);
+                true, Float.NaN, false);
         long b = image.size(0);
         return diffusion.sample(i -> {
                     SuperResUNetModel net = networks.modelForStep(i);
