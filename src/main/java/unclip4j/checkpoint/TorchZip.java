@@ -111,19 +111,19 @@ public final class TorchZip {
         public Object global(String module, String name) {
             return switch (module + "." + name) {
                 case "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor" -> (Unpickler.Callable) this::rebuildTensor;
-                case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" -> (Unpickler.Callable) args -> arg(args, 0);
+                case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" -> (Unpickler.Callable) this::first;
                 case "collections.OrderedDict" -> (Unpickler.Callable) args -> new LinkedHashMap<>();
                 // TorchScript tags typed lists; the list itself is the value
                 case "torch.jit._pickle.build_intlist", "torch.jit._pickle.build_doublelist", "torch.jit._pickle.build_boollist",
                      "torch.jit._pickle.build_tensorlist", "torch.jit._pickle.build_list", "torch.jit._pickle.restore_type_tag" ->
-                        (Unpickler.Callable) args -> arg(args, 0);
+                        (Unpickler.Callable) this::first;
                 default -> new Unpickler.Global(module, name);
             };
         }
 
-        private Object arg(Unpickler.Tuple args, int i) {
-            if (args.size() <= i) throw new CheckpointException(where + ": rebuild call has " + args.size() + " arguments");
-            return args.get(i);
+        private Object first(Unpickler.Tuple args) {
+            if (args.size() == 0) throw new CheckpointException(where + ": rebuild call has no arguments");
+            return args.get(0);
         }
 
         @Override

@@ -101,7 +101,7 @@ public final class SweepCommand implements Callable<Integer>, RecordedCommand {
             for (int c = 0; c < cells[r].length; c++) {
                 boolean first = r == 0 && c == 0;
                 TextToImage.Result result = t2i.run(List.of(prompt), settings[r][c], first ? recorded : recorded.replay(), StepListener.NONE);
-                cells[r][c] = ImageWriters.visible(picture(result.image256Raw()), ImageWriters.MIN_SIDE);
+                cells[r][c] = ImageWriters.visible(picture(result.image256Raw()));
                 pw.printf("prior %s, decoder %s: done%n", label(priorGuidance.get(r)), label(decoderGuidance.get(c)));
             }
         }

@@ -11,13 +11,9 @@ public final class Linear {
     final Tensor bias;
 
     public Linear(Backend backend, Weights w, int in, int out) {
-        this(backend, w, in, out, true);
-    }
-
-    public Linear(Backend backend, Weights w, int in, int out, boolean hasBias) {
         this.backend = backend;
         this.weight = Params.load(backend, w, "weight", out, in);
-        this.bias = hasBias ? Params.load(backend, w, "bias", out) : null;
+        this.bias = Params.load(backend, w, "bias", out);
     }
 
     /** x {@code [..., in]} → {@code [..., out]}. */

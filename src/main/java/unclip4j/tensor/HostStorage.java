@@ -15,7 +15,7 @@ public record HostStorage(MemorySegment segment) implements TensorScope.HostBack
         if (bytes < 0) throw new IllegalArgumentException("negative allocation: " + bytes);
         TensorScope scope = TensorScope.current();
         long size = Math.max(bytes, 1);
-        return new HostStorage(scope != null ? scope.allocateHost(size, ALIGNMENT) : Arena.ofAuto().allocate(size, ALIGNMENT));
+        return new HostStorage(scope != null ? scope.allocateHost(size) : Arena.ofAuto().allocate(size, ALIGNMENT));
     }
 
     @Override

@@ -105,12 +105,12 @@ public final class TensorScope implements AutoCloseable {
         else CURRENT.set(scope);
     }
 
-    /** Host memory that lives as long as this scope (zeroed, as every fresh tensor is). */
-    MemorySegment allocateHost(long bytes, long alignment) {
+    /** Host memory that lives as long as this scope, {@link HostStorage#ALIGNMENT}-aligned and zeroed, as every fresh tensor is. */
+    MemorySegment allocateHost(long bytes) {
         if (closed) throw new IllegalStateException("TensorScope is closed");
         heldBytes += bytes;
         for (TensorScope s = this; s != null; s = s.parent) s.allocatedBytes += bytes;
-        if (bytes < HostBlockPool.MIN_BYTES || alignment > HostStorage.ALIGNMENT) return arena().allocate(bytes, alignment);
+        if (bytes < HostBlockPool.MIN_BYTES) return arena().allocate(bytes, HostStorage.ALIGNMENT);
         return view(HostBlockPool.SHARED.take(bytes), bytes);
     }
 

@@ -24,7 +24,7 @@ import unclip4j.io.AtomicFile;
 /** Pictures of tensors, nearest-neighbour upscaling, and PNG / animated GIF files. */
 public final class ImageWriters {
     /** Tiles smaller than this (the tiny model's 16 px decoder) are upscaled to stay visible. */
-    public static final int MIN_SIDE = 64;
+    private static final int MIN_SIDE = 64;
 
     private ImageWriters() {}
 
@@ -66,9 +66,9 @@ public final class ImageWriters {
         return img;
     }
 
-    /** Upscales by the smallest integer factor that makes the shorter side at least minSide (nearest neighbour). */
-    public static BufferedImage visible(BufferedImage img, int minSide) {
-        int factor = Math.max(1, (minSide + Math.min(img.getWidth(), img.getHeight()) - 1) / Math.min(img.getWidth(), img.getHeight()));
+    /** Upscales by the smallest integer factor that makes the shorter side at least {@link #MIN_SIDE} (nearest neighbour). */
+    public static BufferedImage visible(BufferedImage img) {
+        int factor = Math.max(1, (MIN_SIDE + Math.min(img.getWidth(), img.getHeight()) - 1) / Math.min(img.getWidth(), img.getHeight()));
         if (factor == 1) return img;
         BufferedImage out = new BufferedImage(img.getWidth() * factor, img.getHeight() * factor, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < out.getHeight(); y++) {

@@ -246,10 +246,10 @@ public final class TraceRecorder implements StepListener {
 
     /** Image state {@code [N, C≥3, H, W]}: the first three channels as a picture; a vector state {@code [N, D]}: a tile. */
     private static BufferedImage picture(float[] row, long[] shape, boolean normalize) {
-        if (shape.length == 2) return ImageWriters.visible(ImageWriters.vector(row), ImageWriters.MIN_SIDE);
+        if (shape.length == 2) return ImageWriters.visible(ImageWriters.vector(row));
         int h = (int) shape[2], w = (int) shape[3];
         BufferedImage img = normalize ? ImageWriters.rgbNormalized(row, h, w) : ImageWriters.rgb(row, h, w);
-        return ImageWriters.visible(img, ImageWriters.MIN_SIDE);
+        return ImageWriters.visible(img);
     }
 
     /** Row 0 of a tensor as a host array. */
