@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ClipStats;
@@ -63,13 +64,8 @@ public final class StageLoader {
         ModelDirectory.Component<ClipConfig> clip = source.clip();
         ClipConfig c = clip.config();
         StateDict text = clip.weights().rename(k -> k.startsWith(VISUAL) || CLIP_UNUSED.contains(k) ? null : k);
-        String model = "the CLIP text encoder that its own shapes imply";
-        Weights.requireExactly(text, clipKeys(c, false), model);
-        Weights w = new Weights(text, storage);
-        ClipTextEncoder encoder = new ClipTextEncoder(backend, w, c.vocabSize(), c.contextLength(), c.textWidth(),
-                c.textLayers(), c.textHeads(), c.embedDim());
-        w.finish(model);
-        return encoder;
+        return strictly(text, clipKeys(c, false), "the CLIP text encoder that its own shapes imply",
+                w -> new ClipTextEncoder(backend, w, c.vocabSize(), c.contextLength(), c.textWidth(), c.textLayers(), c.textHeads(), c.embedDim()));
     }
 
     /**
@@ -89,24 +85,16 @@ public final class StageLoader {
         ModelDirectory.Component<ClipConfig> clip = source.clip();
         ClipConfig c = imageEncoderConfig(source);
         StateDict vision = clip.weights().stripPrefix(VISUAL);
-        String model = "the CLIP image encoder that its own shapes imply";
-        Weights.requireExactly(vision, clipKeys(c, true), model);
-        Weights w = new Weights(vision, storage);
-        VisionTransformer vit = new VisionTransformer(backend, w, c.imageResolution(), c.visionPatchSize(), c.visionWidth(),
-                c.visionLayers(), c.visionHeads(), c.embedDim());
-        w.finish(model);
-        return vit;
+        return strictly(vision, clipKeys(c, true), "the CLIP image encoder that its own shapes imply",
+                w -> new VisionTransformer(backend, w, c.imageResolution(), c.visionPatchSize(), c.visionWidth(), c.visionLayers(),
+                        c.visionHeads(), c.embedDim()));
     }
 
     public PriorDiffusionModel prior() {
         ModelDirectory.Component<PriorConfig> prior = source.prior();
         PriorConfig c = prior.config();
-        String model = configured(Part.PRIOR, c, PriorConfig.karloV1Alpha());
-        Weights.requireExactly(prior.weights(), KarloKeys.prior(c), model);
-        Weights w = new Weights(prior.weights(), storage);
-        PriorTransformer transformer = new PriorTransformer(backend, w.at("model"), c.textCtx(), c.xfWidth(), c.xfLayers(),
-                c.xfHeads(), c.clipDim(), c.xfFinalLn());
-        w.finish(model);
+        PriorTransformer transformer = strictly(prior.weights(), KarloKeys.prior(c), configured(Part.PRIOR, c, PriorConfig.karloV1Alpha()),
+                w -> new PriorTransformer(backend, w.at("model"), c.textCtx(), c.xfWidth(), c.xfLayers(), c.xfHeads(), c.clipDim(), c.xfFinalLn()));
         ClipStats stats = source.clipStats();
         if (stats.mean().numel() != c.clipDim()) {
             throw new IllegalArgumentException("CLIP stats have " + stats.mean().numel() + " values but the prior's clip_dim is " + c.clipDim());
@@ -117,25 +105,31 @@ public final class StageLoader {
     public DecoderDiffusionModel decoder() {
         ModelDirectory.Component<UNetConfig> decoder = source.decoder();
         UNetConfig c = decoder.config();
-        String model = configured(Part.DECODER, c, UNetConfig.karloV1Alpha());
-        Weights.requireExactly(decoder.weights(), KarloKeys.decoder(c), model);
-        Weights w = new Weights(decoder.weights(), storage);
-        PLMImUNet unet = new PLMImUNet(backend, w.at("model"), c.modelChannels(), ints(c.channelMult()), c.numResBlocks(),
-                c.attentionDs().stream().collect(Collectors.toSet()), c.numHeadChannels(), c.xfWidth(), c.clipDim(),
-                c.clipEmbMult(), c.useScaleShiftNorm(), c.learnSigma(), c.clipEmbDrop());
-        w.finish(model);
+        PLMImUNet unet = strictly(decoder.weights(), KarloKeys.decoder(c), configured(Part.DECODER, c, UNetConfig.karloV1Alpha()),
+                w -> new PLMImUNet(backend, w.at("model"), c.modelChannels(), ints(c.channelMult()), c.numResBlocks(),
+                        c.attentionDs().stream().collect(Collectors.toSet()), c.numHeadChannels(), c.xfWidth(), c.clipDim(),
+                        c.clipEmbMult(), c.useScaleShiftNorm(), c.learnSigma(), c.clipEmbDrop()));
         return new DecoderDiffusionModel(backend, unet, c.imageSize());
     }
 
     public SuperResDiffusionModel superRes() {
         ModelDirectory.Component<SrConfig> sr = source.sr();
         SrConfig c = sr.config();
-        String model = configured(Part.SR, c, SrConfig.karloV1Alpha());
-        Weights.requireExactly(sr.weights(), KarloKeys.sr(c), model);
-        Weights w = new Weights(sr.weights(), storage);
-        ImprovedSupRes64to256 nets = new ImprovedSupRes64to256(backend, w, c.channels(), c.depth(), ints(c.channelsMultiple()));
-        w.finish(model);
+        ImprovedSupRes64to256 nets = strictly(sr.weights(), KarloKeys.sr(c), configured(Part.SR, c, SrConfig.karloV1Alpha()),
+                w -> new ImprovedSupRes64to256(backend, w, c.channels(), c.depth(), ints(c.channelsMultiple())));
         return new SuperResDiffusionModel(backend, nets);
+    }
+
+    /**
+     * The strict load every stage goes through: the keys and shapes are checked before anything is
+     * built, then the module is built from them, then a key it did not read is an error too.
+     */
+    private <T> T strictly(StateDict weights, Map<String, long[]> expected, String model, Function<Weights, T> build) {
+        Weights.requireExactly(weights, expected, model);
+        Weights w = new Weights(weights, storage);
+        T module = build.apply(w);
+        w.finish(model);
+        return module;
     }
 
     /** The CLIP keys and shapes of one encoder (the image encoder's without their "visual." prefix). */
