@@ -18,13 +18,13 @@ public final class BackendOptions {
 
     @Option(names = "--kernel", paramLabel = "FAMILY=VARIANT[,...]",
             description = "CUDA kernel variants for the whole run, e.g. gemm=library,conv2d=v2 (see `bench kernels --list`); "
-                    + "families not named run their default. Recorded in the run manifest.")
+                    + "families not named run their default. Picture commands record it in their manifest.")
     String kernel;
 
     @Option(names = "--cpu-conv", paramLabel = "ALGORITHM",
             description = "how the CPU computes 3×3 convolutions: auto (Winograd F(4×4) or F(2×2) where measured faster, "
                     + "else im2col), im2col, winograd_f2 or winograd_f4. Default: -Dunclip4j.cpu.conv, else auto. "
-                    + "Recorded in the run manifest (in the backend's name).")
+                    + "Picture commands record it in their manifest (in the backend's name).")
     String cpuConv;
 
     /** The values and how they combine, checked without opening anything: before a run reads (and hashes) its model. */

@@ -7,7 +7,7 @@ import unclip4j.image.Images;
 import unclip4j.image.RgbImage;
 import unclip4j.model.clip.ClipImageTransform;
 
-/** How image files become CLIP's input: decoding (PNG, JPEG, BMP) and {@code --preprocess karlo|clip}. */
+/** How image files become CLIP's input: decoding (PNG, JPEG, BMP, GIF or TIFF) and {@code --preprocess karlo|clip}. */
 public final class ClipImageOptions {
     enum Preprocess { karlo, clip }
 

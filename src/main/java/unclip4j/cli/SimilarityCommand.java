@@ -36,7 +36,7 @@ public final class SimilarityCommand implements Callable<Integer> {
     @Mixin
     ClipImageOptions images;
 
-    @Option(names = "--image", arity = "1..*", paramLabel = "FILE", description = "Pictures (PNG, JPEG, BMP): one row each.")
+    @Option(names = "--image", arity = "1..*", paramLabel = "FILE", description = "Pictures (PNG, JPEG, BMP, GIF or TIFF): one row each.")
     List<Path> imageFiles = List.of();
 
     @Option(names = "--embedding", paramLabel = "FILE",
