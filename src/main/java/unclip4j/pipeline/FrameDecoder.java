@@ -18,7 +18,7 @@ import unclip4j.tensor.Tensor;
  * for the others, so that the frames differ only by their embeddings.
  */
 public final class FrameDecoder {
-    /** One frame: its position (interpolation fraction or edit amount), its embedding and its images. */
+    /** One frame: its position (interpolation fraction or edit amount), its embedding and its images (library API; the commands write the images). */
     public record Frame(double position, Tensor imageEmbedding, ImageDecoder.Decoded decoded) {}
 
     private final Backend backend;

@@ -18,7 +18,7 @@ import unclip4j.tensor.Tensor;
  * noise (no DDIM inversion, as in Karlo and diffusers).
  */
 public final class ImageVariation {
-    /** The preprocessed pixels, the embedding and the decoded images. */
+    /** The preprocessed pixels, the embedding and the decoded images: library API, more than the {@code vary} command writes. */
     public record Result(Tensor pixels, Tensor imageEmbedding, ImageDecoder.Decoded decoded) {}
 
     private final Backend backend;

@@ -14,7 +14,10 @@ import unclip4j.tensor.Tensor;
  * K = 1 it is the plain prior, drawing exactly what {@link TextToImage} draws.
  */
 public final class Rerank {
-    /** The kept embeddings {@code [rows, D]} (host), the index of each among its K samples, and its similarity. */
+    /**
+     * The kept embeddings {@code [rows, D]} (host), the index of each among its K samples, and its similarity
+     * (library API: {@code generate --rerank} uses the embeddings only).
+     */
     public record Result(Tensor embeddings, int[] chosen, double[] similarity) {}
 
     private final Backend backend;

@@ -16,7 +16,7 @@ import unclip4j.tensor.Tensor;
  * super-resolution ×4. Every stage's output is kept in the {@link Result} for inspection.
  */
 public final class TextToImage {
-    /** What each stage produced; images are NCHW, {@code image} in [0, 1]. */
+    /** What each stage produced (library API: the commands read only some of it); images are NCHW, {@code image} in [0, 1]. */
     public record Result(PromptEncoder.Encoded text, Tensor imageEmbedding, Tensor image64Raw, Tensor image64,
                          Tensor image256Raw, Tensor image) {}
 

@@ -167,7 +167,10 @@ public final class TensorScope implements AutoCloseable {
         return null;
     }
 
-    /** Host bytes this scope holds: allocated while it was the innermost scope, or kept from scopes nested in it. */
+    /**
+     * Host bytes this scope holds: allocated while it was the innermost scope, or kept from scopes nested in it.
+     * With {@link #allocatedBytes()}, how the tests measure what a scope frees.
+     */
     public long heldBytes() {
         return heldBytes;
     }
