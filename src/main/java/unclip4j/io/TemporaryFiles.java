@@ -31,7 +31,7 @@ public final class TemporaryFiles {
         return path;
     }
 
-    /** Forgets path once the write has moved or deleted it. */
+    /** Forgets path: the write has moved or deleted it, or made it to stay. */
     public static void release(Path path) {
         LIVE.remove(path.toAbsolutePath());
     }

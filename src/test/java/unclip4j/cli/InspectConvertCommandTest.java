@@ -142,7 +142,7 @@ class InspectConvertCommandTest {
         }
     }
 
-    /** A conversion that fails at its last component (a broken sr.yaml) leaves --out as it found it. */
+    /** A conversion that fails at its last component (a broken sr.yaml) leaves --out as it found it: absent folders are not left made. */
     @Test
     void aConversionThatFailsMidwayWritesNothing() throws Exception {
         Path good = tmp.resolve("good");
@@ -153,11 +153,13 @@ class InspectConvertCommandTest {
         for (Path f : Files.list(good).toList()) Files.copy(f, broken.resolve(f.getFileName()));
         Files.writeString(broken.resolve("sr.yaml"), "model: [\n");
 
-        Path fresh = tmp.resolve("fresh");
+        Path fresh = Files.createDirectories(tmp.resolve("fresh"));
         CliRunner.assertUserError(run("convert", "--model", broken.toString(), "--out", fresh.toString()), "sr.yaml");
         try (var left = Files.list(fresh)) {
             assertEquals(java.util.List.of(), left.toList(), "no half model, no staging folder");
         }
+        CliRunner.assertUserError(run("convert", "--model", broken.toString(), "--out", tmp.resolve("new/nested").toString()), "sr.yaml");
+        assertFalse(Files.exists(tmp.resolve("new")), "the folders made for --out went with the failed conversion");
         byte[] before = Files.readAllBytes(good.resolve("decoder.safetensors"));
         CliRunner.assertUserError(run("convert", "--model", broken.toString(), "--out", good.toString(), "--dtype", "f16", "--force"), "sr.yaml");
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(good.resolve("decoder.safetensors"))), "the earlier conversion is intact");
