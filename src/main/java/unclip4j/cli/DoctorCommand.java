@@ -14,6 +14,7 @@ import unclip4j.backend.cuda.LibraryProvider;
 import unclip4j.backend.cuda.Nvtx;
 import unclip4j.backend.cuda.PtxModules;
 import unclip4j.kernel.KernelChoice;
+import unclip4j.trace.Charts;
 
 /** {@code unclip4j doctor}: what this machine offers (Java, CPU, GPU, libraries, kernels) and why anything is missing. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
@@ -53,6 +54,8 @@ public final class DoctorCommand implements Callable<Integer> {
         out.add(row("cuBLAS", provider(Cublas.provider())));
         out.add(row("cuDNN", provider(Cudnn.provider())));
         out.add(row("NVTX", Nvtx.library() == null ? "not installed (ranges are no-ops)" : Nvtx.library() + " (ranges active)"));
+        out.add(row("Charts", Charts.unavailable().map(why -> "cannot be drawn: " + why + " (schedule --plot refuses, the trace leaves out cosine.png)")
+                .orElse("drawn (a system font found); grid labels use the shipped bitmap font either way")));
         out.add(row("Settings", settings()));
         out.add(row("Backend", p.available() ? "cuda available; kernels " + KernelChoice.defaults().describe()
                 : "cpu only (cuda unavailable: " + p.reason() + ")"));

@@ -77,6 +77,14 @@ class NoFontsTest {
         assertFalse(Files.exists(tmp.resolve("plot")));
     }
 
+    /** doctor says it, with what that leaves out. */
+    @Test
+    void doctorSaysChartsCannotBeDrawn() throws Exception {
+        Run r = cli("doctor");
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("Charts    cannot be drawn: charts need a font and Java finds none on this machine"), r.output());
+    }
+
     private record Run(int code, String output) {}
 
     /** The CLI in a JVM started as this one was (same module and vector settings), seeing no system fonts. */
