@@ -3,23 +3,18 @@ package unclip4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import unclip4j.testing.ChildJvm;
 
 class MainTest {
     /** A German locale writes 0,5: the CLI prints numbers as scripts and other machines read them, whatever the user's locale. */
     @Test
     void numbersArePrintedTheSameInEveryLocale() throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) if (!a.startsWith("-javaagent")) command.add(a);
-        command.addAll(List.of("-Duser.language=de", "-Duser.country=DE", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "schedule", "--respacing", "2"));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(ChildJvm.command(List.of("-Duser.language=de", "-Duser.country=DE"), Main.class, "schedule", "--respacing", "2"))
+                .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);

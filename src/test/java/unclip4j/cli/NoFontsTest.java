@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import unclip4j.Main;
+import unclip4j.testing.ChildJvm;
 
 /**
  * Headless servers often have no fonts at all, and AWT then fails wherever text is drawn. These tests
@@ -87,13 +87,9 @@ class NoFontsTest {
 
     private record Run(int code, String output) {}
 
-    /** The CLI in a JVM started as this one was (same module and vector settings), seeing no system fonts. */
+    /** The CLI in a JVM of its own that sees no system fonts. */
     private static Run cli(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) if (!a.startsWith("-javaagent")) command.add(a);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
-        Process p = hidingFonts(command);
+        Process p = hidingFonts(ChildJvm.command(List.of(), Main.class, args));
         byte[] output = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the CLI did not finish");
         return new Run(p.exitValue(), new String(output, StandardCharsets.UTF_8));
