@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import unclip4j.tensor.Tensor;
 
 /** Pipeline outputs ({@code [N, 3, H, W]} in [0, 1]) as 8-bit pictures, grids and PNG bytes. */
@@ -57,11 +59,15 @@ public final class OutputImages {
         return png(b);
     }
 
-    /** The PNG bytes of a picture, for writers that put files in place atomically. */
+    /**
+     * The PNG bytes of a picture, for writers that put files in place atomically. Encoded through a
+     * memory cache: {@code ImageIO.write} to a plain stream buffers in a file under java.io.tmpdir,
+     * and fails when that folder is missing or not writable.
+     */
     public static byte[] png(BufferedImage image) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", bytes);
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer in this Java installation");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,9 +2,6 @@ package unclip4j.trace;
 
 import java.awt.Font;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.knowm.xchart.BitmapEncoder;
@@ -51,14 +48,8 @@ public final class Charts {
         return chart;
     }
 
+    /** Draws the chart and writes it as every picture is written (whole or not at all, no cache file in java.io.tmpdir). */
     public static Path savePng(XYChart chart, Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            String name = file.toString();
-            BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name, BitmapEncoder.BitmapFormat.PNG);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        return ImageWriters.writePng(BitmapEncoder.getBufferedImage(chart), file);
     }
 }

@@ -18,6 +18,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import unclip4j.image.OutputImages;
 import unclip4j.io.AtomicFile;
 
@@ -115,7 +116,7 @@ public final class ImageWriters {
     public static Path writeGif(List<BufferedImage> frames, int delayMillis, Path file) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(); // encoded first, so the file appears whole (AtomicFile)
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) { // not ImageIO's cache file in java.io.tmpdir (OutputImages.png)
             writer.setOutput(out);
             writer.prepareWriteSequence(null);
             for (BufferedImage frame : frames) {
