@@ -1,9 +1,14 @@
 package unclip4j.cli;
 
 import java.io.Console;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -17,15 +22,20 @@ import unclip4j.diffusion.StepListener;
  */
 final class Progress implements StepListener {
     private final PrintWriter out;
-    private final boolean terminal;
+    /** Where bars go (a terminal), or null: plain lines to out. */
+    private final PrintStream terminal;
     private final Map<String, Double> seconds = new LinkedHashMap<>();
     private ProgressBar bar;
     private long mark = System.nanoTime();
 
     Progress(PrintWriter out) {
-        Console c = System.console();
+        // stdout: the launcher filters stderr line by line, which would hold back the bar's \r updates
+        this(out, System.console() instanceof Console c && c.isTerminal() ? System.out : null);
+    }
+
+    Progress(PrintWriter out, PrintStream terminal) {
         this.out = out;
-        this.terminal = c != null && c.isTerminal();
+        this.terminal = terminal;
     }
 
     /** Restarts the clock, so that work before this (model loading) is not charged to the next stage. */
@@ -35,9 +45,8 @@ final class Progress implements StepListener {
 
     @Override
     public void onStep(StepEvent e) {
-        if (terminal && e.step() == 0) bar = new ProgressBarBuilder().setTaskName(e.stage()).setInitialMax(e.steps())
-                // stdout: the launcher filters stderr line by line, which would hold back the bar's \r updates
-                .setConsumer(new ConsoleProgressBarConsumer(System.out)).build();
+        if (terminal != null && e.step() == 0) bar = new ProgressBarBuilder().setTaskName(e.stage()).setInitialMax(e.steps())
+                .setConsumer(new ConsoleProgressBarConsumer(terminal, columns() - 1)).build();
         if (bar != null) bar.step();
         if (e.step() < e.steps() - 1) return;
         long now = System.nanoTime();
@@ -50,6 +59,30 @@ final class Progress implements StepListener {
         } else {
             out.printf("%-8s %d steps, %.2f s%n", e.stage(), e.steps(), s);
         }
+    }
+
+    /**
+     * The terminal's width: $COLUMNS where the shell exports it, else what {@code stty} says of the
+     * terminal, else 80. Not the progress bar's own query: that builds a JLine terminal, which
+     * unpacks a native library into java.io.tmpdir on every run and prints stack traces where that
+     * folder is mounted noexec or read-only (hardened machines).
+     */
+    static int columns() {
+        String env = System.getenv("COLUMNS");
+        if (env != null && env.strip().matches("[1-9][0-9]{1,3}")) return Integer.parseInt(env.strip());
+        try {
+            Process stty = new ProcessBuilder("stty", "size").redirectInput(new File("/dev/tty"))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String[] rowsCols = new String(stty.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip().split(" ");
+            if (stty.waitFor(2, TimeUnit.SECONDS) && stty.exitValue() == 0 && rowsCols.length == 2 && rowsCols[1].matches("[1-9][0-9]{1,3}")) {
+                return Integer.parseInt(rowsCols[1]);
+            }
+        } catch (IOException e) {
+            // no stty or no terminal: the default
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 80;
     }
 
     /** Seconds per stage, summed over repeated runs of a stage (frames). */
