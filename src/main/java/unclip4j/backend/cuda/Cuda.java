@@ -11,6 +11,8 @@ import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import jcuda.driver.CUdevice;
 import jcuda.driver.JCudaDriver;
 
@@ -66,7 +68,7 @@ public final class Cuda {
         try {
             device = queryDevice();
         } catch (LinkageError e) {
-            return new Probe(null, "JCuda's native library did not load: " + e.getMessage());
+            return new Probe(null, "JCuda's native library did not load: " + loadFailure(e.getMessage()));
         } catch (RuntimeException e) {
             return new Probe(null, "CUDA driver: " + e.getMessage());
         }
@@ -81,6 +83,28 @@ public final class Cuda {
             return new Probe(device, "compute capability " + device.computeCapability() + " is below 8.0, the oldest target the kernels are built for");
         }
         return new Probe(device, null);
+    }
+
+    /**
+     * JCuda's load error in one line. Its message runs to a hundred lines: the stack traces of its two
+     * attempts, loading the library from java.library.path (as ./unclip4j has it) and else unpacking it
+     * into java.io.tmpdir, which fails where that folder is read-only or mounted noexec. Kept: the first
+     * line of each attempt's trace, but for "not on java.library.path".
+     */
+    static String loadFailure(String message) {
+        if (message == null || message.isBlank()) return "no reason given";
+        List<String> lines = message.strip().lines().map(String::strip).toList();
+        List<String> reasons = new ArrayList<>();
+        boolean unpacked = false;
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (!lines.get(i).startsWith("Stack trace from the attempt to load the library as ")) continue;
+            if (lines.get(i + 1).contains(" in java.library.path")) continue;
+            reasons.add(lines.get(i + 1));
+            unpacked |= lines.get(i).endsWith("as a resource:");
+        }
+        if (reasons.isEmpty()) return lines.getFirst();
+        return String.join("; ", reasons) + (unpacked ? " (JCuda unpacks it into java.io.tmpdir, " + System.getProperty("java.io.tmpdir")
+                + ", which must be writable and allow execution, where it is not on java.library.path as ./unclip4j puts it)" : "");
     }
 
     /** GPU 0, or null when the driver sees none. Throws jcuda.CudaException or a LinkageError. */
