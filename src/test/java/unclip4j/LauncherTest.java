@@ -1,0 +1,105 @@
+package unclip4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import unclip4j.testing.ChildCli;
+
+/**
+ * The launcher ({@code ./unclip4j}) where it cannot build: no Maven, or an install the user may only
+ * read. It runs on a copy of itself whose "jar" starts the CLI from the tests' classpath, with sources
+ * newer than that jar.
+ */
+class LauncherTest {
+    private static final List<String> TOOLS = List.of("env", "bash", "dirname", "find", "awk", "grep", "id", "rm");
+
+    @TempDir
+    Path tmp;
+    Path install;
+
+    @BeforeEach
+    void install() throws IOException {
+        install = tmp.resolve("install");
+        Files.createDirectories(install.resolve("tools"));
+        Files.createDirectories(install.resolve("src/main"));
+        Files.createDirectories(install.resolve("target"));
+        for (String f : List.of("unclip4j", "tools/find-jdk25.sh")) Files.copy(Path.of(f), install.resolve(f));
+        Path jar = install.resolve("target/unclip4j.jar");
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Main.class.getName());
+        List<String> classPath = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) classPath.add(Path.of(e).toUri().toString());
+        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
+        try (OutputStream out = new JarOutputStream(Files.newOutputStream(jar), m)) {
+            // the manifest is the jar
+        }
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Files.writeString(install.resolve("src/main/Changed.java"), "// newer than the jar\n");
+        Files.writeString(install.resolve("pom.xml"), "");
+    }
+
+    /** A PATH of the launcher's tools, without Maven. */
+    private Map<String, String> pathWithoutMaven() throws IOException {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        for (String tool : TOOLS) {
+            Path found = null;
+            for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
+                if (found == null && Files.isExecutable(Path.of(dir, tool))) found = Path.of(dir, tool);
+            }
+            Assumptions.assumeTrue(found != null, tool + " is not on the PATH");
+            Files.createSymbolicLink(bin.resolve(tool), found);
+        }
+        return Map.of("PATH", bin.toString());
+    }
+
+    @Test
+    void withoutMavenTheStaleBuildRunsWithANote() throws Exception {
+        ChildCli.Run r = ChildCli.run(List.of(install.resolve("unclip4j").toString(), "--version"), tmp, pathWithoutMaven());
+        ChildCli.assertExit(0, r);
+        assertTrue(r.out().startsWith("unclip4j "), r.out());
+        assertEquals("unclip4j: note: sources are newer than the build, which is not rebuilt (Maven (mvn) is not installed): running it as it is",
+                r.err().strip());
+    }
+
+    @Test
+    void withoutMavenAndWithoutABuildItSaysSoInOneLine() throws Exception {
+        Files.delete(install.resolve("target/unclip4j.jar"));
+        ChildCli.Run r = ChildCli.run(List.of(install.resolve("unclip4j").toString(), "--version"), tmp, pathWithoutMaven());
+        ChildCli.assertExit(2, r);
+        assertEquals("unclip4j: " + install + " is not built and cannot be built here: Maven (mvn) is not installed", r.err().strip());
+    }
+
+    /**
+     * An install the user may only read (a read-only mount here: root may write any folder, so chmod
+     * would not do; unshare -m needs root, as the project's machines have): it runs as it is instead of
+     * failing to write its build log.
+     */
+    @Test
+    void aReadOnlyInstallRunsAsItIs() throws Exception {
+        Assumptions.assumeTrue(ChildCli.works("unshare", "-m", "true"), "cannot make a private mount namespace here (unshare -m needs root)");
+        List<String> command = List.of("unshare", "-m", "sh", "-c", "mount --bind \"$0\" \"$0\" && mount -o remount,bind,ro \"$0\" && exec \"$0/unclip4j\" --version",
+                install.toString());
+        ChildCli.Run r = ChildCli.run(command, tmp, Map.of());
+        ChildCli.assertExit(0, r);
+        assertTrue(r.out().startsWith("unclip4j "), r.out());
+        assertTrue(r.err().strip().matches("unclip4j: note: sources are newer than the build, which is not rebuilt \\(\\Q" + install
+                + "\\E is not writable by \\S+\\): running it as it is"), r.err());
+    }
+}
