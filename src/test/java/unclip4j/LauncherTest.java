@@ -102,4 +102,21 @@ class LauncherTest {
         assertTrue(r.err().strip().matches("unclip4j: note: sources are newer than the build, which is not rebuilt \\(\\Q" + install
                 + "\\E is not writable by \\S+\\): running it as it is"), r.err());
     }
+
+    /** Java cannot load classes from a folder whose path holds a character beyond U+FFFF: one line saying so, not "Could not find or load main class". */
+    @Test
+    void anInstallUnderAnEmojiIsRefusedInOneLine() throws Exception {
+        Path emoji;
+        try {
+            emoji = Files.move(install, tmp.resolve("pictures \uD83C\uDFA8"));
+        } catch (java.nio.file.InvalidPathException e) {
+            Assumptions.abort("file names cannot hold emoji in this JVM's locale (sun.jnu.encoding " + System.getProperty("sun.jnu.encoding") + ")");
+            return;
+        }
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), emoji);
+        ChildCli.Run r = ChildCli.run(List.of(link.resolve("unclip4j").toString(), "--version"), tmp, Map.of());
+        ChildCli.assertExit(2, r);
+        assertEquals("unclip4j: Java cannot load classes from a folder whose path holds emoji or other characters beyond U+FFFF: " + emoji
+                + "; move or rename it", r.err().strip());
+    }
 }
