@@ -119,4 +119,18 @@ class LauncherTest {
         assertEquals("unclip4j: Java cannot load classes from a folder whose path holds emoji or other characters beyond U+FFFF: " + emoji
                 + "; move or rename it", r.err().strip());
     }
+
+    /**
+     * Under LANG=C Java decodes arguments as ASCII: "café" reached the CLI as "caf\uFFFD\uFFFD" (another prompt,
+     * another picture). The launcher runs Java in a UTF-8 locale instead, where the machine has one.
+     */
+    @Test
+    void argumentsSurviveAnAsciiLocale() throws Exception {
+        Assumptions.assumeTrue(ChildCli.works("sh", "-c", "[ \"$(LC_ALL=C.UTF-8 locale charmap 2>/dev/null)\" = UTF-8 ]"), "no C.UTF-8 locale (or no locale command) here");
+        Files.setLastModifiedTime(install.resolve("target/unclip4j.jar"), FileTime.fromMillis(System.currentTimeMillis() + 60_000)); // up to date
+        ChildCli.Run r = ChildCli.run(List.of(install.resolve("unclip4j").toString(), "schedule", "--respacing", "caf\u00e9 \u4e2d"), tmp,
+                Map.of("LANG", "C", "LC_ALL", "C"));
+        ChildCli.assertExit(2, r);
+        assertEquals("error: respacing 'caf\u00e9 \u4e2d' is not \"N\", \"n1,n2,...\", \"ddimN\" or \"fast27\"", r.err().strip());
+    }
 }

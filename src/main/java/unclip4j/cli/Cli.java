@@ -49,6 +49,14 @@ public final class Cli {
             ex.getCommandLine().getErr().println("error: " + message(ex) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return USAGE_ERROR;
         });
+        for (String a : args) {
+            // U+FFFD: Java met bytes its locale's charset cannot decode (é under LANG=C): the prompt or path is not the one typed
+            if (a.indexOf('\uFFFD') >= 0) {
+                cl.getErr().println("error: argument '" + Printable.of(a) + "' holds bytes that Java cannot decode in this locale's charset ("
+                        + System.getProperty("sun.jnu.encoding") + "); run it in a UTF-8 locale, e.g. LC_ALL=C.UTF-8 (./unclip4j does where LANG=C)");
+                return USAGE_ERROR;
+            }
+        }
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) { // an Error: picocli's handlers see only exceptions

@@ -1,11 +1,14 @@
 package unclip4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import unclip4j.testing.ChildCli;
@@ -30,5 +33,18 @@ class EnvironmentTest {
         r = ChildCli.run(ChildCli.command(noTmp, "schedule", "--respacing", "5", "--plot", "plot"), tmp, Map.of());
         ChildCli.assertExit(0, r);
         assertTrue(Files.size(tmp.resolve("plot/betas.png")) > 0, r.out());
+    }
+
+    /** Java started straight (not by ./unclip4j) under LANG=C reads "café" as "caf\uFFFD\uFFFD": refused, as it is not what was typed. */
+    @Test
+    void undecodableArgumentsAreRefused() throws Exception {
+        ChildCli.Run r = ChildCli.run(ChildCli.command(List.of(), "generate", "--prompt", "caf\u00e9", "--out", "a.png"), tmp,
+                Map.of("LANG", "C", "LC_ALL", "C"));
+        Assumptions.assumeFalse(r.code() == 0 || r.err().contains("caf\u00e9"), "Java decodes arguments as UTF-8 here even under LANG=C");
+        ChildCli.assertExit(2, r);
+        List<String> lines = r.err().lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
+        assertEquals(1, lines.size(), r.err());
+        assertTrue(lines.getFirst().startsWith("error: argument 'caf\uFFFD\uFFFD' holds bytes that Java cannot decode in this locale's charset ("), r.err());
+        assertFalse(Files.exists(tmp.resolve("a.png")));
     }
 }
