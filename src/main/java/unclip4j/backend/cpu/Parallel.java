@@ -38,7 +38,7 @@ public final class Parallel {
 
     /**
      * Runs {@code body} over {@code [0, n)} split into at most {@link #threads()} contiguous chunks of
-     * at least {@code grain} indices each, and waits; the first exception a chunk throws is rethrown.
+     * at least {@code grain} indices each, and waits; the first exception or error a chunk throws is rethrown.
      */
     public static void forRange(int n, int grain, Range body) {
         if (n <= 0) return;
@@ -52,19 +52,19 @@ public final class Parallel {
             int lo = (int) ((long) n * c / chunks), hi = (int) ((long) n * (c + 1) / chunks);
             futures.add(POOL.submit(() -> body.run(lo, hi)));
         }
-        RuntimeException failure = null;
+        Throwable failure = null;
         for (Future<?> f : futures) {
             try {
                 f.get();
             } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-                }
+                if (failure == null) failure = e.getCause();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for a parallel loop", e);
             }
         }
-        if (failure != null) throw failure;
+        if (failure instanceof RuntimeException re) throw re;
+        if (failure instanceof Error error) throw error; // as thrown: an OutOfMemoryError gets the CLI's advice on the JVM's limits
+        if (failure != null) throw new IllegalStateException(failure);
     }
 }

@@ -29,4 +29,14 @@ class ParallelTest {
         }));
         assertEquals("last chunk", e.getMessage());
     }
+
+    /** A worker's OutOfMemoryError reaches the caller as itself (the CLI's advice on -Xmx), not wrapped in an exception. */
+    @Test
+    void errorsReachTheCallerAsThemselves() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Parallel.threads() > 1, "one thread: the loop runs inline");
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> Parallel.forRange(100, 1, (lo, hi) -> {
+            if (hi == 100) throw new OutOfMemoryError("Java heap space");
+        }));
+        assertEquals("Java heap space", e.getMessage());
+    }
 }
