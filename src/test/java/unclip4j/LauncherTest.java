@@ -133,4 +133,13 @@ class LauncherTest {
         ChildCli.assertExit(2, r);
         assertEquals("error: respacing 'caf\u00e9 \u4e2d' is not \"N\", \"n1,n2,...\", \"ddimN\" or \"fast27\"", r.err().strip());
     }
+
+    /** With stdout closed (unclip4j ... >&-) the command still runs: before, nothing ran and the exit status was 0. */
+    @Test
+    void aClosedStdoutStillRunsTheCommand() throws Exception {
+        Files.setLastModifiedTime(install.resolve("target/unclip4j.jar"), FileTime.fromMillis(System.currentTimeMillis() + 60_000)); // up to date
+        ChildCli.Run r = ChildCli.run(List.of("sh", "-c", "exec \"$0\" schedule --respacing x >&-", install.resolve("unclip4j").toString()), tmp, Map.of());
+        ChildCli.assertExit(2, r);
+        assertTrue(r.err().startsWith("error: respacing 'x' is not "), r.err());
+    }
 }
