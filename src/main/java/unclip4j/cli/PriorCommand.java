@@ -96,11 +96,18 @@ public final class PriorCommand implements Callable<Integer> {
         StateDict tensors = new StateDict("prior");
         tensors.put("image_embedding", b.download(embedding));
         output.checkAlso(noise.saveNoisePath(), "--save-noise"); // again: the file may have appeared during the run
-        noise.saveIfRequested();
-        output.write(tensors, Map.of("prompt", prompt, "batch", String.valueOf(batch), "respacing", spacing,
-                "guidance", String.valueOf(guidance), "noise", noise.describe(batch)));
+        // the files appear together: should one not be written (a full disk), those written already go again
+        try (PendingOutputs made = new PendingOutputs()) {
+            noise.saveIfRequested();
+            if (noise.saveNoisePath() != null) made.add(List.of(noise.saveNoisePath()));
+            output.write(tensors, Map.of("prompt", prompt, "batch", String.valueOf(batch), "respacing", spacing,
+                    "guidance", String.valueOf(guidance), "noise", noise.describe(batch)));
+            made.add(List.of(output.path()));
+            trace.write();
+            made.commit();
+        }
         spec.commandLine().getOut().println("wrote " + output.path());
-        trace.finish(spec.commandLine().getOut());
+        trace.report(spec.commandLine().getOut());
         profile.report(spec.commandLine().getOut());
         return 0;
     }

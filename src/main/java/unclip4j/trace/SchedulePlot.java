@@ -2,6 +2,7 @@ package unclip4j.trace;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import unclip4j.diffusion.BetaSchedule;
 import unclip4j.diffusion.DiffusionSchedule;
 import unclip4j.diffusion.Respacing;
+import unclip4j.io.AtomicFile;
+import unclip4j.io.OutputFolder;
 
 /**
  * β_t, ᾱ_t and log-SNR_t = log(ᾱ_t / (1 − ᾱ_t)) of the cosine and linear schedules over the T
@@ -36,12 +39,19 @@ public final class SchedulePlot {
         int[] kept = Respacing.spaceTimesteps(steps, respacing);
         List<DiffusionSchedule> full = SCHEDULES.stream().map(s -> DiffusionSchedule.create(s, steps, "")).toList();
         List<Path> written = new ArrayList<>();
-        written.add(chart(dir.resolve("betas.png"), "β_t", full, kept, DiffusionSchedule::betas, true));
-        written.add(chart(dir.resolve("alpha_bar.png"), "ᾱ_t", full, kept, DiffusionSchedule::alphasCumprod, false));
-        written.add(chart(dir.resolve("log_snr.png"), "log-SNR_t = log(ᾱ_t / (1 − ᾱ_t))", full, kept,
-                s -> Arrays.stream(s.alphasCumprod()).map(SchedulePlot::logSnr).toArray(), false));
-        written.add(scheduleCsv(dir.resolve("schedule.csv"), full, kept));
-        written.add(respacedCsv(dir.resolve("respaced.csv"), steps, respacing));
+        try (OutputFolder folder = new OutputFolder(dir)) { // all or nothing: a full disk leaves no charts
+            try {
+                written.add(chart(dir.resolve("betas.png"), "β_t", full, kept, DiffusionSchedule::betas, true));
+                written.add(chart(dir.resolve("alpha_bar.png"), "ᾱ_t", full, kept, DiffusionSchedule::alphasCumprod, false));
+                written.add(chart(dir.resolve("log_snr.png"), "log-SNR_t = log(ᾱ_t / (1 − ᾱ_t))", full, kept,
+                        s -> Arrays.stream(s.alphasCumprod()).map(SchedulePlot::logSnr).toArray(), false));
+                written.add(scheduleCsv(dir.resolve("schedule.csv"), full, kept));
+                written.add(respacedCsv(dir.resolve("respaced.csv"), steps, respacing));
+            } finally {
+                written.forEach(folder::add);
+            }
+            folder.keep();
+        }
         return written;
     }
 
@@ -101,7 +111,7 @@ public final class SchedulePlot {
     private static Path writeText(Path file, String text) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, text);
+            AtomicFile.write(file, text.getBytes(StandardCharsets.UTF_8));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

@@ -24,6 +24,8 @@ import unclip4j.diffusion.DiffusionSchedule;
 import unclip4j.diffusion.GuidanceEvent;
 import unclip4j.diffusion.StepEvent;
 import unclip4j.diffusion.StepListener;
+import unclip4j.io.AtomicFile;
+import unclip4j.io.OutputFolder;
 import unclip4j.tensor.Tensor;
 
 /**
@@ -152,9 +154,24 @@ public final class TraceRecorder implements StepListener {
         return s;
     }
 
-    /** Writes every file; returns them in the order written. */
+    /**
+     * Writes every file; returns them in the order written. All or nothing: where one cannot be written
+     * (a full disk), those written already go again (see {@link OutputFolder}).
+     */
     public List<Path> finish() {
         List<Path> written = new ArrayList<>();
+        try (OutputFolder folder = new OutputFolder(dir)) {
+            try {
+                write(written);
+            } finally {
+                written.forEach(folder::add);
+            }
+            folder.keep();
+        }
+        return written;
+    }
+
+    private void write(List<Path> written) {
         List<Step> all = new ArrayList<>();
         for (StageTrace s : traces) {
             String stage = s.name;
@@ -193,7 +210,6 @@ public final class TraceRecorder implements StepListener {
             }
         }
         written.add(writeJson(stepsDocument(all), dir.resolve("trace.json")));
-        return written;
     }
 
     /** What {@link #finish()} could not write, and why: one line each. */
@@ -237,7 +253,7 @@ public final class TraceRecorder implements StepListener {
                 .enable(SerializationFeature.INDENT_OUTPUT);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            json.writeValue(file.toFile(), doc);
+            AtomicFile.write(file, json.writeValueAsBytes(doc)); // whole or not at all, as every picture
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

@@ -47,4 +47,37 @@ class EnvironmentTest {
         assertTrue(lines.getFirst().startsWith("error: argument 'caf\uFFFD\uFFFD' holds bytes that Java cannot decode in this locale's charset ("), r.err());
         assertFalse(Files.exists(tmp.resolve("a.png")));
     }
+
+    /**
+     * A full disk (a 40 KiB tmpfs: mounting one in a private mount namespace needs root, as the project's
+     * machines have): every writing command fails in one line and leaves nothing, also where it writes
+     * a folder of files (--trace-dir, --plot) or files beside it (prior's output beside its trace).
+     */
+    @Test
+    void aFullDiskLeavesNothing() throws Exception {
+        Assumptions.assumeTrue(ChildCli.works("unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=40k tmpfs /mnt"),
+                "cannot mount a tmpfs in a private mount namespace here (unshare -m needs root)");
+        Path full = Files.createDirectories(tmp.resolve("full"));
+        String[][] commands = {
+                {"schedule", "--plot", full.resolve("plot").toString()},
+                {"generate", "--prompt", "a red cube", "--prior-steps", "2", "--decoder-steps", "2", "--out", "g.png", "--trace-dir", full.resolve("trace").toString()},
+                {"prior", "--prompt", "a red cube", "--steps", "2", "--out", "p.safetensors", "--trace-dir", full.resolve("a/b/trace").toString()},
+                {"sweep", "--prompt", "a red cube", "--prior-guidance", "4,8", "--decoder-guidance", "1,8", "--prior-steps", "2", "--decoder-steps", "2",
+                        "--out", full.resolve("sweep.png").toString()},
+                {"encode-text", "--prompt", "a", "--prompt", "b", "--prompt", "c", "--out", full.resolve("text.safetensors").toString()},
+                {"convert", "--out", full.resolve("converted").toString()}};
+        for (String[] args : commands) {
+            List<String> command = new java.util.ArrayList<>(List.of("unshare", "-m", "sh", "-c",
+                    "mount -t tmpfs -o size=40k tmpfs \"$0\" && \"$@\"; rc=$?; echo \"left: $(ls -A \"$0\")\"; exit $rc", full.toString()));
+            if (args[0].equals("convert")) args = new String[] {"convert", "--model", Path.of("weights/tiny").toAbsolutePath().toString(), args[1], args[2]};
+            command.addAll(ChildCli.command(List.of(), args));
+            ChildCli.Run r = ChildCli.run(command, tmp, Map.of());
+            ChildCli.assertExit(2, r);
+            List<String> errors = r.err().lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
+            assertEquals(1, errors.size(), r.err());
+            assertTrue(errors.getFirst().startsWith("error: ") && errors.getFirst().contains("No space left on device"), r.err());
+            assertTrue(r.out().strip().endsWith("left:"), args[0] + " left files on the full disk: " + r.out());
+            assertEquals(List.of("full"), CliRunner.listing(tmp), args[0] + " left files beside: " + r.out());
+        }
+    }
 }
