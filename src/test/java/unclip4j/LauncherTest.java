@@ -27,7 +27,7 @@ import unclip4j.testing.ChildCli;
  * newer than that jar.
  */
 class LauncherTest {
-    private static final List<String> TOOLS = List.of("env", "bash", "dirname", "find", "awk", "grep", "id", "rm");
+    private static final List<String> TOOLS = List.of("env", "bash", "dirname", "readlink", "find", "awk", "grep", "id", "rm");
 
     @TempDir
     Path tmp;
@@ -141,5 +141,15 @@ class LauncherTest {
         ChildCli.Run r = ChildCli.run(List.of("sh", "-c", "exec \"$0\" schedule --respacing x >&-", install.resolve("unclip4j").toString()), tmp, Map.of());
         ChildCli.assertExit(2, r);
         assertTrue(r.err().startsWith("error: respacing 'x' is not "), r.err());
+    }
+
+    /** The launcher linked from a folder on the PATH finds its install (it looked for tools/ beside the link). */
+    @Test
+    void aLinkToTheLauncherFindsTheInstall() throws Exception {
+        Files.setLastModifiedTime(install.resolve("target/unclip4j.jar"), FileTime.fromMillis(System.currentTimeMillis() + 60_000)); // up to date
+        Path link = Files.createSymbolicLink(Files.createDirectories(tmp.resolve("bin")).resolve("unclip4j"), install.resolve("unclip4j"));
+        ChildCli.Run r = ChildCli.run(List.of(link.toString(), "--version"), tmp, Map.of());
+        ChildCli.assertExit(0, r);
+        assertTrue(r.out().startsWith("unclip4j "), r.out());
     }
 }
