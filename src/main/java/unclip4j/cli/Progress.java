@@ -73,10 +73,12 @@ final class Progress implements StepListener {
         try {
             Process stty = new ProcessBuilder("stty", "size").redirectInput(new File("/dev/tty"))
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String[] rowsCols = new String(stty.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip().split(" ");
-            if (stty.waitFor(2, TimeUnit.SECONDS) && stty.exitValue() == 0 && rowsCols.length == 2 && rowsCols[1].matches("[1-9][0-9]{1,3}")) {
-                return Integer.parseInt(rowsCols[1]);
+            if (!stty.waitFor(2, TimeUnit.SECONDS)) {
+                stty.destroyForcibly(); // a stuck stty does not hold up the run (its few bytes of output fit the pipe)
+                return 80;
             }
+            String[] rowsCols = new String(stty.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip().split(" ");
+            if (stty.exitValue() == 0 && rowsCols.length == 2 && rowsCols[1].matches("[1-9][0-9]{1,3}")) return Integer.parseInt(rowsCols[1]);
         } catch (IOException e) {
             // no stty or no terminal: the default
         } catch (InterruptedException e) {
