@@ -152,4 +152,21 @@ class LauncherTest {
         ChildCli.assertExit(0, r);
         assertTrue(r.out().startsWith("unclip4j "), r.out());
     }
+
+    /**
+     * In a container the tensors' cap (3/4 of the memory) follows its memory limit, not the host's RAM,
+     * past which the kernel kills the JVM without a word. The limit is faked by a tmpfs over
+     * /sys/fs/cgroup in a private mount namespace (root only, as the project's machines have).
+     */
+    @Test
+    void aContainersMemoryLimitCapsTheTensors() throws Exception {
+        Assumptions.assumeTrue(ChildCli.works("unshare", "-m", "sh", "-c", "mount -t tmpfs tmpfs /sys/fs/cgroup"),
+                "cannot mount a tmpfs in a private mount namespace here (unshare -m needs root)");
+        Files.setLastModifiedTime(install.resolve("target/unclip4j.jar"), FileTime.fromMillis(System.currentTimeMillis() + 60_000)); // up to date
+        ChildCli.Run r = ChildCli.run(List.of("unshare", "-m", "sh", "-c",
+                "mount -t tmpfs tmpfs /sys/fs/cgroup && echo 1073741824 > /sys/fs/cgroup/memory.max && exec \"$0\" --version",
+                install.resolve("unclip4j").toString()), tmp, Map.of("UNCLIP4J_JAVA_OPTS", "-XX:+PrintFlagsFinal"));
+        ChildCli.assertExit(0, r);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s*uint64_t MaxDirectMemorySize\\s+= 805306368\\s.*")), r.out());
+    }
 }
