@@ -7,13 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import unclip4j.testing.ChildJvm;
+import unclip4j.testing.ChildCli;
 
 class MainTest {
     /** A German locale writes 0,5: the CLI prints numbers as scripts and other machines read them, whatever the user's locale. */
     @Test
     void numbersArePrintedTheSameInEveryLocale() throws Exception {
-        Process p = new ProcessBuilder(ChildJvm.command(List.of("-Duser.language=de", "-Duser.country=DE"), Main.class, "schedule", "--respacing", "2"))
+        Process p = new ProcessBuilder(ChildCli.command(List.of("-Duser.language=de", "-Duser.country=DE"), "schedule", "--respacing", "2"))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));

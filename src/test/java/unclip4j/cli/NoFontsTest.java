@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import unclip4j.Main;
-import unclip4j.testing.ChildJvm;
+import unclip4j.testing.ChildCli;
 
 /**
  * Headless servers often have no fonts at all, and AWT then fails wherever text is drawn. These tests
@@ -89,7 +88,7 @@ class NoFontsTest {
 
     /** The CLI in a JVM of its own that sees no system fonts. */
     private static Run cli(String... args) throws Exception {
-        Process p = hidingFonts(ChildJvm.command(List.of(), Main.class, args));
+        Process p = hidingFonts(ChildCli.command(List.of(), args));
         byte[] output = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the CLI did not finish");
         return new Run(p.exitValue(), new String(output, StandardCharsets.UTF_8));
