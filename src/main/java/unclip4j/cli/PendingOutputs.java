@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import unclip4j.io.OutputFolder;
 import unclip4j.io.TemporaryFiles;
 
 /**
@@ -13,6 +14,7 @@ import unclip4j.io.TemporaryFiles;
  */
 final class PendingOutputs implements AutoCloseable {
     private final List<Path> files = new ArrayList<>();
+    private final List<OutputFolder> folders = new ArrayList<>();
     private boolean committed;
 
     void add(Collection<Path> written) {
@@ -20,6 +22,11 @@ final class PendingOutputs implements AutoCloseable {
             TemporaryFiles.register(f);
             files.add(f);
         }
+    }
+
+    /** A folder of outputs (the trace): it stays or goes with the files. */
+    void add(OutputFolder folder) {
+        folders.add(folder);
     }
 
     List<Path> files() {
@@ -34,5 +41,9 @@ final class PendingOutputs implements AutoCloseable {
     @Override
     public void close() {
         files.forEach(committed ? TemporaryFiles::release : TemporaryFiles::remove);
+        for (OutputFolder f : folders) {
+            if (committed) f.keep();
+            f.close();
+        }
     }
 }

@@ -150,7 +150,7 @@ abstract class PictureCommand implements Callable<Integer>, RecordedCommand {
             made.add(writeExtras());
             noise.saveIfRequested();
             if (noise.saveNoisePath() != null) made.add(List.of(noise.saveNoisePath()));
-            trace.write(); // before the manifest, which is written last: its presence means the run finished
+            trace.write(made); // before the manifest, which is written last: its presence means the run finished
             written.addAll(made.files());
             output.writeManifest(manifest(arguments, p, s, modelFiles, b, progress, total, written).toJson());
             made.commit();

@@ -103,7 +103,7 @@ public final class PriorCommand implements Callable<Integer> {
             output.write(tensors, Map.of("prompt", prompt, "batch", String.valueOf(batch), "respacing", spacing,
                     "guidance", String.valueOf(guidance), "noise", noise.describe(batch)));
             made.add(List.of(output.path()));
-            trace.write();
+            trace.write(made);
             made.commit();
         }
         spec.commandLine().getOut().println("wrote " + output.path());

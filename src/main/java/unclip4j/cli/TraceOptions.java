@@ -11,6 +11,7 @@ import unclip4j.diffusion.BetaSchedule;
 import unclip4j.diffusion.DiffusionSchedule;
 import unclip4j.diffusion.NonFiniteSampleException;
 import unclip4j.diffusion.StepListener;
+import unclip4j.io.OutputFolder;
 import unclip4j.tensor.Tensor;
 import unclip4j.trace.TraceRecorder;
 
@@ -64,6 +65,17 @@ public final class TraceOptions {
     /** Writes the trace recorded so far (nothing without --trace-dir). */
     public void write() {
         if (recorder != null) written = recorder.finish();
+    }
+
+    /**
+     * As {@link #write()}, but the trace stays only if made is committed: a run that fails after it (its
+     * manifest cannot be written) leaves no trace either.
+     */
+    void write(PendingOutputs made) {
+        if (recorder == null) return;
+        OutputFolder folder = new OutputFolder(traceDir);
+        made.add(folder);
+        written = recorder.finish(folder);
     }
 
     /** Says where the trace went. */

@@ -159,14 +159,23 @@ public final class TraceRecorder implements StepListener {
      * (a full disk), those written already go again (see {@link OutputFolder}).
      */
     public List<Path> finish() {
-        List<Path> written = new ArrayList<>();
         try (OutputFolder folder = new OutputFolder(dir)) {
-            try {
-                write(written);
-            } finally {
-                written.forEach(folder::add);
-            }
+            List<Path> written = finish(folder);
             folder.keep();
+            return written;
+        }
+    }
+
+    /**
+     * Writes every file into folder, an {@link OutputFolder} of this trace's folder made before, whose
+     * owner keeps the files or not (with the other outputs of a run); returns them in the order written.
+     */
+    public List<Path> finish(OutputFolder folder) {
+        List<Path> written = new ArrayList<>();
+        try {
+            write(written);
+        } finally {
+            written.forEach(folder::add);
         }
         return written;
     }

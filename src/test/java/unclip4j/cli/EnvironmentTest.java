@@ -80,4 +80,39 @@ class EnvironmentTest {
             assertEquals(List.of("full"), CliRunner.listing(tmp), args[0] + " left files beside: " + r.out());
         }
     }
+
+    /**
+     * The manifest, written last, finds the disk full that took the picture (a tmpfs of the picture's
+     * pages; root only, as above): the run leaves nothing, the trace written into another folder
+     * just before included.
+     */
+    @Test
+    void aRunWhoseManifestCannotBeWrittenLeavesNoTrace() throws Exception {
+        Assumptions.assumeTrue(ChildCli.works("unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=40k tmpfs /mnt"),
+                "cannot mount a tmpfs in a private mount namespace here (unshare -m needs root)");
+        List<String> generate = List.of("generate", "--prompt", "a red cube", "--seed", "1", "--prior-steps", "2", "--decoder-steps", "2");
+        Path measure = Files.createDirectories(tmp.resolve("measure"));
+        ChildCli.Run r = ChildCli.run(ChildCli.command(List.of(), concat(generate, "--out", "measure/a.png")), tmp, Map.of());
+        ChildCli.assertExit(0, r);
+        long pictureBytes = Files.size(measure.resolve("a.png"));
+        for (String f : CliRunner.listing(measure)) Files.delete(measure.resolve(f));
+        Files.delete(measure);
+
+        Path full = Files.createDirectories(tmp.resolve("full"));
+        List<String> command = new java.util.ArrayList<>(List.of("unshare", "-m", "sh", "-c",
+                "page=$(getconf PAGESIZE) && mount -t tmpfs -o size=$(( (" + pictureBytes + " + page - 1) / page * page )) tmpfs \"$0\" && \"$@\"",
+                full.toString()));
+        command.addAll(ChildCli.command(List.of(), concat(generate, "--out", "full/a.png", "--trace-dir", "trace")));
+        r = ChildCli.run(command, tmp, Map.of());
+        ChildCli.assertExit(2, r);
+        List<String> errors = r.err().lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
+        assertEquals(List.of("error: full/a.json: cannot write (No space left on device)"), errors, r.err());
+        assertEquals(List.of("full"), CliRunner.listing(tmp), "the trace stayed though the run failed: " + r.out());
+    }
+
+    private static String[] concat(List<String> a, String... b) {
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(List.of(b));
+        return all.toArray(String[]::new);
+    }
 }
