@@ -46,7 +46,7 @@ final class Progress implements StepListener {
     @Override
     public void onStep(StepEvent e) {
         if (terminal != null && e.step() == 0) bar = new ProgressBarBuilder().setTaskName(e.stage()).setInitialMax(e.steps())
-                .setConsumer(new ConsoleProgressBarConsumer(terminal, columns() - 1)).build();
+                .setConsumer(new ConsoleProgressBarConsumer(terminal, columns(System.getenv("COLUMNS")) - 1)).build();
         if (bar != null) bar.step();
         if (e.step() < e.steps() - 1) return;
         long now = System.nanoTime();
@@ -62,13 +62,12 @@ final class Progress implements StepListener {
     }
 
     /**
-     * The terminal's width: $COLUMNS where the shell exports it, else what {@code stty} says of the
+     * The terminal's width: env ($COLUMNS) where the shell exports it, else what {@code stty} says of the
      * terminal, else 80. Not the progress bar's own query: that builds a JLine terminal, which
      * unpacks a native library into java.io.tmpdir on every run and prints stack traces where that
      * folder is mounted noexec or read-only (hardened machines).
      */
-    static int columns() {
-        String env = System.getenv("COLUMNS");
+    static int columns(String env) {
         if (env != null && env.strip().matches("[1-9][0-9]{1,3}")) return Integer.parseInt(env.strip());
         try {
             Process stty = new ProcessBuilder("stty", "size").redirectInput(new File("/dev/tty"))

@@ -38,8 +38,13 @@ class ProgressTest {
     }
 
     @Test
-    void columnsHasASaneDefault() {
-        int c = Progress.columns();
-        assertTrue(c >= 10 && c < 10_000, String.valueOf(c));
+    void columnsComeFromTheShellElseStayInRange() {
+        assertEquals(132, Progress.columns("132"));
+        assertEquals(132, Progress.columns(" 132\n"));
+        // not a width: stty's answer (a terminal's width) or 80
+        for (String bad : new String[] {null, "", "0", "-5", "abc", "99999", "1e3"}) {
+            int c = Progress.columns(bad);
+            assertTrue(c >= 10 && c < 10_000, bad + " -> " + c);
+        }
     }
 }
