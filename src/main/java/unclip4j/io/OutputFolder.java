@@ -1,6 +1,7 @@
 package unclip4j.io;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ public final class OutputFolder implements AutoCloseable {
 
     public OutputFolder(Path dir) {
         Path outermost = null;
-        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) outermost = p;
+        // a link is never made here (a dangling one is the user's, not a folder to remove)
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) outermost = p;
         created = outermost == null ? null : TemporaryFiles.register(outermost);
     }
 

@@ -39,6 +39,18 @@ class OutputFolderTest {
         assertTrue(Files.exists(theirs));
     }
 
+    /** A link to a folder not there yet is the user's, not a folder this write made: a failed write leaves it. */
+    @Test
+    void aLinkIsNotAFolderItMade() throws IOException {
+        Path link = Files.createSymbolicLink(tmp.resolve("trace"), tmp.resolve("elsewhere"));
+        try (OutputFolder folder = new OutputFolder(link)) {
+            Files.createDirectories(tmp.resolve("elsewhere"));
+            folder.add(write(link.resolve("trace.json")));
+        }
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(List.of(), names(tmp.resolve("elsewhere")));
+    }
+
     @Test
     void keptFilesStay() throws IOException {
         Path dir = tmp.resolve("trace");
