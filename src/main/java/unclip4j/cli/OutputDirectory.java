@@ -11,11 +11,14 @@ final class OutputDirectory {
     private OutputDirectory() {}
 
     /**
-     * Fails if dir is a file, cannot be written (or created: it is created when written), or (without --force)
+     * Fails if dir is a file or a link to nothing, cannot be written (or created: it is created when written), or (without --force)
      * is a directory that already holds files.
      */
     static void check(Path dir, boolean force, String option) {
         if (dir == null) return;
+        if (Files.isSymbolicLink(dir) && !Files.exists(dir)) {
+            throw new IllegalArgumentException(option + ": " + dir + " is a link to " + linkTarget(dir) + ", which does not exist");
+        }
         if (!Files.exists(dir)) {
             checkCreatable(dir.toAbsolutePath(), option);
             return;
@@ -28,6 +31,14 @@ final class OutputDirectory {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(option + ": cannot read " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String linkTarget(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return "a folder";
         }
     }
 

@@ -46,4 +46,15 @@ class TraceProfileOptionsTest {
         assertTrue(r.err().contains("cannot be created: " + file + " is a file"), r.err());
         assertTrue(Files.notExists(out));
     }
+
+    /** A --trace-dir that links to nothing is refused before the run (it failed after it), and the link stays. */
+    @Test
+    void aTraceDirLinkingToNothingIsRefusedBeforeTheRun() throws IOException {
+        Path link = Files.createSymbolicLink(tmp.resolve("trace"), tmp.resolve("missing/deeper"));
+        Path out = tmp.resolve("emb.safetensors");
+        CliRunner.Result r = CliRunner.run("prior", "--prompt", "a red cube", "--out", out.toString(), "--trace-dir", link.toString());
+        CliRunner.assertUserError(r, "--trace-dir: " + link + " is a link to " + tmp.resolve("missing/deeper") + ", which does not exist");
+        assertTrue(Files.isSymbolicLink(link));
+        assertTrue(Files.notExists(out));
+    }
 }
