@@ -1,5 +1,6 @@
 package unclip4j.diffusion;
 
+import java.util.Locale;
 import unclip4j.tensor.Tensor;
 
 /**
@@ -14,6 +15,6 @@ public interface NoiseSource {
 
     /** The conventional name of draw number index of a stage: {@code noise.decoder.007}. */
     static String drawName(String stage, int index) {
-        return "noise." + stage + "." + String.format("%03d", index);
+        return "noise." + stage + "." + String.format(Locale.ROOT, "%03d", index); // ASCII digits in every locale: a file's tensor names
     }
 }
