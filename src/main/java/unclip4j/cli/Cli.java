@@ -1,6 +1,7 @@
 package unclip4j.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import picocli.CommandLine;
 
 /**
@@ -16,12 +17,17 @@ public final class Cli {
 
     private Cli() {}
 
+    /** The CLI on the arguments the JVM was started with (Main): one Java could not decode (holding U+FFFD) is refused. */
     public static int execute(Object command, String... args) {
-        return execute(command, null, null, args);
+        return execute(command, null, null, true, args);
     }
 
-    /** As {@link #execute(Object, String...)}, writing to the given streams (null: System.out / System.err). */
+    /** As {@link #execute(Object, String...)}, writing to the given streams (null: System.out / System.err); redo replays a run so. */
     public static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
+        return execute(command, out, err, false, args);
+    }
+
+    private static int execute(Object command, PrintWriter out, PrintWriter err, boolean commandLine, String... args) {
         CommandLine cl = new CommandLine(command);
         if (out != null) cl.setOut(out);
         if (err != null) cl.setErr(err);
@@ -49,13 +55,13 @@ public final class Cli {
             ex.getCommandLine().getErr().println("error: " + message(ex) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return USAGE_ERROR;
         });
-        for (String a : args) {
-            // U+FFFD: Java met bytes its locale's charset cannot decode (é under LANG=C): the prompt or path is not the one typed
-            if (a.indexOf('\uFFFD') >= 0) {
-                cl.getErr().println("error: argument '" + Printable.of(a) + "' holds bytes that Java cannot decode in this locale's charset ("
-                        + System.getProperty("sun.jnu.encoding") + "); run it in a UTF-8 locale, e.g. LC_ALL=C.UTF-8 (./unclip4j does where LANG=C)");
-                return USAGE_ERROR;
-            }
+        // U+FFFD on the command line: Java met bytes its locale's charset cannot decode (é under LANG=C), so the prompt
+        // or path is not the one typed. Not so in a manifest's arguments (a recorded prompt may hold one, as a caption may)
+        String undecoded = commandLine ? Arrays.stream(args).filter(a -> a.indexOf('\uFFFD') >= 0).findFirst().orElse(null) : null;
+        if (undecoded != null) {
+            cl.getErr().println("error: argument '" + Printable.of(undecoded) + "' holds bytes that Java cannot decode in this locale's charset ("
+                    + System.getProperty("sun.jnu.encoding") + "); run it in a UTF-8 locale, e.g. LC_ALL=C.UTF-8 (./unclip4j does where LANG=C)");
+            return USAGE_ERROR;
         }
         try {
             return cl.execute(args);

@@ -127,6 +127,17 @@ class RedoCommandTest {
         assertTrue(m.at("/platform/float_vector_bits").asInt() >= 64, m.toString());
     }
 
+    /**
+     * A recorded prompt may hold U+FFFD (a caption scraped with one; a run from before such command lines were
+     * refused): redo replays it. Only the JVM's own command line is checked for what Java could not decode.
+     */
+    @Test
+    void aRecordedPromptWithAReplacementCharacterIsRedone() throws Exception {
+        ok(withFewSteps("generate", "--prompt", "a caf\uFFFD cube", "--seed", "4", "--out", path("a.png")));
+        CliRunner.Result r = ok("redo", path("a.json"), "--out", path("b.png"), "--check");
+        assertTrue(r.out().contains("1 of 1 PNG(s) identical"), r.out());
+    }
+
     @Test
     void optionsAfterDashesChangeTheRerunAndCheckSaysByHowMuch() throws Exception {
         ok(withFewSteps("generate", "--prompt", "a red cube", "--batch", "2", "--grid", "false", "--seed", "9", "--out", path("a.png")));
