@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +25,7 @@ import unclip4j.testing.ChildCli;
  */
 class NoFontsTest {
     private static final Path FONTS = Path.of("/usr/share/fonts");
+    private static final Path HERE = Path.of("").toAbsolutePath();
 
     @TempDir
     Path tmp;
@@ -33,9 +33,9 @@ class NoFontsTest {
     @BeforeEach
     void fontsCanBeHidden() throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(FONTS), FONTS + " does not exist: no system fonts to hide");
-        Process probe = hidingFonts(List.of("sh", "-c", "! fc-list | grep -q ."));
-        String said = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        Assumptions.assumeTrue(probe.waitFor() == 0, "cannot run a process that sees no fonts here (unshare -m, mount --bind and fc-list): " + said);
+        ChildCli.Run probe = ChildCli.run(hidingFonts(List.of("sh", "-c", "! fc-list | grep -q .")), HERE, Map.of());
+        Assumptions.assumeTrue(probe.code() == 0,
+                "cannot run a process that sees no fonts here (unshare -m, mount --bind and fc-list): " + (probe.out() + probe.err()).strip());
     }
 
     /** Sweep labels are the shipped bitmap font's: the same picture with fonts as without. */
@@ -86,20 +86,19 @@ class NoFontsTest {
 
     private record Run(int code, String output) {}
 
-    /** The CLI in a JVM of its own that sees no system fonts. */
+    /** The CLI in a JVM of its own that sees no system fonts; stdout then stderr. */
     private static Run cli(String... args) throws Exception {
-        Process p = hidingFonts(ChildCli.command(List.of(), args));
-        byte[] output = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the CLI did not finish");
-        return new Run(p.exitValue(), new String(output, StandardCharsets.UTF_8));
+        ChildCli.Run r = ChildCli.run(hidingFonts(ChildCli.command(List.of(), args)), HERE, Map.of());
+        return new Run(r.code(), r.out() + r.err());
     }
 
-    private static Process hidingFonts(List<String> command) throws IOException {
+    /** command, run where an empty folder is mounted over the system's fonts. */
+    private static List<String> hidingFonts(List<String> command) throws IOException {
         Path empty = Files.createTempDirectory("no-fonts");
         empty.toFile().deleteOnExit();
         List<String> line = new ArrayList<>(List.of("unshare", "-m", "sh", "-c", "mount --bind \"$0\" " + FONTS + " && exec \"$@\"", empty.toString()));
         line.addAll(command);
-        return new ProcessBuilder(line).redirectErrorStream(true).start();
+        return line;
     }
 
     private static String[] concat(String[] a, String... b) {
