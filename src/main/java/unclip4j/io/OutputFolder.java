@@ -14,7 +14,7 @@ import java.util.List;
 public final class OutputFolder implements AutoCloseable {
     /** The outermost folder this write makes (the folder, or an ancestor), or null where the folder exists. */
     private final Path created;
-    private final List<Path> files = new ArrayList<>();
+    private final List<Path> files = new ArrayList<>(); // in the order written
     private boolean kept;
 
     public OutputFolder(Path dir) {
@@ -24,10 +24,15 @@ public final class OutputFolder implements AutoCloseable {
         created = outermost == null ? null : TemporaryFiles.register(outermost);
     }
 
-    /** Records a file written into the folder; returns it. */
+    /** Records a file as soon as it is written into the folder (so that a stop right after removes it); returns it. */
     public Path add(Path file) {
-        if (created == null) files.add(TemporaryFiles.register(file));
+        files.add(created == null ? TemporaryFiles.register(file) : file);
         return file;
+    }
+
+    /** The files recorded, in the order written. */
+    public List<Path> files() {
+        return List.copyOf(files);
     }
 
     /** Every file is written: they stay. */

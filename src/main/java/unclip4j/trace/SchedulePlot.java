@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -38,21 +37,16 @@ public final class SchedulePlot {
     public static List<Path> write(Path dir, int steps, String respacing) {
         int[] kept = Respacing.spaceTimesteps(steps, respacing);
         List<DiffusionSchedule> full = SCHEDULES.stream().map(s -> DiffusionSchedule.create(s, steps, "")).toList();
-        List<Path> written = new ArrayList<>();
         try (OutputFolder folder = new OutputFolder(dir)) { // all or nothing: a full disk leaves no charts
-            try {
-                written.add(chart(dir.resolve("betas.png"), "β_t", full, kept, DiffusionSchedule::betas, true));
-                written.add(chart(dir.resolve("alpha_bar.png"), "ᾱ_t", full, kept, DiffusionSchedule::alphasCumprod, false));
-                written.add(chart(dir.resolve("log_snr.png"), "log-SNR_t = log(ᾱ_t / (1 − ᾱ_t))", full, kept,
-                        s -> Arrays.stream(s.alphasCumprod()).map(SchedulePlot::logSnr).toArray(), false));
-                written.add(scheduleCsv(dir.resolve("schedule.csv"), full, kept));
-                written.add(respacedCsv(dir.resolve("respaced.csv"), steps, respacing));
-            } finally {
-                written.forEach(folder::add);
-            }
+            folder.add(chart(dir.resolve("betas.png"), "β_t", full, kept, DiffusionSchedule::betas, true));
+            folder.add(chart(dir.resolve("alpha_bar.png"), "ᾱ_t", full, kept, DiffusionSchedule::alphasCumprod, false));
+            folder.add(chart(dir.resolve("log_snr.png"), "log-SNR_t = log(ᾱ_t / (1 − ᾱ_t))", full, kept,
+                    s -> Arrays.stream(s.alphasCumprod()).map(SchedulePlot::logSnr).toArray(), false));
+            folder.add(scheduleCsv(dir.resolve("schedule.csv"), full, kept));
+            folder.add(respacedCsv(dir.resolve("respaced.csv"), steps, respacing));
             folder.keep();
+            return folder.files();
         }
-        return written;
     }
 
     private static Path chart(Path file, String quantity, List<DiffusionSchedule> full, int[] kept,

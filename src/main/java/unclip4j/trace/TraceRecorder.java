@@ -171,16 +171,11 @@ public final class TraceRecorder implements StepListener {
      * owner keeps the files or not (with the other outputs of a run); returns them in the order written.
      */
     public List<Path> finish(OutputFolder folder) {
-        List<Path> written = new ArrayList<>();
-        try {
-            write(written);
-        } finally {
-            written.forEach(folder::add);
-        }
-        return written;
+        write(folder);
+        return folder.files();
     }
 
-    private void write(List<Path> written) {
+    private void write(OutputFolder folder) {
         List<Step> all = new ArrayList<>();
         for (StageTrace s : traces) {
             String stage = s.name;
@@ -188,22 +183,22 @@ public final class TraceRecorder implements StepListener {
             List<String> columns = s.steps.stream().map(st -> "t=" + st.t()).toList();
             List<BufferedImage> frames = new ArrayList<>();
             for (int k = 0; k < s.xT.size(); k++) {
-                written.add(ImageWriters.writePng(s.xT.get(k), sd.resolve(String.format(Locale.ROOT, "x_t_%03d.png", k))));
-                written.add(ImageWriters.writePng(s.x0.get(k), sd.resolve(String.format(Locale.ROOT, "x0_%03d.png", k))));
+                folder.add(ImageWriters.writePng(s.xT.get(k), sd.resolve(String.format(Locale.ROOT, "x_t_%03d.png", k))));
+                folder.add(ImageWriters.writePng(s.x0.get(k), sd.resolve(String.format(Locale.ROOT, "x0_%03d.png", k))));
                 frames.add(ImageWriters.sideBySide(s.xT.get(k), s.x0.get(k)));
             }
             if (s.xT.isEmpty()) continue;
-            written.add(ImageWriters.writePng(LabelledGrid.render(stage, List.of("x_t", "x̂0"), columns,
+            folder.add(ImageWriters.writePng(LabelledGrid.render(stage, List.of("x_t", "x̂0"), columns,
                     new BufferedImage[][] {s.xT.toArray(BufferedImage[]::new), s.x0.toArray(BufferedImage[]::new)}), sd.resolve("grid.png")));
-            written.add(ImageWriters.writeGif(frames, 400, sd.resolve("trajectory.gif")));
+            folder.add(ImageWriters.writeGif(frames, 400, sd.resolve("trajectory.gif")));
             if (s.delta.size() == s.xT.size()) {
-                written.add(ImageWriters.writePng(LabelledGrid.render(stage, List.of("cond − uncond"), columns,
+                folder.add(ImageWriters.writePng(LabelledGrid.render(stage, List.of("cond − uncond"), columns,
                         new BufferedImage[][] {s.delta.toArray(BufferedImage[]::new)}), sd.resolve("guidance.png")));
             }
             if (!s.attention.isEmpty()) {
                 String caption = captions.getOrDefault(s.stage, "");
-                written.add(ImageWriters.writePng(s.attention.render(stage, caption, s.x0.getLast()), sd.resolve("attention.png")));
-                written.add(writeJson(s.attention.summary(caption), sd.resolve("attention.json")));
+                folder.add(ImageWriters.writePng(s.attention.render(stage, caption, s.x0.getLast()), sd.resolve("attention.png")));
+                folder.add(writeJson(s.attention.summary(caption), sd.resolve("attention.json")));
             }
             if (!s.x0Rows.isEmpty() && textEmbedding != null) {
                 double[] cos = cosines(s.x0Rows);
@@ -212,13 +207,13 @@ public final class TraceRecorder implements StepListener {
                 Path plot = sd.resolve("cosine.png");
                 Optional<String> noCharts = Charts.unavailable();
                 if (noCharts.isPresent()) notes.add(plot + " not drawn: " + noCharts.get() + "; the cosines are in trace.json");
-                else written.add(cosinePlot(stage, steps, plot));
+                else folder.add(cosinePlot(stage, steps, plot));
                 all.addAll(steps);
             } else {
                 all.addAll(s.steps);
             }
         }
-        written.add(writeJson(stepsDocument(all), dir.resolve("trace.json")));
+        folder.add(writeJson(stepsDocument(all), dir.resolve("trace.json")));
     }
 
     /** What {@link #finish()} could not write, and why: one line each. */

@@ -51,6 +51,19 @@ class OutputFolderTest {
         assertEquals(List.of(), names(tmp.resolve("elsewhere")));
     }
 
+    /** Stopped mid-write (Ctrl-C: the shutdown hook removes what is registered), the files written so far go: each is registered as written. */
+    @Test
+    void aStopMidWriteTakesTheFilesWrittenSoFar() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("trace"));
+        try (OutputFolder folder = new OutputFolder(dir)) {
+            folder.add(write(dir.resolve("x_t_000.png")));
+            folder.add(write(dir.resolve("x_t_001.png")));
+            assertEquals(List.of(dir.resolve("x_t_000.png"), dir.resolve("x_t_001.png")), folder.files());
+            TemporaryFiles.removeAll();
+            assertEquals(List.of(), names(dir));
+        }
+    }
+
     @Test
     void keptFilesStay() throws IOException {
         Path dir = tmp.resolve("trace");
