@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -150,7 +151,7 @@ public final class ConvertedLayout {
 
     private static List<Path> writeAll(ModelDirectory src, Path out, DType dtype) {
         Function<TensorInfo, DType> dtypeOf = i -> dtype != null && i.dtype().isFloatingPoint() ? dtype : i.dtype();
-        Map<String, String> meta = Map.of("format", "unclip4j", "source_layout", src.layout().name().toLowerCase());
+        Map<String, String> meta = Map.of("format", "unclip4j", "source_layout", src.layout().name().toLowerCase(Locale.ROOT));
         List<Path> written = new ArrayList<>();
 
         ClipStats stats = src.clipStats();
