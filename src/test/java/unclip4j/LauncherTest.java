@@ -143,6 +143,17 @@ class LauncherTest {
         assertTrue(r.err().startsWith("error: respacing 'x' is not "), r.err());
     }
 
+    /** With stderr closed (unclip4j ... 2>&-) the command runs and its exit status is still the command's. */
+    @Test
+    void aClosedStderrKeepsTheExitStatus() throws Exception {
+        Files.setLastModifiedTime(install.resolve("target/unclip4j.jar"), FileTime.fromMillis(System.currentTimeMillis() + 60_000)); // up to date
+        ChildCli.Run ok = ChildCli.run(List.of("sh", "-c", "exec \"$0\" schedule --respacing 2 2>&-", install.resolve("unclip4j").toString()), tmp, Map.of());
+        ChildCli.assertExit(0, ok);
+        assertTrue(ok.out().startsWith("cosine schedule, T = 1000"), ok.out());
+        ChildCli.Run bad = ChildCli.run(List.of("sh", "-c", "exec \"$0\" schedule --respacing x 2>&-", install.resolve("unclip4j").toString()), tmp, Map.of());
+        ChildCli.assertExit(2, bad);
+    }
+
     /** The launcher linked from a folder on the PATH finds its install (it looked for tools/ beside the link). */
     @Test
     void aLinkToTheLauncherFindsTheInstall() throws Exception {
@@ -168,5 +179,27 @@ class LauncherTest {
                 install.resolve("unclip4j").toString()), tmp, Map.of("UNCLIP4J_JAVA_OPTS", "-XX:+PrintFlagsFinal"));
         ChildCli.assertExit(0, r);
         assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s*uint64_t MaxDirectMemorySize\\s+= 805306368\\s.*")), r.out());
+    }
+
+    /**
+     * A limit set on a cgroup below the root (systemd-run -p MemoryMax, a batch scheduler) counts too: faked
+     * on the folder of this process's own cgroup as /proc/self/cgroup names it (the v1 memory controller's
+     * line, else v2's), the root's left unlimited.
+     */
+    @Test
+    void aNestedCgroupsMemoryLimitCapsTheTensors() throws Exception {
+        Assumptions.assumeTrue(ChildCli.works("unshare", "-m", "sh", "-c", "mount -t tmpfs tmpfs /sys/fs/cgroup"),
+                "cannot mount a tmpfs in a private mount namespace here (unshare -m needs root)");
+        String own = "v1=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' /proc/self/cgroup); v2=$(awk -F: '$1 == 0 {print $3}' /proc/self/cgroup); ";
+        Assumptions.assumeTrue(ChildCli.works("sh", "-c", own + "[ \"${v1:-/}\" != / ] || [ \"${v2:-/}\" != / ]"),
+                "this process's cgroups are the roots: nothing nested to fake a limit on");
+        Files.setLastModifiedTime(install.resolve("target/unclip4j.jar"), FileTime.fromMillis(System.currentTimeMillis() + 60_000)); // up to date
+        String fake = own + "mount -t tmpfs tmpfs /sys/fs/cgroup && "
+                + "if [ \"${v1:-/}\" != / ]; then d=/sys/fs/cgroup/memory; f=memory.limit_in_bytes; p=$v1; else d=/sys/fs/cgroup; f=memory.max; p=$v2; fi && "
+                + "mkdir -p \"$d$p\" && echo max > \"$d/$f\" && echo 2147483648 > \"$d$p/$f\" && exec \"$0\" --version";
+        ChildCli.Run r = ChildCli.run(List.of("unshare", "-m", "sh", "-c", fake, install.resolve("unclip4j").toString()), tmp,
+                Map.of("UNCLIP4J_JAVA_OPTS", "-XX:+PrintFlagsFinal"));
+        ChildCli.assertExit(0, r);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s*uint64_t MaxDirectMemorySize\\s+= 1610612736\\s.*")), r.out());
     }
 }
