@@ -60,6 +60,9 @@ public final class PriorCommand implements Callable<Integer> {
     float guidance;
 
     @Mixin
+    DdimEtaOption ddimEta;
+
+    @Mixin
     VerboseOption verbose;
 
     @Spec
@@ -69,6 +72,7 @@ public final class PriorCommand implements Callable<Integer> {
     public Integer call() {
         // every argument is checked before the models load
         String spacing = respacing();
+        double eta = ddimEta.checked(Map.of("--respacing", spacing));
         int draws = PriorDiffusionModel.noiseDraws(spacing);
         if (!Float.isFinite(guidance) || guidance < 0) throw new IllegalArgumentException("--guidance must be a finite number >= 0, got " + guidance);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
@@ -87,7 +91,7 @@ public final class PriorCommand implements Callable<Integer> {
         PriorDiffusionModel prior = stages.prior();
         Tensor embedding;
         try (var stage = Profiler.stage("prior")) {
-            embedding = trace.keepingTraceOnDivergence(() -> prior.sample(text.text(), guidance, spacing, source, trace.listener(b)),
+            embedding = trace.keepingTraceOnDivergence(() -> prior.sample(text.text(), guidance, spacing, eta, source, trace.listener(b)),
                     spec.commandLine().getOut());
         }
         trace.priorReference(text.text().txtFeat(), prior::denormalize);
@@ -100,7 +104,7 @@ public final class PriorCommand implements Callable<Integer> {
         try (PendingOutputs made = new PendingOutputs()) {
             noise.saveIfRequested();
             if (noise.saveNoisePath() != null) made.add(List.of(noise.saveNoisePath()));
-            output.write(tensors, Map.of("prompt", prompt, "batch", String.valueOf(batch), "respacing", spacing,
+            output.write(tensors, Map.of("prompt", prompt, "batch", String.valueOf(batch), "respacing", spacing, "ddim_eta", String.valueOf(eta),
                     "guidance", String.valueOf(guidance), "noise", noise.describe(batch)));
             made.add(List.of(output.path()));
             trace.write(made);

@@ -1,5 +1,8 @@
 package unclip4j.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import unclip4j.diffusion.Respacing;
 import unclip4j.model.unet.SuperResDiffusionModel;
@@ -25,6 +28,9 @@ public final class StepOptions {
     @Option(names = "--decoder-steps", paramLabel = "N", description = "Decoder steps (N or ddimN). Default: from --quality (25 fast, 50 default).")
     String decoderSteps;
 
+    @Mixin
+    DdimEtaOption ddimEta;
+
     @Option(names = "--sr-steps", paramLabel = "N", defaultValue = SuperResDiffusionModel.RESPACING,
             description = "Super-resolution steps; the improved SR is trained for 7 (6 + 1 last step) only. Default: ${DEFAULT-VALUE}.")
     String srSteps;
@@ -41,7 +47,10 @@ public final class StepOptions {
         if (!SuperResDiffusionModel.RESPACING.equals(srSteps)) {
             throw new IllegalArgumentException("--sr-steps must be 7: the improved super-resolution is trained for 6 + 1 steps, got " + srSteps);
         }
-        return new SamplingSettings(prior, decoder, srSteps, priorGuidance, decoderGuidance);
+        Map<String, String> ddimStages = new LinkedHashMap<>();
+        ddimStages.put("--prior-steps", prior);
+        ddimStages.put("--decoder-steps", decoder);
+        return new SamplingSettings(prior, decoder, srSteps, priorGuidance, decoderGuidance, ddimEta.checked(ddimStages));
     }
 
     private static String checked(String option, String respacing) {

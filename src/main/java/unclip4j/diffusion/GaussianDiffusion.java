@@ -31,6 +31,7 @@ public final class GaussianDiffusion {
     private final boolean clipDenoised;
     private final float denoisedClamp;
     private final boolean ddim;
+    private final double ddimEta;
 
     /**
      * @param clipDenoised  clamp x̂0 to [-1, 1] (decoder, SR)
@@ -40,6 +41,16 @@ public final class GaussianDiffusion {
      */
     public GaussianDiffusion(Backend backend, DiffusionSchedule schedule, ModelMean mean, ModelVariance variance,
                              boolean clipDenoised, float denoisedClamp, boolean ddim) {
+        this(backend, schedule, mean, variance, clipDenoised, denoisedClamp, ddim, 0.0);
+    }
+
+    /**
+     * As above, with DDIM's η (Song et al. 2021, eq. 16) for researchers: 0 is Karlo's deterministic DDIM, 1 gives
+     * the ancestral posterior's variance with DDIM's mean; in between, each step adds σ·z from the step's draw.
+     */
+    public GaussianDiffusion(Backend backend, DiffusionSchedule schedule, ModelMean mean, ModelVariance variance,
+                             boolean clipDenoised, float denoisedClamp, boolean ddim, double ddimEta) {
+        requireDdimEta(ddimEta);
         this.backend = backend;
         this.schedule = schedule;
         this.mean = mean;
@@ -47,6 +58,13 @@ public final class GaussianDiffusion {
         this.clipDenoised = clipDenoised;
         this.denoisedClamp = denoisedClamp;
         this.ddim = ddim;
+        this.ddimEta = ddimEta;
+    }
+
+    /** η is 0 to 1: past 1, σ² can exceed 1 − ᾱ_{t−1} and the step's ε coefficient is the root of a negative number. */
+    public static double requireDdimEta(double eta) {
+        if (!(eta >= 0 && eta <= 1)) throw new IllegalArgumentException("DDIM's eta must be between 0 and 1, got " + eta);
+        return eta;
     }
 
     /** The network's timestep input for a batch: the original timestep t on every one of rows rows (I64). */
@@ -87,7 +105,7 @@ public final class GaussianDiffusion {
                 out = evaluation.keep(networks.forIndex(i).predict(x, t));
             }
             Tensor z = noise.next(stage, shape);
-            x = ddim ? ddimStep(stage, k, i, t, x, out, listener) : ancestralStep(stage, k, i, t, x, out, z, listener);
+            x = ddim ? ddimStep(stage, k, i, t, x, out, z, listener) : ancestralStep(stage, k, i, t, x, out, z, listener);
         }
         requireFinite(stage, x, n);
         return x;
@@ -164,18 +182,24 @@ public final class GaussianDiffusion {
         return next;
     }
 
-    /** DDIM (Song et al. 2021, eq. 12) with η = 0: deterministic, though the step's draw is still consumed, as Karlo's. */
-    private Tensor ddimStep(String stage, int k, int i, long t, Tensor x, Tensor out, StepListener listener) {
+    /**
+     * DDIM (Song et al. 2021, eq. 12): x_{t−1} = √ᾱ_{t−1}·x̂0 + √(1 − ᾱ_{t−1} − σ²)·ε + σ·z with
+     * σ = η·√((1 − ᾱ_{t−1})/(1 − ᾱ_t))·√(1 − ᾱ_t/ᾱ_{t−1}). Deterministic for Karlo's η = 0, whose draw z is
+     * still consumed, as Karlo's; the last step (ᾱ_{t−1} = 1) has σ = 0 whatever η.
+     */
+    private Tensor ddimStep(String stage, int k, int i, long t, Tensor x, Tensor out, Tensor z, StepListener listener) {
         Tensor x0 = predictXstart(x, out, i);
         // ε recomputed from the processed x̂0: ε = (√(1/ᾱ)·x_t − x̂0) / √(1/ᾱ − 1)
         Tensor eps = backend.affine(backend.sub(backend.affine(x, f(schedule.sqrtRecipAlphasCumprod()[i]), 0f), x0),
                 1f / f(schedule.sqrtRecipm1AlphasCumprod()[i]), 0f);
-        double abPrev = schedule.alphasCumprodPrev()[i];
-        // x_{t-1} = √ᾱ_{t-1}·x̂0 + √(1 − ᾱ_{t-1})·ε, the mean prediction itself (σ = 0)
-        Tensor next = backend.add(backend.affine(x0, f(Math.sqrt(abPrev)), 0f), backend.affine(eps, f(Math.sqrt(1 - abPrev)), 0f));
-        listener.onStep(new StepEvent(stage, k, steps(), i, t, x, out, x0, next, null, next));
+        double ab = schedule.alphasCumprod()[i], abPrev = schedule.alphasCumprodPrev()[i];
+        double sigma = ddimEta * Math.sqrt((1 - abPrev) / (1 - ab)) * Math.sqrt(1 - ab / abPrev);
+        Tensor meanPred = backend.add(backend.affine(x0, f(Math.sqrt(abPrev)), 0f), backend.affine(eps, f(Math.sqrt(1 - abPrev - sigma * sigma)), 0f));
+        Tensor next = sigma == 0 ? meanPred : backend.add(meanPred, backend.affine(z, f(sigma), 0f));
+        listener.onStep(new StepEvent(stage, k, steps(), i, t, x, out, x0, meanPred, null, next));
         return next;
     }
+
 
     /** Channels [from, to) of an NCHW or NC tensor. */
     private Tensor channels(Tensor out, long from, long to) {

@@ -31,7 +31,7 @@ public final class ImageDecoder {
     public Decoded decode(Tensor imageEmbedding, TextConditioning text, SamplingSettings s, NoiseSource noise, StepListener listener) {
         Tensor raw, x64, sr;
         try (var stage = Profiler.stage("decoder")) {
-            raw = decoder.sample(imageEmbedding, text, s.decoderGuidance(), s.decoderRespacing(), noise, listener);
+            raw = decoder.sample(imageEmbedding, text, s.decoderGuidance(), s.decoderRespacing(), s.ddimEta(), noise, listener);
             x64 = backend.clamp(raw, -1f, 1f);
         }
         try (var stage = Profiler.stage("sr")) {

@@ -40,7 +40,7 @@ public final class Rerank {
         List<String> expanded = new ArrayList<>();
         for (int j = 0; j < k; j++) expanded.addAll(rows);
         PromptEncoder.Encoded text = prompts.encodeGuided(expanded);
-        Tensor candidates = backend.download(prior.sample(text.text(), s.priorGuidance(), s.priorRespacing(), noise, listener));
+        Tensor candidates = backend.download(prior.sample(text.text(), s.priorGuidance(), s.priorRespacing(), s.ddimEta(), noise, listener));
         Tensor txt = backend.download(text.text().txtFeat());
         int d = candidates.dim(1);
         float[] kept = new float[rows.size() * d];

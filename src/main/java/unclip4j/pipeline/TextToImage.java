@@ -55,7 +55,7 @@ public final class TextToImage {
         Tensor embedding;
         try (var stage = Profiler.stage("prior")) {
             embedding = priorSamples == 1
-                    ? prior.sample(text.text(), s.priorGuidance(), s.priorRespacing(), noise, listener)
+                    ? prior.sample(text.text(), s.priorGuidance(), s.priorRespacing(), s.ddimEta(), noise, listener)
                     : rerank.sample(prompts, priorSamples, s, noise, listener).embeddings();
         }
         ImageDecoder.Decoded d = decoder.decode(embedding, text.text(), s, noise, listener);

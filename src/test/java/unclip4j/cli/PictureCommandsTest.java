@@ -63,6 +63,27 @@ class PictureCommandsTest {
         }
     }
 
+    /** --ddim-eta reaches the DDIM steps (η = 0 is the default's picture, η = 1 another), is recorded, and is refused where it would do nothing. */
+    @Test
+    void ddimEtaNoisesDdimStepsAndIsRecorded() throws Exception {
+        String[] ddim = {"generate", "--prompt", "a red cube", "--prior-steps", "ddim10", "--decoder-steps", "ddim10", "--seed", "5"};
+        assertEquals(0, run(concat(ddim, "--out", path("default.png"))).code());
+        assertEquals(0, run(concat(ddim, "--ddim-eta", "0", "--out", path("zero.png"))).code());
+        assertEquals(0, run(concat(ddim, "--ddim-eta", "1", "--out", path("one.png"))).code());
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("default.png")), Files.readAllBytes(tmp.resolve("zero.png")));
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(tmp.resolve("zero.png")), Files.readAllBytes(tmp.resolve("one.png"))));
+        assertEquals(1.0, manifest(tmp.resolve("one.json")).get("ddim_eta").asDouble());
+        CliRunner.assertUserError(run("generate", "--prompt", "x", "--ddim-eta", "0.5", "--out", path("no.png")),
+                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --prior-steps ddimN or --decoder-steps ddimN");
+        CliRunner.assertUserError(run("generate", "--prompt", "x", "--decoder-steps", "ddim10", "--ddim-eta", "2", "--out", path("no.png")),
+                "--ddim-eta must be between 0 and 1, got 2.0");
+        assertFalse(Files.exists(tmp.resolve("no.png")));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        return Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
+    }
+
     @Test
     void generateReproducesKarloTextToImage() throws Exception {
         SafetensorsFile f = SafetensorsFile.open(Fixtures.file("t2i.safetensors"));

@@ -27,7 +27,7 @@ class DecoderSampleParityTest {
         TextConditioning text = new TextConditioning(f.get("txt_feat"), f.get("txt_feat_seq"), f.get("mask"));
         SamplingTraces trace = new SamplingTraces(f, backend, "decoder");
 
-        Tensor sample = decoder.sample(f.get("img_feat"), text, f.get("guidance").getFloat(0), f.metadata().get("respacing"),
+        Tensor sample = decoder.sample(f.get("img_feat"), text, f.get("guidance").getFloat(0), f.metadata().get("respacing"), 0.0,
                 new ReplayNoise(Fixtures.file("decoder_sample.safetensors"), backend), trace);
 
         assertEquals(25, trace.checked());

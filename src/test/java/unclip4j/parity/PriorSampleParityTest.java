@@ -32,9 +32,9 @@ class PriorSampleParityTest {
         TextConditioning text = new TextConditioning(f.get("txt_feat"), f.get("txt_feat_seq"), f.get("mask"));
         SamplingTraces trace = new SamplingTraces(f, backend, "prior");
 
-        Tensor normalized = prior.sampleNormalized(text, f.get("guidance").getFloat(0), respacing,
+        Tensor normalized = prior.sampleNormalized(text, f.get("guidance").getFloat(0), respacing, 0.0,
                 new ReplayNoise(Fixtures.file(file), backend), trace);
-        Tensor embedding = prior.sample(text, f.get("guidance").getFloat(0), respacing,
+        Tensor embedding = prior.sample(text, f.get("guidance").getFloat(0), respacing, 0.0,
                 new ReplayNoise(Fixtures.file(file), backend), e -> {});
 
         assertEquals(25, trace.checked());

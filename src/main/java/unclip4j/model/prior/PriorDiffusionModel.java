@@ -74,8 +74,8 @@ public final class PriorDiffusionModel {
      *
      * @return {@code [B, D]} CLIP image embeddings, de-normalised ({@code x0·std + mean})
      */
-    public Tensor sample(TextConditioning text, float guidanceScale, String respacing, NoiseSource noise, StepListener listener) {
-        return denormalize(sampleNormalized(text, guidanceScale, respacing, noise, listener));
+    public Tensor sample(TextConditioning text, float guidanceScale, String respacing, double ddimEta, NoiseSource noise, StepListener listener) {
+        return denormalize(sampleNormalized(text, guidanceScale, respacing, ddimEta, noise, listener));
     }
 
     /** From the prior's normalised space to a CLIP image embedding: {@code x·std + mean}. */
@@ -93,13 +93,14 @@ public final class PriorDiffusionModel {
     }
 
     /** The loop's final sample, rows 0..B-1, before de-normalisation. */
-    public Tensor sampleNormalized(TextConditioning text, float guidanceScale, String respacing, NoiseSource noise, StepListener listener) {
+    public Tensor sampleNormalized(TextConditioning text, float guidanceScale, String respacing, double ddimEta, NoiseSource noise,
+                                   StepListener listener) {
         long rows = text.rows();
         if (rows % 2 != 0) throw new IllegalArgumentException("a guided prior batch needs 2B text rows, got " + rows);
         GaussianDiffusion diffusion = new GaussianDiffusion(backend,
                 DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, TIMESTEPS, respacing),
                 GaussianDiffusion.ModelMean.START_X, GaussianDiffusion.ModelVariance.FIXED_SMALL,
-                false, DENOISED_CLAMP, GaussianDiffusion.isDdimRespacing(respacing));
+                false, DENOISED_CLAMP, GaussianDiffusion.isDdimRespacing(respacing), ddimEta);
         long dim = clipMean.size(1);
         Tensor x = diffusion.sample(GaussianDiffusion.IntDenoiserSelector.always((xt, t) -> guidedPredict(xt, t, text, guidanceScale, listener)),
                 new long[] {rows, dim}, noise, "prior", listener);

@@ -82,7 +82,7 @@ public final class DecoderDiffusionModel {
      *
      * @return rows 0..B-1 of the final sample, before clamping
      */
-    public Tensor sample(Tensor imageEmbedding, TextConditioning text, float guidanceScale, String respacing,
+    public Tensor sample(Tensor imageEmbedding, TextConditioning text, float guidanceScale, String respacing, double ddimEta,
                          NoiseSource noise, StepListener listener) {
         long b = imageEmbedding.size(0);
         if (text.rows() != 2 * b) {
@@ -91,7 +91,7 @@ public final class DecoderDiffusionModel {
         GaussianDiffusion diffusion = new GaussianDiffusion(backend,
                 DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, respacing),
                 GaussianDiffusion.ModelMean.EPSILON, GaussianDiffusion.ModelVariance.LEARNED_RANGE,
-                true, Float.NaN, GaussianDiffusion.isDdimRespacing(respacing));
+                true, Float.NaN, GaussianDiffusion.isDdimRespacing(respacing), ddimEta);
         Tensor y = guidedY(backend.upload(imageEmbedding));
         Tensor x = diffusion.sample(GaussianDiffusion.IntDenoiserSelector.always((xt, t) -> guidedPredict(xt, t, y, text, guidanceScale, listener)),
                 new long[] {2 * b, 3, imageSize, imageSize}, noise, "decoder", listener);
