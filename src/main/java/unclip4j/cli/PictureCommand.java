@@ -127,6 +127,7 @@ abstract class PictureCommand implements Callable<Integer>, RecordedCommand {
         validate();
         checkOptions();
         SamplingSettings s = sampling.settings();
+        if (!parts().contains(Part.PRIOR)) DdimEtaOption.requireTaken(s.ddimEta(), Map.of("--decoder-steps", s.decoderRespacing())); // no prior steps here
         List<Path> extras = new ArrayList<>(extraOutputs());
         extras.add(noise.saveNoisePath());
         output.check(pictureCount(), extras.toArray(Path[]::new));

@@ -77,6 +77,8 @@ class PictureCommandsTest {
                 "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --prior-steps ddimN or --decoder-steps ddimN");
         CliRunner.assertUserError(run("generate", "--prompt", "x", "--decoder-steps", "ddim10", "--ddim-eta", "2", "--out", path("no.png")),
                 "--ddim-eta must be between 0 and 1, got 2.0");
+        CliRunner.assertUserError(run("vary", "--image", fixture("input.png"), "--prior-steps", "ddim10", "--ddim-eta", "0.5", "--out", path("no.png")),
+                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --decoder-steps ddimN");
         assertFalse(Files.exists(tmp.resolve("no.png")));
     }
 
