@@ -179,7 +179,7 @@ public final class TraceRecorder implements StepListener {
         List<Step> all = new ArrayList<>();
         for (StageTrace s : traces) {
             String stage = s.name;
-            Path sd = dir.resolve(stage);
+            Path sd = folder.subfolder(stage);
             List<String> columns = s.steps.stream().map(st -> "t=" + st.t()).toList();
             List<BufferedImage> frames = new ArrayList<>();
             for (int k = 0; k < s.xT.size(); k++) {

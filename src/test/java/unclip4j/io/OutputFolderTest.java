@@ -39,6 +39,19 @@ class OutputFolderTest {
         assertTrue(Files.exists(theirs));
     }
 
+    /** Subfolders this write made inside a folder that was there go with their files; one that was there stays. */
+    @Test
+    void subfoldersItMadeGoToo() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("trace"));
+        Files.createDirectories(dir.resolve("prior"));
+        try (OutputFolder folder = new OutputFolder(dir)) {
+            folder.add(write(folder.subfolder("prior").resolve("x_t_000.png")));
+            folder.add(write(folder.subfolder("decoder").resolve("x_t_000.png")));
+        }
+        assertEquals(List.of("prior"), names(dir));
+        assertEquals(List.of(), names(dir.resolve("prior")));
+    }
+
     /** A link to a folder not there yet is the user's, not a folder this write made: a failed write leaves it. */
     @Test
     void aLinkIsNotAFolderItMade() throws IOException {
