@@ -53,7 +53,7 @@ public final class PriorCommand implements Callable<Integer> {
     Integer steps;
 
     @Option(names = "--respacing", paramLabel = "STR",
-            description = "Respacing instead of --steps: \"N\", \"n1,n2,...\", \"ddimN\" (DDIM, eta 0), \"fast27\", or \"\" for all steps.")
+            description = "Respacing instead of --steps: \"N\", \"n1,n2,...\", \"ddimN\" (DDIM; its eta: --ddim-eta), \"fast27\", or \"\" for all steps.")
     String respacing;
 
     @Option(names = "--guidance", paramLabel = "S", defaultValue = "4.0", description = "Classifier-free guidance scale, >= 0. Default: ${DEFAULT-VALUE}.")
