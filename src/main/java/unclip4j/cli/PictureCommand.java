@@ -85,7 +85,7 @@ abstract class PictureCommand implements Callable<Integer>, RecordedCommand {
     @Override
     public void checkOptions() {
         backend.check();
-        sampling.settings();
+        sampling.settings(parts().contains(Part.PRIOR));
     }
 
     @Override
@@ -126,8 +126,7 @@ abstract class PictureCommand implements Callable<Integer>, RecordedCommand {
         RunArguments arguments = RunArguments.of(spec); // hashed before validate() reads the input files
         validate();
         checkOptions();
-        SamplingSettings s = sampling.settings();
-        if (!parts().contains(Part.PRIOR)) DdimEtaOption.requireTaken(s.ddimEta(), Map.of("--decoder-steps", s.decoderRespacing())); // no prior steps here
+        SamplingSettings s = sampling.settings(parts().contains(Part.PRIOR));
         List<Path> extras = new ArrayList<>(extraOutputs());
         extras.add(noise.saveNoisePath());
         output.check(pictureCount(), extras.toArray(Path[]::new));

@@ -15,8 +15,8 @@ public final class SamplingOptions {
     @Option(names = "--decoder-guidance", paramLabel = "S", defaultValue = "8", description = "Classifier-free guidance scale of the decoder. Default: ${DEFAULT-VALUE}.")
     float decoderGuidance;
 
-    /** The settings, checked before any model is loaded. */
-    public SamplingSettings settings() {
-        return steps.settings(priorGuidance, decoderGuidance);
+    /** The settings, checked before any model is loaded; withPrior: whether the command samples the prior. */
+    public SamplingSettings settings(boolean withPrior) {
+        return steps.settings(priorGuidance, decoderGuidance, withPrior);
     }
 }

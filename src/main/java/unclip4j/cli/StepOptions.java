@@ -35,8 +35,11 @@ public final class StepOptions {
             description = "Super-resolution steps; the improved SR is trained for 7 (6 + 1 last step) only. Default: ${DEFAULT-VALUE}.")
     String srSteps;
 
-    /** The settings with these guidance scales, checked before any model is loaded. */
-    public SamplingSettings settings(float priorGuidance, float decoderGuidance) {
+    /**
+     * The settings with these guidance scales, checked before any model is loaded; withPrior: whether the
+     * command samples the prior (its --prior-steps count for --ddim-eta only then).
+     */
+    public SamplingSettings settings(float priorGuidance, float decoderGuidance, boolean withPrior) {
         SamplingSettings preset = switch (quality) {
             case "fast" -> SamplingSettings.fast();
             case "default" -> SamplingSettings.quality();
@@ -48,7 +51,7 @@ public final class StepOptions {
             throw new IllegalArgumentException("--sr-steps must be 7: the improved super-resolution is trained for 6 + 1 steps, got " + srSteps);
         }
         Map<String, String> ddimStages = new LinkedHashMap<>();
-        ddimStages.put("--prior-steps", prior);
+        if (withPrior) ddimStages.put("--prior-steps", prior);
         ddimStages.put("--decoder-steps", decoder);
         return new SamplingSettings(prior, decoder, srSteps, priorGuidance, decoderGuidance, ddimEta.checked(ddimStages));
     }

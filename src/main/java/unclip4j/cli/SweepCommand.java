@@ -151,7 +151,7 @@ public final class SweepCommand implements Callable<Integer>, RecordedCommand {
         }
         SamplingSettings[][] cells = new SamplingSettings[priorGuidance.size()][decoderGuidance.size()];
         for (int r = 0; r < cells.length; r++) {
-            for (int c = 0; c < cells[r].length; c++) cells[r][c] = steps.settings(priorGuidance.get(r), decoderGuidance.get(c));
+            for (int c = 0; c < cells[r].length; c++) cells[r][c] = steps.settings(priorGuidance.get(r), decoderGuidance.get(c), true);
         }
         return cells;
     }

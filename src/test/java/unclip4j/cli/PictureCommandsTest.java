@@ -79,6 +79,15 @@ class PictureCommandsTest {
                 "--ddim-eta must be between 0 and 1, got 2.0");
         CliRunner.assertUserError(run("vary", "--image", fixture("input.png"), "--prior-steps", "ddim10", "--ddim-eta", "0.5", "--out", path("no.png")),
                 "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --decoder-steps ddimN");
+        // without a prior, --prior-steps is not named as a way out (it takes no steps there)
+        CliRunner.assertUserError(run("vary", "--image", fixture("input.png"), "--ddim-eta", "0.5", "--out", path("no.png")),
+                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --decoder-steps ddimN");
+        CliRunner.assertUserError(run("textdiff", "--image", fixture("input.png"), "--from", "a", "--to", "b", "--ddim-eta", "0.5", "--out", path("no.png")),
+                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --decoder-steps ddimN");
+        CliRunner.assertUserError(run("interpolate", "--image", fixture("input.png"), "--image", fixture("t2i.png"), "--ddim-eta", "0.5", "--out", path("no.png")),
+                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --decoder-steps ddimN");
+        CliRunner.assertUserError(run("interpolate", "--prompt", "a", "--prompt", "b", "--ddim-eta", "0.5", "--out", path("no.png")),
+                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --prior-steps ddimN or --decoder-steps ddimN");
         assertFalse(Files.exists(tmp.resolve("no.png")));
     }
 
