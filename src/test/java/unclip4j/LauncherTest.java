@@ -202,4 +202,47 @@ class LauncherTest {
         ChildCli.assertExit(0, r);
         assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s*uint64_t MaxDirectMemorySize\\s+= 1610612736\\s.*")), r.out());
     }
+
+    /**
+     * The launcher's cgroup_memory_limit on /proc/self/cgroup lines the kernel may write, against a fake
+     * cgroup tree (the function taken from the script, its two paths swapped for files here): a path outside
+     * a cgroup namespace's root ("/..") reads the root only, a line not ending in a newline counts, one not
+     * absolute is skipped (going up from it hung the launcher), and no /proc/self/cgroup is no limit
+     * (set -e ended the launcher on the redirection).
+     */
+    @Test
+    void cgroupMemoryLimitReadsOddCgroupFiles() throws Exception {
+        Path root = tmp.resolve("cg");
+        Files.createDirectories(root.resolve("a/b"));
+        Files.createDirectories(root.resolve("memory/x/y"));
+        Files.writeString(root.resolve("memory.max"), "5000\n");
+        Files.writeString(root.resolve("a/memory.max"), "3000\n");
+        Files.writeString(root.resolve("a/b/memory.max"), "max\n");
+        Files.writeString(root.resolve("memory/x/memory.limit_in_bytes"), "1000\n");
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("0::/a/b\n", "3000");
+        cases.put("0::/a/b", "3000");
+        cases.put("0::/a/b (deleted)\n", "3000");
+        cases.put("0::/\n", "5000");
+        cases.put("0::/..\n", "5000");
+        cases.put("0::/../../a/b\n", "5000");
+        cases.put("0::relative\n", "");
+        cases.put("garbage\n\n5:memory\n", "");
+        cases.put("4:cpu,memory:/x/y\n1:name=systemd:/a\n", "1000");
+        String launcher = Files.readString(Path.of("unclip4j"));
+        String fn = launcher.substring(launcher.indexOf("cgroup_memory_limit() {"), launcher.indexOf("\n}\n", launcher.indexOf("cgroup_memory_limit() {")) + 3)
+                .replace("/sys/fs/cgroup", root.toString());
+        int n = 0;
+        for (var c : cases.entrySet()) {
+            Path file = Files.writeString(tmp.resolve("cgroup" + n++), c.getKey());
+            ChildCli.Run r = ChildCli.run(List.of("timeout", "10", "bash", "-c", "set -euo pipefail\n" + fn.replace("/proc/self/cgroup", file.toString())
+                    + "\ncgroup_memory_limit"), tmp, Map.of());
+            assertEquals(0, r.code(), c.getKey() + ": " + r.err());
+            assertEquals(c.getValue(), r.out().strip(), c.getKey());
+        }
+        ChildCli.Run none = ChildCli.run(List.of("bash", "-c", "set -euo pipefail\n" + fn.replace("/proc/self/cgroup", tmp.resolve("absent").toString())
+                + "\ncgroup_memory_limit; echo done"), tmp, Map.of());
+        assertEquals(0, none.code(), none.err());
+        assertEquals("done", none.out().strip());
+    }
 }
