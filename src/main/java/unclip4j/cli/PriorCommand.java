@@ -1,6 +1,7 @@
 package unclip4j.cli;
 
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Spec;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.checkpoint.StateDict;
+import unclip4j.diffusion.GaussianDiffusion;
 import unclip4j.diffusion.NoiseSource;
 import unclip4j.model.prior.PriorDiffusionModel;
 import unclip4j.pipeline.PromptEncoder;
@@ -104,8 +106,10 @@ public final class PriorCommand implements Callable<Integer> {
         try (PendingOutputs made = new PendingOutputs()) {
             noise.saveIfRequested();
             if (noise.saveNoisePath() != null) made.add(List.of(noise.saveNoisePath()));
-            output.write(tensors, Map.of("prompt", prompt, "batch", String.valueOf(batch), "respacing", spacing, "ddim_eta", String.valueOf(eta),
+            Map<String, String> metadata = new LinkedHashMap<>(Map.of("prompt", prompt, "batch", String.valueOf(batch), "respacing", spacing,
                     "guidance", String.valueOf(guidance), "noise", noise.describe(batch)));
+            if (GaussianDiffusion.isDdimRespacing(spacing)) metadata.put("ddim_eta", String.valueOf(eta));
+            output.write(tensors, metadata);
             made.add(List.of(output.path()));
             trace.write(made);
             made.commit();

@@ -196,7 +196,8 @@ public final class GaussianDiffusion {
         double sigma = ddimEta * Math.sqrt((1 - abPrev) / (1 - ab)) * Math.sqrt(1 - ab / abPrev);
         Tensor meanPred = backend.add(backend.affine(x0, f(Math.sqrt(abPrev)), 0f), backend.affine(eps, f(Math.sqrt(1 - abPrev - sigma * sigma)), 0f));
         Tensor next = sigma == 0 ? meanPred : backend.add(meanPred, backend.affine(z, f(sigma), 0f));
-        listener.onStep(new StepEvent(stage, k, steps(), i, t, x, out, x0, meanPred, null, next));
+        Tensor logVariance = sigma == 0 ? null : constantLike(x, f(Math.log(sigma * sigma))); // none where the step adds no noise
+        listener.onStep(new StepEvent(stage, k, steps(), i, t, x, out, x0, meanPred, logVariance, next));
         return next;
     }
 

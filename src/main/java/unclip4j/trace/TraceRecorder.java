@@ -247,7 +247,7 @@ public final class TraceRecorder implements StepListener {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("traced_row", 0);
         doc.put("eps", "implied by x_t and x0: (x_t - sqrt(alpha_bar_t) * x0) / sqrt(1 - alpha_bar_t)");
-        doc.put("sigma", "mean of exp(0.5 * log variance); absent for DDIM steps");
+        doc.put("sigma", "mean of exp(0.5 * log variance); absent for DDIM steps that add no noise (eta 0, and the last step)");
         doc.put("steps", steps);
         return doc;
     }

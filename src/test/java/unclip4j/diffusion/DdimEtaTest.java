@@ -82,6 +82,29 @@ class DdimEtaTest {
         assertArrayEquals(out[0], out[1]);
     }
 
+    /** Steps that add noise report its variance (σ², as the trace's sigma shows it); deterministic ones none. */
+    @Test
+    void noisyStepsReportTheirVariance() {
+        DiffusionSchedule schedule = DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, "ddim10");
+        double[] ab = schedule.alphasCumprod(), abPrev = schedule.alphasCumprodPrev();
+        for (double eta : new double[] {0.0, 0.5}) {
+            List<StepEvent> events = new ArrayList<>();
+            new GaussianDiffusion(backend, schedule, GaussianDiffusion.ModelMean.EPSILON, GaussianDiffusion.ModelVariance.FIXED_SMALL, false, Float.NaN,
+                    true, eta).sample(GaussianDiffusion.IntDenoiserSelector.always((x, t) -> backend.affine(x, C, 0f)), new long[] {1, N}, new Draws(),
+                    "prior", events::add);
+            for (StepEvent e : events) {
+                int i = e.index();
+                double sigma = eta * Math.sqrt((1 - abPrev[i]) / (1 - ab[i])) * Math.sqrt(1 - ab[i] / abPrev[i]);
+                if (sigma == 0) {
+                    assertEquals(null, e.logVariance(), "step " + e.step());
+                } else {
+                    assertEquals(Math.log(sigma * sigma), e.logVariance().toFloatArray()[0], 1e-5, "step " + e.step());
+                }
+            }
+            assertEquals(eta == 0 ? 10 : 1, events.stream().filter(e -> e.logVariance() == null).count());
+        }
+    }
+
     @Test
     void etaOutsideZeroToOneIsRefused() {
         DiffusionSchedule schedule = DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, "ddim10");
