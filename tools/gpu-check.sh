@@ -84,7 +84,8 @@ fi
 if has cli; then
   # the user-facing commands on the GPU, embedded model: exit status and the manifest's backend line
   # (the traced run checks the prior's and the decoder's attention probes on CUDA; prior then decode, the stages apart;
-  # per-picture seeds in two batches with reranking and CLIP scores; a sweep (recorded noise replayed); then a CPU run redone on CUDA,
+  # per-picture seeds in two batches with reranking and CLIP scores; a sweep (recorded noise replayed); DDIM steps with noise
+  # (--ddim-eta); then a CPU run redone on CUDA,
   # whose --check says how many 8-bit values of its pictures CUDA's rounding changed: rc 1 when any)
   dev=${CLI_DEVICE:-cuda}
   library=$([ "$dev" = cuda ] && echo "--kernel gemm=library")
@@ -97,6 +98,7 @@ if has cli; then
              "interpolate --embedding /tmp/cli/emb.safetensors --frames 2 --out /tmp/cli/interp.png --device $dev" \
              "generate --prompt a-red-cube --batch 3 --max-batch 2 --rerank 2 --clip-score --out /tmp/cli/batches.png --device $dev" \
              "sweep --prompt a-red-cube --prior-guidance 4 --decoder-guidance 1,8 --out /tmp/cli/sweep.png --device $dev" \
+             "generate --prompt a-red-cube --prior-steps ddim10 --decoder-steps ddim10 --ddim-eta 0.5 --out /tmp/cli/ddim.png --device $dev" \
              "generate --prompt a-red-cube --batch 2 --grid false --out /tmp/cli/cpu.png --device cpu" \
              "redo /tmp/cli/cpu.json --out /tmp/cli/redo-$dev.png --check -- --device $dev"; do
     start=$(date +%s)
