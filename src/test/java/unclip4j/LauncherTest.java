@@ -56,6 +56,16 @@ class LauncherTest {
     }
 
     /** A PATH of the launcher's tools, without Maven. */
+    /** The jar newer than the sources: the launcher has nothing to rebuild. */
+    private void markBuildUpToDate() throws IOException {
+        Files.setLastModifiedTime(install.resolve("target/unclip4j.jar"), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    }
+
+    /** The launcher run by sh with these arguments and redirections (e.g. "schedule --respacing 2 2>&-"). */
+    private ChildCli.Run launcherInShell(String argumentsAndRedirections) throws Exception {
+        return ChildCli.run(List.of("sh", "-c", "exec \"$0\" " + argumentsAndRedirections, install.resolve("unclip4j").toString()), tmp, Map.of());
+    }
+
     private Map<String, String> pathWithoutMaven() throws IOException {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         for (String tool : TOOLS) {
@@ -93,7 +103,7 @@ class LauncherTest {
      */
     @Test
     void aReadOnlyInstallRunsAsItIs() throws Exception {
-        Assumptions.assumeTrue(ChildCli.works("unshare", "-m", "true"), "cannot make a private mount namespace here (unshare -m needs root)");
+        ChildCli.assumePrivateMounts();
         List<String> command = List.of("unshare", "-m", "sh", "-c", "mount --bind \"$0\" \"$0\" && mount -o remount,bind,ro \"$0\" && exec \"$0/unclip4j\" --version",
                 install.toString());
         ChildCli.Run r = ChildCli.run(command, tmp, Map.of());
@@ -127,7 +137,7 @@ class LauncherTest {
     @Test
     void argumentsSurviveAnAsciiLocale() throws Exception {
         Assumptions.assumeTrue(ChildCli.works("sh", "-c", "[ \"$(LC_ALL=C.UTF-8 locale charmap 2>/dev/null)\" = UTF-8 ]"), "no C.UTF-8 locale (or no locale command) here");
-        Files.setLastModifiedTime(install.resolve("target/unclip4j.jar"), FileTime.fromMillis(System.currentTimeMillis() + 60_000)); // up to date
+        markBuildUpToDate();
         ChildCli.Run r = ChildCli.run(List.of(install.resolve("unclip4j").toString(), "schedule", "--respacing", "caf\u00e9 \u4e2d"), tmp,
                 Map.of("LANG", "C", "LC_ALL", "C"));
         ChildCli.assertExit(2, r);
@@ -137,8 +147,8 @@ class LauncherTest {
     /** With stdout closed (unclip4j ... >&-) the command still runs: before, nothing ran and the exit status was 0. */
     @Test
     void aClosedStdoutStillRunsTheCommand() throws Exception {
-        Files.setLastModifiedTime(install.resolve("target/unclip4j.jar"), FileTime.fromMillis(System.currentTimeMillis() + 60_000)); // up to date
-        ChildCli.Run r = ChildCli.run(List.of("sh", "-c", "exec \"$0\" schedule --respacing x >&-", install.resolve("unclip4j").toString()), tmp, Map.of());
+        markBuildUpToDate();
+        ChildCli.Run r = launcherInShell("schedule --respacing x >&-");
         ChildCli.assertExit(2, r);
         assertTrue(r.err().startsWith("error: respacing 'x' is not "), r.err());
     }
@@ -146,18 +156,18 @@ class LauncherTest {
     /** With stderr closed (unclip4j ... 2>&-) the command runs and its exit status is still the command's. */
     @Test
     void aClosedStderrKeepsTheExitStatus() throws Exception {
-        Files.setLastModifiedTime(install.resolve("target/unclip4j.jar"), FileTime.fromMillis(System.currentTimeMillis() + 60_000)); // up to date
-        ChildCli.Run ok = ChildCli.run(List.of("sh", "-c", "exec \"$0\" schedule --respacing 2 2>&-", install.resolve("unclip4j").toString()), tmp, Map.of());
+        markBuildUpToDate();
+        ChildCli.Run ok = launcherInShell("schedule --respacing 2 2>&-");
         ChildCli.assertExit(0, ok);
         assertTrue(ok.out().startsWith("cosine schedule, T = 1000"), ok.out());
-        ChildCli.Run bad = ChildCli.run(List.of("sh", "-c", "exec \"$0\" schedule --respacing x 2>&-", install.resolve("unclip4j").toString()), tmp, Map.of());
+        ChildCli.Run bad = launcherInShell("schedule --respacing x 2>&-");
         ChildCli.assertExit(2, bad);
     }
 
     /** The launcher linked from a folder on the PATH finds its install (it looked for tools/ beside the link). */
     @Test
     void aLinkToTheLauncherFindsTheInstall() throws Exception {
-        Files.setLastModifiedTime(install.resolve("target/unclip4j.jar"), FileTime.fromMillis(System.currentTimeMillis() + 60_000)); // up to date
+        markBuildUpToDate();
         Path link = Files.createSymbolicLink(Files.createDirectories(tmp.resolve("bin")).resolve("unclip4j"), install.resolve("unclip4j"));
         ChildCli.Run r = ChildCli.run(List.of(link.toString(), "--version"), tmp, Map.of());
         ChildCli.assertExit(0, r);
@@ -171,9 +181,8 @@ class LauncherTest {
      */
     @Test
     void aContainersMemoryLimitCapsTheTensors() throws Exception {
-        Assumptions.assumeTrue(ChildCli.works("unshare", "-m", "sh", "-c", "mount -t tmpfs tmpfs /sys/fs/cgroup"),
-                "cannot mount a tmpfs in a private mount namespace here (unshare -m needs root)");
-        Files.setLastModifiedTime(install.resolve("target/unclip4j.jar"), FileTime.fromMillis(System.currentTimeMillis() + 60_000)); // up to date
+        ChildCli.assumePrivateMounts();
+        markBuildUpToDate();
         ChildCli.Run r = ChildCli.run(List.of("unshare", "-m", "sh", "-c",
                 "mount -t tmpfs tmpfs /sys/fs/cgroup && echo 1073741824 > /sys/fs/cgroup/memory.max && exec \"$0\" --version",
                 install.resolve("unclip4j").toString()), tmp, Map.of("UNCLIP4J_JAVA_OPTS", "-XX:+PrintFlagsFinal"));
@@ -188,12 +197,11 @@ class LauncherTest {
      */
     @Test
     void aNestedCgroupsMemoryLimitCapsTheTensors() throws Exception {
-        Assumptions.assumeTrue(ChildCli.works("unshare", "-m", "sh", "-c", "mount -t tmpfs tmpfs /sys/fs/cgroup"),
-                "cannot mount a tmpfs in a private mount namespace here (unshare -m needs root)");
+        ChildCli.assumePrivateMounts();
         String own = "v1=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' /proc/self/cgroup); v2=$(awk -F: '$1 == 0 {print $3}' /proc/self/cgroup); ";
         Assumptions.assumeTrue(ChildCli.works("sh", "-c", own + "[ \"${v1:-/}\" != / ] || [ \"${v2:-/}\" != / ]"),
                 "this process's cgroups are the roots: nothing nested to fake a limit on");
-        Files.setLastModifiedTime(install.resolve("target/unclip4j.jar"), FileTime.fromMillis(System.currentTimeMillis() + 60_000)); // up to date
+        markBuildUpToDate();
         String fake = own + "mount -t tmpfs tmpfs /sys/fs/cgroup && "
                 + "if [ \"${v1:-/}\" != / ]; then d=/sys/fs/cgroup/memory; f=memory.limit_in_bytes; p=$v1; else d=/sys/fs/cgroup; f=memory.max; p=$v2; fi && "
                 + "mkdir -p \"$d$p\" && echo max > \"$d/$f\" && echo 2147483648 > \"$d$p/$f\" && exec \"$0\" --version";

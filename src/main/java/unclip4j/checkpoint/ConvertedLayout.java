@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import java.util.function.Function;
 import unclip4j.checkpoint.ModelDirectory.Part;
 import unclip4j.config.KarloYaml;
 import unclip4j.tensor.DType;
+import unclip4j.io.OutputFolder;
 import unclip4j.io.TemporaryFiles;
 
 /**
@@ -109,44 +109,30 @@ public final class ConvertedLayout {
      * already gone (and the new one comes last), so the folder is not taken for a model of mixed files.
      */
     public static List<Path> write(ModelDirectory src, Path out, DType dtype) {
-        Path created = outermostMissing(out.toAbsolutePath());   // the folders made for out go again if the conversion fails
-        if (created != null) TemporaryFiles.register(created);
-        Path staging = TemporaryFiles.register(out.resolve(".convert-" + UUID.randomUUID() + ".tmp"));
-        boolean done = false;
-        try {
-            Files.createDirectories(staging);
-        } catch (IOException e) {
-            TemporaryFiles.remove(staging);
-            if (created != null) TemporaryFiles.remove(created);
-            throw new CheckpointException(out + ": cannot create directory (" + e.getMessage() + ")");
-        }
-        try {
-            List<Path> made = writeAll(src, staging, dtype);
-            Files.deleteIfExists(out.resolve(MARKER));
-            List<Path> written = new ArrayList<>();
-            for (Path staged : made) {
-                Path file = out.resolve(staged.getFileName());
-                Files.move(staged, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                written.add(file);
-            }
-            done = true;
-            return written;
-        } catch (IOException e) {
-            throw new CheckpointException(out + ": cannot move the converted files into place (" + e.getMessage() + ")", e);
-        } finally {
-            TemporaryFiles.remove(staging); // empty after the moves; whatever a failure left, else
-            if (created != null) {
-                if (done) TemporaryFiles.release(created);
-                else TemporaryFiles.remove(created);
+        try (OutputFolder folder = new OutputFolder(out)) { // the folders made for out go again if the conversion fails
+            Path staging = TemporaryFiles.register(out.resolve(".convert-" + UUID.randomUUID() + ".tmp"));
+            try {
+                try {
+                    Files.createDirectories(staging);
+                } catch (IOException e) {
+                    throw new CheckpointException(out + ": cannot create directory (" + e.getMessage() + ")");
+                }
+                List<Path> made = writeAll(src, staging, dtype);
+                Files.deleteIfExists(out.resolve(MARKER));
+                List<Path> written = new ArrayList<>();
+                for (Path staged : made) {
+                    Path file = out.resolve(staged.getFileName());
+                    Files.move(staged, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    written.add(file);
+                }
+                folder.keep();
+                return written;
+            } catch (IOException e) {
+                throw new CheckpointException(out + ": cannot move the converted files into place (" + e.getMessage() + ")", e);
+            } finally {
+                TemporaryFiles.remove(staging); // empty after the moves; whatever a failure left, else
             }
         }
-    }
-
-    /** The outermost folder of dir's path that does not exist yet (dir itself, or one above it), or null if dir exists. */
-    private static Path outermostMissing(Path dir) {
-        Path missing = null;
-        for (Path p = dir; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) missing = p;
-        return missing;
     }
 
     private static List<Path> writeAll(ModelDirectory src, Path out, DType dtype) {

@@ -25,15 +25,10 @@ public final class DdimEtaOption {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--ddim-eta must be between 0 and 1, got " + ddimEta, e);
         }
-        requireTaken(ddimEta, respacings);
-        return ddimEta;
-    }
-
-    /** Refuses a non-zero η where none of these stages (option name → respacing) takes DDIM steps: it would change nothing. */
-    static void requireTaken(double eta, Map<String, String> respacings) {
-        if (eta != 0 && respacings.values().stream().noneMatch(GaussianDiffusion::isDdimRespacing)) {
-            throw new IllegalArgumentException("--ddim-eta " + eta + " applies to DDIM steps, which no stage takes here: give "
+        if (ddimEta != 0 && respacings.values().stream().noneMatch(GaussianDiffusion::isDdimRespacing)) {
+            throw new IllegalArgumentException("--ddim-eta " + ddimEta + " applies to DDIM steps, which no stage takes here: give "
                     + String.join(" or ", respacings.keySet().stream().map(o -> o + " ddimN").toList()));
         }
+        return ddimEta;
     }
 }

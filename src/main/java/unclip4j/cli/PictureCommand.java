@@ -16,7 +16,6 @@ import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.config.ClipConfig;
 import unclip4j.checkpoint.ModelDirectory.Part;
-import unclip4j.diffusion.GaussianDiffusion;
 import unclip4j.diffusion.NoiseSource;
 import unclip4j.diffusion.StepListener;
 import unclip4j.pipeline.SamplingSettings;
@@ -179,7 +178,7 @@ abstract class PictureCommand implements Callable<Integer>, RecordedCommand {
         stepCounts.put("sr", s.srRespacing());
         guidance.put("decoder", s.decoderGuidance());
         m.put("steps", stepCounts);
-        if (stepCounts.values().stream().anyMatch(r -> GaussianDiffusion.isDdimRespacing((String) r))) m.put("ddim_eta", s.ddimEta());
+        if (s.takesDdimSteps(parts().contains(Part.PRIOR))) m.put("ddim_eta", s.ddimEta());
         m.put("guidance", guidance);
         m.put("model", modelFiles);
         m.computedOn(b, backend, dtype);

@@ -16,7 +16,6 @@ import picocli.CommandLine.Spec;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.ModelDirectory;
 import unclip4j.checkpoint.ModelDirectory.Part;
-import unclip4j.diffusion.GaussianDiffusion;
 import unclip4j.diffusion.RecordingNoise;
 import unclip4j.image.OutputImages;
 import unclip4j.diffusion.StepListener;
@@ -122,9 +121,7 @@ public final class SweepCommand implements Callable<Integer>, RecordedCommand {
             m.put("noise", noise.manifest(1));
             SamplingSettings s = settings[0][0];
             m.put("steps", RunManifest.map("prior", s.priorRespacing(), "decoder", s.decoderRespacing(), "sr", s.srRespacing()));
-            if (GaussianDiffusion.isDdimRespacing(s.priorRespacing()) || GaussianDiffusion.isDdimRespacing(s.decoderRespacing())) {
-                m.put("ddim_eta", s.ddimEta());
-            }
+            if (s.takesDdimSteps(true)) m.put("ddim_eta", s.ddimEta());
             m.put("guidance", RunManifest.map("prior", priorGuidance, "decoder", decoderGuidance));
             m.put("model", modelFiles);
             m.computedOn(backend, device, dtype);

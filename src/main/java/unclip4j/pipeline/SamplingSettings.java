@@ -21,6 +21,11 @@ public record SamplingSettings(String priorRespacing, String decoderRespacing, S
         this(priorRespacing, decoderRespacing, srRespacing, priorGuidance, decoderGuidance, 0.0);
     }
 
+    /** Whether a stage that runs takes DDIM steps (the decoder always runs; the prior where withPrior), so that η counts. */
+    public boolean takesDdimSteps(boolean withPrior) {
+        return GaussianDiffusion.isDdimRespacing(decoderRespacing) || withPrior && GaussianDiffusion.isDdimRespacing(priorRespacing);
+    }
+
     public static SamplingSettings fast() {
         return new SamplingSettings("25", "25", "7", 4f, 8f);
     }

@@ -60,8 +60,7 @@ class EnvironmentTest {
      */
     @Test
     void aFullDiskLeavesNothing() throws Exception {
-        Assumptions.assumeTrue(ChildCli.works("unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=40k tmpfs /mnt"),
-                "cannot mount a tmpfs in a private mount namespace here (unshare -m needs root)");
+        ChildCli.assumePrivateMounts();
         Path full = Files.createDirectories(tmp.resolve("full"));
         String[][] commands = {
                 {"schedule", "--plot", full.resolve("plot").toString()},
@@ -93,8 +92,7 @@ class EnvironmentTest {
      */
     @Test
     void aRunWhoseManifestCannotBeWrittenLeavesNoTrace() throws Exception {
-        Assumptions.assumeTrue(ChildCli.works("unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=40k tmpfs /mnt"),
-                "cannot mount a tmpfs in a private mount namespace here (unshare -m needs root)");
+        ChildCli.assumePrivateMounts();
         List<String> generate = List.of("generate", "--prompt", "a red cube", "--seed", "1", "--prior-steps", "2", "--decoder-steps", "2");
         Path measure = Files.createDirectories(tmp.resolve("measure"));
         ChildCli.Run r = ChildCli.run(ChildCli.command(List.of(), concat(generate, "--out", "measure/a.png")), tmp, Map.of());

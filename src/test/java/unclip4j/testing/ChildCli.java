@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import unclip4j.Main;
 
 /**
@@ -68,6 +69,16 @@ public final class ChildCli {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * Skips the test, saying why, unless this machine lets a process mount a tmpfs in a private mount
+     * namespace (unshare -m; root, as the project's machines have): how tests fake a full disk, a
+     * container's cgroup files or a machine without fonts.
+     */
+    public static void assumePrivateMounts() {
+        Assumptions.assumeTrue(works("unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=40k tmpfs /mnt"),
+                "cannot mount a tmpfs in a private mount namespace here (unshare -m needs root)");
     }
 
     /** Fails with the run's output unless it exited with code. */
