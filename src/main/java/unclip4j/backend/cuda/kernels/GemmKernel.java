@@ -25,7 +25,7 @@ public enum GemmKernel implements KernelVariant {
     /** kernels/gemm_sm90.cu: Hopper only (sm_90a). */
     V6_WGMMA_F16("gemm_v6_wgmma_f16", "Hopper wgmma.m64n64k16 from shared memory (no-swizzle core-matrix layout), fp16 operands, fp32 accumulate");
 
-    /** Until `unclip4j bench kernels --op gemm` has run on a GPU, the best fp32-exact hand kernel by design. */
+    /** The fastest fp32-exact hand kernel at the prior's shapes on the H100 and the H200 (docs/KERNELS.md); v2_smem wins at CLIP's K = 768. */
     public static final GemmKernel DEFAULT = V3_REGBLOCK;
 
     private final String symbol, idea;
