@@ -47,10 +47,11 @@ public final class DeviceAllocator {
     /**
      * Counters for doctor, bench and tests: bytes held by live (or not yet collected) owners, bytes
      * cached for reuse, their peaks since {@link #resetPeaks()} (reserved = in use + cached, what the
-     * driver has handed to this process), and the collections the allocator asked for.
+     * driver has handed to this process), the collections the allocator asked for, and the cached
+     * blocks it gave back to the driver (a trim frees them all, and the requests after it miss).
      */
     public record Stats(long bytesInUse, long bytesCached, long allocations, long cacheHits, long peakInUse,
-                        long peakReserved, long collections, double collectionSeconds) {}
+                        long peakReserved, long collections, double collectionSeconds, long blocksFreed) {}
 
     /** A block whose owner may become unreachable. */
     private static final class Block extends PhantomReference<Object> {
@@ -73,7 +74,7 @@ public final class DeviceAllocator {
     private final Map<Long, ArrayDeque<Long>> free = new HashMap<>();
     private final ReferenceQueue<Object> unreachable = new ReferenceQueue<>();
     private final Map<Long, Block> watched = new HashMap<>(); // by address
-    private long bytesInUse, bytesCached, allocations, cacheHits, peakInUse, peakReserved, collections;
+    private long bytesInUse, bytesCached, allocations, cacheHits, peakInUse, peakReserved, collections, blocksFreed;
     private long handedOutSinceCollection, collectionNanos;
 
     public DeviceAllocator(Memory memory) {
@@ -151,13 +152,16 @@ public final class DeviceAllocator {
     /** Frees every cached block back to the driver, with those of owners found unreachable by now. */
     public synchronized void trim() {
         reclaim();
-        free.values().forEach(list -> list.forEach(memory::free));
+        for (ArrayDeque<Long> list : free.values()) {
+            list.forEach(memory::free);
+            blocksFreed += list.size();
+        }
         free.clear();
         bytesCached = 0;
     }
 
     public synchronized Stats stats() {
-        return new Stats(bytesInUse, bytesCached, allocations, cacheHits, peakInUse, peakReserved, collections, collectionNanos * 1e-9);
+        return new Stats(bytesInUse, bytesCached, allocations, cacheHits, peakInUse, peakReserved, collections, collectionNanos * 1e-9, blocksFreed);
     }
 
     /** Starts the peaks afresh from what is held now (a benchmark does this per stage). */

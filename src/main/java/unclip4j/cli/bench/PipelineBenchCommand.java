@@ -70,7 +70,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     /** One stage's measurement: FLOPs are per network evaluation of the whole batch. */
     record Result(Stage stage, int rows, int evaluations, double buildSeconds, double warmupSeconds, double seconds,
                   double cpuSeconds, double flopPerEvaluation, long peakRss, long peakHeap, DeviceAllocator.Stats device,
-                  HostPool hostPool) {
+                  DeviceCache deviceCache, HostPool hostPool) {
         double flopPerSecond() {
             return flopPerEvaluation * evaluations / seconds;
         }
@@ -82,6 +82,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     /** The host block pool over the timed evaluations: bytes cached at the end, blocks asked for and reused. */
+    /** The device allocator during the timed evaluations: blocks asked for, served from its cache, and cached blocks freed. */
+    record DeviceCache(long blocksTaken, long blocksReused, long blocksFreed) {
+        static DeviceCache between(DeviceAllocator.Stats before, DeviceAllocator.Stats after) {
+            return new DeviceCache(after.allocations() - before.allocations(), after.cacheHits() - before.cacheHits(),
+                    after.blocksFreed() - before.blocksFreed());
+        }
+    }
+
     record HostPool(long cachedBytes, long blocksTaken, long blocksReused) {
         static HostPool between(HostBlockPool.Stats before, HostBlockPool.Stats after) {
             return new HostPool(after.cachedBytes(), after.blocksTaken() - before.blocksTaken(), after.blocksReused() - before.blocksReused());
@@ -116,7 +124,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--dtype", paramLabel = "f32|f16|bf16", defaultValue = "f32",
             description = "Precision the weights are kept in, as in the picture commands: f32, or f16/bf16 for half the memory. "
                     + "The arithmetic is f32 with f32 accumulation, except in the kernels chosen with --kernel that read "
-                    + "16-bit operands (gemm=library_f16, library_bf16) or round to TF32 (library_tf32). Default: ${DEFAULT-VALUE}.")
+                    + "16-bit operands (gemm=library_f16, library_bf16; conv2d=library_f16) or round to TF32 (library_tf32). Default: ${DEFAULT-VALUE}.")
     Precision dtype;
 
     @Option(names = "--stages", split = ",", description = "Stages to run, in order (default: text,prior,decoder,sr).",
@@ -203,13 +211,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         if (gpu != null) gpu.synchronize();
         ops.reset();
         HostBlockPool.Stats pool0 = HostBlockPool.shared().stats();
+        DeviceAllocator.Stats device0 = gpu == null ? null : gpu.context().allocator().stats();
         long c2 = processCpuNanos(), t2 = System.nanoTime();
         for (int i = 0; i < n; i++) evaluate(built, i, n);
         if (gpu != null) gpu.synchronize();
         long t3 = System.nanoTime(), c3 = processCpuNanos();
+        DeviceAllocator.Stats device1 = gpu == null ? null : gpu.context().allocator().stats();
         return new Result(stage, built.rows(), n, (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (t3 - t2) * 1e-9, (c3 - c2) * 1e-9,
-                built.flopPerEvaluation(), memory.rssBytes(), memory.heapBytes(), gpu == null ? null : gpu.context().allocator().stats(),
-                HostPool.between(pool0, HostBlockPool.shared().stats()));
+                built.flopPerEvaluation(), memory.rssBytes(), memory.heapBytes(), device1,
+                device1 == null ? null : DeviceCache.between(device0, device1), HostPool.between(pool0, HostBlockPool.shared().stats()));
     }
 
     private void evaluate(Built built, int i, int n) {
@@ -355,8 +365,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     private static String describe(Result r, boolean rssPerStage) {
         double perEval = r.seconds() / r.evaluations();
-        String device = r.device() == null ? "" : String.format(Locale.ROOT, "  device peak %.2f GiB in tensors, %.2f GiB reserved, %d GCs asked (%.2f s, whole process)",
-                r.device().peakInUse() / GIB, r.device().peakReserved() / GIB, r.device().collections(), r.device().collectionSeconds());
+        DeviceCache cache = r.deviceCache();
+        String device = r.device() == null ? "" : String.format(Locale.ROOT,
+                "  device peak %.2f GiB in tensors, %.2f GiB reserved, cache %d of %d blocks reused, %d freed, %d GCs asked (%.2f s, whole process)",
+                r.device().peakInUse() / GIB, r.device().peakReserved() / GIB, cache.blocksReused(), cache.blocksTaken(), cache.blocksFreed(),
+                r.device().collections(), r.device().collectionSeconds());
         HostPool pool = r.hostPool();
         String host = pool.blocksTaken() == 0 ? "" : String.format(Locale.ROOT, "  host pool %.2f GiB, %d of %d blocks reused",
                 pool.cachedBytes() / GIB, pool.blocksReused(), pool.blocksTaken());

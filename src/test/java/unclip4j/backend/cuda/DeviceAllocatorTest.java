@@ -85,6 +85,7 @@ class DeviceAllocatorTest {
         a.trim();
         assertEquals(List.of(cached), mem.freed);
         assertEquals(0, a.stats().bytesCached());
+        assertEquals(1, a.stats().blocksFreed());
         assertTrue(mem.live.containsKey(kept));
     }
 
@@ -140,6 +141,7 @@ class DeviceAllocatorTest {
         a.allocate(2 << 20);                    // another size: the cache goes back first
         assertEquals(List.of(x), mem.freed);
         assertEquals(0, a.stats().bytesCached());
+        assertEquals(1, a.stats().blocksFreed(), "counted: a bench shows how often a stage's blocks go back to the driver");
         long y = a.allocate(1 << 20);
         a.release(y, 1 << 20);                  // 1 MiB cached, under the limit: kept
         a.allocate(2 << 20);
