@@ -167,7 +167,9 @@ public final class CudaBackend implements Backend, OpTimer.Source {
         long[] os = OpShapes.conv2d(x, w, bias, stride, padding);
         Tensor out = empty(DType.F32, os);
         if (out.numel() == 0) return out;
-        ((Conv2dKernel) choice.resolve("conv2d")).launch(this, out, f32c(x), f32c(w), f32c(bias), stride, padding);
+        Conv2dKernel k = (Conv2dKernel) choice.resolve("conv2d");
+        boolean half = k.halfOperands() != null; // reads 16-bit operands itself: no widening pass
+        k.launch(this, out, half ? contiguous(x) : f32c(x), half ? contiguous(w) : f32c(w), f32c(bias), stride, padding);
         return out;
     }
 

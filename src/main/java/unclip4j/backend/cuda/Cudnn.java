@@ -17,12 +17,13 @@ import unclip4j.tensor.Tensor;
  * cuDNN's convolution through FFM: the conv2d library provider (Conv2dKernel.LIBRARY). JCudnn on
  * Maven Central stops at 11.7.0 (cuDNN 8, libcudnn.so.8) while the GPU machines have cuDNN 9, whose
  * legacy convolution API (descriptors + cudnnConvolutionForward) is still exported by libcudnn.so.9.
- * FMA math is forced so that results are fp32 (no TF32), comparable with the hand kernels at 1e-5.
+ * For F32 data, FMA math is forced unless asked otherwise, so that results are fp32 (no TF32),
+ * comparable with the hand kernels at 1e-5.
  */
 @SuppressWarnings("restricted") // FFM downcalls into an optional vendor library: the point of this class
 public final class Cudnn implements AutoCloseable {
     static final List<String> LIBRARIES = List.of("libcudnn.so.9", "libcudnn.so.8", "libcudnn.so");
-    private static final int NCHW = 0, FLOAT = 0, CROSS_CORRELATION = 1, DEFAULT_MATH = 0, FMA_MATH = 3, IMPLICIT_PRECOMP_GEMM = 1;
+    private static final int NCHW = 0, FLOAT = 0, HALF = 1, CROSS_CORRELATION = 1, DEFAULT_MATH = 0, FMA_MATH = 3, IMPLICIT_PRECOMP_GEMM = 1;
     /** cudnnConvolutionFwdAlgoPerf_t: algo, status (int), time (float), memory (size_t at 16), determinism, mathType (int at 28), reserved[3]. */
     private static final long PERF_BYTES = 48, PERF_STATUS = 4, PERF_MEMORY = 16, PERF_MATH = 28;
     private static final int HEURISTIC_RESULTS = 8;
@@ -83,23 +84,27 @@ public final class Cudnn implements AutoCloseable {
     }
 
     /**
-     * out [N, O, Ho, Wo] = conv(x [N, C, H, W], w [O, C, k, k]) + bias, all contiguous F32 on the device.
-     * The algorithm is cuDNN's own heuristic choice for the problem (cached): with {@code tf32} any
-     * math it offers (TF32 tensor cores on Ampere and later), else FMA math only, so results stay fp32.
+     * out [N, O, Ho, Wo] = conv(x [N, C, H, W], w [O, C, k, k]), all contiguous on the device and all
+     * F32 or all F16 (cuDNN's "pseudo-half" configuration: fp16 data, fp32 accumulation). The
+     * algorithm is cuDNN's own heuristic choice for the problem (cached): with {@code anyMath} any
+     * math it offers (tensor cores: TF32 for F32 data on Ampere and later, fp16 for F16), else FMA
+     * math only, so that F32 results stay fp32.
      */
-    public void convolution(Tensor out, Tensor x, Tensor w, Tensor bias, int stride, int padding, boolean tf32) {
+    public void convolution(Tensor out, Tensor x, Tensor w, int stride, int padding, boolean anyMath) {
+        int type = dataType(x);
+        if (dataType(w) != type || dataType(out) != type) throw new IllegalArgumentException("cuDNN convolution: x, w and out must share one dtype");
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment xd = tensor4d(a, x.dim(0), x.dim(1), x.dim(2), x.dim(3));
-            MemorySegment yd = tensor4d(a, out.dim(0), out.dim(1), out.dim(2), out.dim(3));
+            MemorySegment xd = tensor4d(a, type, x);
+            MemorySegment yd = tensor4d(a, type, out);
             MemorySegment wd = descriptor(a, createFilter);
-            check("cudnnSetFilter4dDescriptor", (int) setFilter4d.invokeExact(wd, FLOAT, NCHW, w.dim(0), w.dim(1), w.dim(2), w.dim(3)));
+            check("cudnnSetFilter4dDescriptor", (int) setFilter4d.invokeExact(wd, type, NCHW, w.dim(0), w.dim(1), w.dim(2), w.dim(3)));
             MemorySegment cd = descriptor(a, createConv);
             check("cudnnSetConvolution2dDescriptor", (int) setConv2d.invokeExact(cd, padding, padding, stride, stride, 1, 1, CROSS_CORRELATION, FLOAT));
-            check("cudnnSetConvolutionMathType", (int) setMathType.invokeExact(cd, tf32 ? DEFAULT_MATH : FMA_MATH));
-            String key = x.dim(0) + "," + x.dim(1) + "," + x.dim(2) + "," + x.dim(3) + "," + w.dim(0) + "," + w.dim(2) + "," + stride + "," + padding + "," + tf32;
+            check("cudnnSetConvolutionMathType", (int) setMathType.invokeExact(cd, anyMath ? DEFAULT_MATH : FMA_MATH));
+            String key = x.dim(0) + "," + x.dim(1) + "," + x.dim(2) + "," + x.dim(3) + "," + w.dim(0) + "," + w.dim(2) + "," + stride + "," + padding + "," + anyMath + "," + type;
             Plan plan = plans.get(key);
             if (plan == null) {
-                plan = choose(a, xd, wd, cd, yd, tf32);
+                plan = choose(a, xd, wd, cd, yd, anyMath);
                 plans.put(key, plan);
             }
             check("cudnnSetConvolutionMathType", (int) setMathType.invokeExact(cd, plan.mathType()));
@@ -110,11 +115,6 @@ public final class Cudnn implements AutoCloseable {
             MemorySegment one = a.allocateFrom(JAVA_FLOAT, 1f), zero = a.allocateFrom(JAVA_FLOAT, 0f);
             check("cudnnConvolutionForward", (int) forward.invokeExact(handle, one, xd, CudaStorage.address(x), wd, CudaStorage.address(w), cd,
                     plan.algo(), ws == null ? 0L : ws.address(), wsBytes, zero, yd, CudaStorage.address(out)));
-            if (bias != null) {
-                MemorySegment bd = tensor4d(a, 1, bias.dim(0), 1, 1);
-                check("cudnnAddTensor", (int) addTensor.invokeExact(handle, one, bd, CudaStorage.address(bias), one, yd, CudaStorage.address(out)));
-                check("cudnnDestroyTensorDescriptor", (int) destroyTensor.invokeExact(bd));
-            }
             check("cudnnDestroyTensorDescriptor", (int) destroyTensor.invokeExact(xd));
             check("cudnnDestroyTensorDescriptor", (int) destroyTensor.invokeExact(yd));
             check("cudnnDestroyFilterDescriptor", (int) destroyFilter.invokeExact(wd));
@@ -125,18 +125,41 @@ public final class Cudnn implements AutoCloseable {
         }
     }
 
+    /** out [N, O, H, W] += bias [O], both contiguous F32 on the device. */
+    public void addChannelBias(Tensor out, Tensor bias) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment yd = tensor4d(a, FLOAT, out);
+            MemorySegment bd = descriptor(a, createTensor);
+            check("cudnnSetTensor4dDescriptor", (int) setTensor4d.invokeExact(bd, NCHW, FLOAT, 1, bias.dim(0), 1, 1));
+            MemorySegment one = a.allocateFrom(JAVA_FLOAT, 1f);
+            check("cudnnAddTensor", (int) addTensor.invokeExact(handle, one, bd, CudaStorage.address(bias), one, yd, CudaStorage.address(out)));
+            check("cudnnDestroyTensorDescriptor", (int) destroyTensor.invokeExact(bd));
+            check("cudnnDestroyTensorDescriptor", (int) destroyTensor.invokeExact(yd));
+        } catch (Throwable t) {
+            throw rethrow("cuDNN bias", t);
+        }
+    }
+
+    private static int dataType(Tensor t) {
+        return switch (t.dtype()) {
+            case F32 -> FLOAT;
+            case F16 -> HALF;
+            default -> throw new IllegalArgumentException("cuDNN convolution: F32 or F16 data, got " + t.dtype());
+        };
+    }
+
     /**
      * The first algorithm of cuDNN's heuristic ranking that is supported, needs at most 1 GiB of
-     * workspace and (without tf32) runs on FMA math; implicit precomputed GEMM with FMA math if none.
+     * workspace and (unless any math is allowed) runs on FMA math; implicit precomputed GEMM with FMA math if none.
      */
-    private Plan choose(Arena a, MemorySegment xd, MemorySegment wd, MemorySegment cd, MemorySegment yd, boolean tf32) throws Throwable {
+    private Plan choose(Arena a, MemorySegment xd, MemorySegment wd, MemorySegment cd, MemorySegment yd, boolean anyMath) throws Throwable {
         MemorySegment count = a.allocate(JAVA_INT), perf = a.allocate(PERF_BYTES * HEURISTIC_RESULTS, 8);
         check("cudnnGetConvolutionForwardAlgorithm_v7", (int) heuristics.invokeExact(handle, xd, wd, cd, yd, HEURISTIC_RESULTS, count, perf));
         for (int i = 0; i < count.get(JAVA_INT, 0); i++) {
             long at = i * PERF_BYTES;
             int status = perf.get(JAVA_INT, at + PERF_STATUS), math = perf.get(JAVA_INT, at + PERF_MATH);
             long memory = perf.get(JAVA_LONG, at + PERF_MEMORY);
-            if (status == 0 && memory <= MAX_WORKSPACE && (tf32 || math == FMA_MATH)) return new Plan(perf.get(JAVA_INT, at), math);
+            if (status == 0 && memory <= MAX_WORKSPACE && (anyMath || math == FMA_MATH)) return new Plan(perf.get(JAVA_INT, at), math);
         }
         return new Plan(IMPLICIT_PRECOMP_GEMM, FMA_MATH);
     }
@@ -150,9 +173,9 @@ public final class Cudnn implements AutoCloseable {
         }
     }
 
-    private MemorySegment tensor4d(Arena a, int n, int c, int h, int w) throws Throwable {
+    private MemorySegment tensor4d(Arena a, int type, Tensor t) throws Throwable {
         MemorySegment d = descriptor(a, createTensor);
-        check("cudnnSetTensor4dDescriptor", (int) setTensor4d.invokeExact(d, NCHW, FLOAT, n, c, h, w));
+        check("cudnnSetTensor4dDescriptor", (int) setTensor4d.invokeExact(d, NCHW, type, t.dim(0), t.dim(1), t.dim(2), t.dim(3)));
         return d;
     }
 

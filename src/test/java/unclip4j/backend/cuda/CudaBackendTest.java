@@ -82,7 +82,7 @@ class CudaBackendTest {
 
     /** TF32 rounds operands to 10-bit mantissas, like fp16: the fp16 tolerance. */
     private static double convTol(KernelVariant v) {
-        return v == Conv2dKernel.LIBRARY_TF32 ? 2e-3 : TOL;
+        return v == Conv2dKernel.LIBRARY_TF32 || v == Conv2dKernel.LIBRARY_F16 ? 2e-3 : TOL;
     }
 
     private static double gemmTol(KernelVariant v) {
