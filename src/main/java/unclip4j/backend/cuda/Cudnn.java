@@ -23,7 +23,8 @@ import unclip4j.tensor.Tensor;
 @SuppressWarnings("restricted") // FFM downcalls into an optional vendor library: the point of this class
 public final class Cudnn implements AutoCloseable {
     static final List<String> LIBRARIES = List.of("libcudnn.so.9", "libcudnn.so.8", "libcudnn.so");
-    private static final int NCHW = 0, FLOAT = 0, HALF = 1, CROSS_CORRELATION = 1, DEFAULT_MATH = 0, FMA_MATH = 3, IMPLICIT_PRECOMP_GEMM = 1;
+    // values of cudnn.h's enums (cudnnTensorFormat_t, cudnnDataType_t, cudnnConvolutionMode_t, cudnnMathType_t, cudnnConvolutionFwdAlgo_t)
+    private static final int NCHW = 0, FLOAT = 0, HALF = 2, CROSS_CORRELATION = 1, DEFAULT_MATH = 0, FMA_MATH = 3, IMPLICIT_PRECOMP_GEMM = 1;
     /** cudnnConvolutionFwdAlgoPerf_t: algo, status (int), time (float), memory (size_t at 16), determinism, mathType (int at 28), reserved[3]. */
     private static final long PERF_BYTES = 48, PERF_STATUS = 4, PERF_MEMORY = 16, PERF_MATH = 28;
     private static final int HEURISTIC_RESULTS = 8;
@@ -35,12 +36,13 @@ public final class Cudnn implements AutoCloseable {
     private final CudaContext ctx;
     private final MemorySegment handle;
     private final java.util.Map<String, Plan> plans = new java.util.concurrent.ConcurrentHashMap<>();
-    private final MethodHandle destroy, createTensor, setTensor4d, destroyTensor, createFilter, setFilter4d, destroyFilter,
+    private final MethodHandle errorString, destroy, createTensor, setTensor4d, destroyTensor, createFilter, setFilter4d, destroyFilter,
             createConv, setConv2d, setMathType, destroyConv, workspaceSize, forward, addTensor, heuristics;
 
     private Cudnn(NativeLibraries.Found lib, CudaContext ctx) {
         this.ctx = ctx;
         Linker l = Linker.nativeLinker();
+        errorString = h(lib, l, "cudnnGetErrorString", ADDRESS, JAVA_INT); // first: every check names the status with it
         MethodHandle create = h(lib, l, "cudnnCreate", JAVA_INT, ADDRESS);
         MethodHandle setStream = h(lib, l, "cudnnSetStream", JAVA_INT, ADDRESS, JAVA_LONG);
         destroy = h(lib, l, "cudnnDestroy", JAVA_INT, ADDRESS);
@@ -179,7 +181,7 @@ public final class Cudnn implements AutoCloseable {
         return d;
     }
 
-    private static MemorySegment descriptor(Arena a, MethodHandle create) throws Throwable {
+    private MemorySegment descriptor(Arena a, MethodHandle create) throws Throwable {
         MemorySegment out = a.allocate(ADDRESS);
         check("cudnnCreate*Descriptor", (int) create.invokeExact(out));
         return out.get(ADDRESS, 0);
@@ -190,8 +192,12 @@ public final class Cudnn implements AutoCloseable {
         return l.downcallHandle(sym, FunctionDescriptor.of(ret, args));
     }
 
-    private static void check(String call, int status) {
-        if (status != 0) throw new IllegalStateException(call + " returned cudnnStatus_t " + status);
+    /** Throws, naming the status as cuDNN does (CUDNN_STATUS_NOT_SUPPORTED, ...), unless the call succeeded. */
+    private void check(String call, int status) throws Throwable {
+        if (status == 0) return;
+        MemorySegment name = (MemorySegment) errorString.invokeExact(status);
+        String text = name.equals(MemorySegment.NULL) ? "unknown status" : name.reinterpret(256).getString(0);
+        throw new IllegalStateException(call + " returned " + text + " (" + status + ")");
     }
 
     private static RuntimeException rethrow(String what, Throwable t) {
