@@ -63,7 +63,7 @@ public final class CudaContext implements AutoCloseable {
                 JCudaDriver.cuCtxSynchronize();
                 JCudaDriver.cuMemFree(DevicePointers.of(address));
             }
-        });
+        }, device.totalMemory());
         this.modules = new PtxModules(device);
     }
 

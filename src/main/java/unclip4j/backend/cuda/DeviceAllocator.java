@@ -5,6 +5,8 @@ import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import unclip4j.config.JvmSettings;
 
@@ -27,9 +29,13 @@ import unclip4j.config.JvmSettings;
  * last one exceed a headroom ({@code -Dunclip4j.cuda.gcHeadroomMiB}, default 4096). That bounds the
  * device memory a diffusion loop holds to its live tensors plus the headroom, and every step after
  * the first is served from the cache (activation buffers are reused across steps). The cache itself
- * is bounded ({@code -Dunclip4j.cuda.cacheMiB}, default 2048): when a request finds no block of its
- * size while more than that is cached, the cache is returned to the driver before a fresh block is
- * taken, so blocks of sizes no longer asked for do not pile up.
+ * is bounded ({@code -Dunclip4j.cuda.cacheMiB}; by default an eighth of the GPU's memory, at least
+ * 2 GiB): when a request finds no block of its size while more than that is cached, blocks of the
+ * sizes asked for least recently go back to the driver until the cache is within its limit, so
+ * blocks of sizes no longer asked for do not pile up. The limit trades memory for speed: on an H200
+ * a 2 GiB cap sent decoder and SR blocks back to the driver every step, and an evaluation took 0.149
+ * and 0.211 s where it took 0.115 and 0.174 s with 8 GiB (docs/BENCHMARKS.md). A full device gives
+ * the whole cache back and asks again.
  */
 public final class DeviceAllocator {
     static final long SMALL_GRANULE = 512;
@@ -67,18 +73,23 @@ public final class DeviceAllocator {
     /** System properties (MiB): device memory kept free before a collection is forced, and the cache's limit. */
     public static final String HEADROOM_PROPERTY = "unclip4j.cuda.gcHeadroomMiB", CACHE_PROPERTY = "unclip4j.cuda.cacheMiB";
     private static final long DEFAULT_HEADROOM = JvmSettings.mebibytes(HEADROOM_PROPERTY, 4096);
-    private static final long DEFAULT_CACHE_LIMIT = JvmSettings.mebibytes(CACHE_PROPERTY, 2048);
 
     private final Memory memory;
     private final long gcHeadroom, cacheLimit;
-    private final Map<Long, ArrayDeque<Long>> free = new HashMap<>();
+    private final LinkedHashMap<Long, ArrayDeque<Long>> free = new LinkedHashMap<>(16, 0.75f, true); // LRU by size
     private final ReferenceQueue<Object> unreachable = new ReferenceQueue<>();
     private final Map<Long, Block> watched = new HashMap<>(); // by address
     private long bytesInUse, bytesCached, allocations, cacheHits, peakInUse, peakReserved, collections, blocksFreed;
     private long handedOutSinceCollection, collectionNanos;
 
-    public DeviceAllocator(Memory memory) {
-        this(memory, DEFAULT_HEADROOM, DEFAULT_CACHE_LIMIT);
+    /** For a GPU with {@code deviceMemory} bytes: the collection headroom and the cache limit from the settings or their defaults. */
+    public DeviceAllocator(Memory memory, long deviceMemory) {
+        this(memory, DEFAULT_HEADROOM, defaultCacheLimit(deviceMemory));
+    }
+
+    /** {@code -Dunclip4j.cuda.cacheMiB}, else an eighth of the device's memory but at least 2 GiB. */
+    static long defaultCacheLimit(long deviceMemory) {
+        return JvmSettings.mebibytes(CACHE_PROPERTY, Math.max(2048, (deviceMemory >> 20) / 8));
     }
 
     /** With the bytes that may be handed out between two requested garbage collections, and the most bytes cached. */
@@ -132,7 +143,7 @@ public final class DeviceAllocator {
             bytesCached -= size;
             cacheHits++;
         } else {
-            if (bytesCached > cacheLimit) trim();
+            evictOverLimit();
             address = allocateFresh(size);
         }
         bytesInUse += size;
@@ -158,6 +169,19 @@ public final class DeviceAllocator {
         }
         free.clear();
         bytesCached = 0;
+    }
+
+    /** Frees cached blocks, those of the least recently used sizes first, until the cache is within its limit. */
+    private void evictOverLimit() {
+        for (Iterator<Map.Entry<Long, ArrayDeque<Long>>> it = free.entrySet().iterator(); bytesCached > cacheLimit && it.hasNext(); ) {
+            Map.Entry<Long, ArrayDeque<Long>> e = it.next();
+            for (Long address; bytesCached > cacheLimit && (address = e.getValue().pollLast()) != null; ) {
+                memory.free(address);
+                bytesCached -= e.getKey();
+                blocksFreed++;
+            }
+            if (e.getValue().isEmpty()) it.remove();
+        }
     }
 
     public synchronized Stats stats() {

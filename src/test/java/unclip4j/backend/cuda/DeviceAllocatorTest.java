@@ -61,7 +61,7 @@ class DeviceAllocatorTest {
     @Test
     void releasedBlocksAreReusedWithinTheirBucketOnly() {
         FakeMemory mem = new FakeMemory(1L << 30);
-        DeviceAllocator a = new DeviceAllocator(mem);
+        DeviceAllocator a = new DeviceAllocator(mem, mem.capacity);
         long x = a.allocate(1000);              // bucket 1024
         a.release(x, 1000);
         assertEquals(x, a.allocate(1023), "same bucket: the cached block comes back");
@@ -78,7 +78,7 @@ class DeviceAllocatorTest {
     @Test
     void trimFreesOnlyCachedBlocks() {
         FakeMemory mem = new FakeMemory(1L << 30);
-        DeviceAllocator a = new DeviceAllocator(mem);
+        DeviceAllocator a = new DeviceAllocator(mem, mem.capacity);
         long kept = a.allocate(5 << 20), cached = a.allocate(512);
         a.release(cached, 512);
         assertEquals(512, a.stats().bytesCached());
@@ -92,7 +92,7 @@ class DeviceAllocatorTest {
     @Test
     void fullDeviceFreesTheCacheAndRetries() {
         FakeMemory mem = new FakeMemory(8 << 20);
-        DeviceAllocator a = new DeviceAllocator(mem);
+        DeviceAllocator a = new DeviceAllocator(mem, mem.capacity);
         long b = a.allocate(6 << 20);
         a.release(b, 6 << 20);                  // cached, still holding device memory
         long c = a.allocate(4 << 20);           // different bucket: needs the cache freed first
@@ -105,7 +105,7 @@ class DeviceAllocatorTest {
     @Test
     void unreachableOwnersReturnTheirBlocksAtTheNextAllocation() throws InterruptedException {
         FakeMemory mem = new FakeMemory(1L << 30);
-        DeviceAllocator a = new DeviceAllocator(mem);
+        DeviceAllocator a = new DeviceAllocator(mem, mem.capacity);
         Object kept = new Object();
         long k = a.allocate(kept, 4096);
         long dropped = a.allocate(new Object(), 8192);
@@ -133,7 +133,7 @@ class DeviceAllocatorTest {
     }
 
     @Test
-    void aFullCacheIsReturnedBeforeTheDriverIsAskedForMore() {
+    void aCacheOverItsLimitGivesBlocksBackBeforeTheDriverIsAskedForMore() {
         FakeMemory mem = new FakeMemory(1L << 30);
         DeviceAllocator a = new DeviceAllocator(mem, 1L << 30, 4 << 20);
         long x = a.allocate(6 << 20);
@@ -146,6 +146,25 @@ class DeviceAllocatorTest {
         a.release(y, 1 << 20);                  // 1 MiB cached, under the limit: kept
         a.allocate(2 << 20);
         assertEquals(1 << 20, a.stats().bytesCached());
+    }
+
+    @Test
+    void overTheLimitOnlyTheLeastRecentlyUsedSizesGoBack() {
+        FakeMemory mem = new FakeMemory(1L << 30);
+        DeviceAllocator a = new DeviceAllocator(mem, 1L << 30, 4 << 20);
+        long x = a.allocate(2 << 20), y = a.allocate(4 << 20);
+        a.release(x, 2 << 20);
+        a.release(y, 4 << 20);                  // 6 MiB cached; 2 MiB blocks used least recently
+        a.allocate(6 << 20);                    // a miss: just enough goes back to be within 4 MiB
+        assertEquals(List.of(x), mem.freed);
+        assertEquals(4 << 20, a.stats().bytesCached());
+        assertEquals(y, a.allocate(4 << 20), "the recently used size stayed cached");
+    }
+
+    @Test
+    void theDefaultCacheIsAnEighthOfTheDeviceAndAtLeast2GiB() {
+        assertEquals(10L << 30, DeviceAllocator.defaultCacheLimit(80L << 30));
+        assertEquals(2L << 30, DeviceAllocator.defaultCacheLimit(12L << 30));
     }
 
     @Test
@@ -171,7 +190,7 @@ class DeviceAllocatorTest {
     @Test
     void aBlockGivenBackIsNotReturnedAgainWhenItsFirstOwnerDies() throws InterruptedException {
         FakeMemory mem = new FakeMemory(1L << 30);
-        DeviceAllocator a = new DeviceAllocator(mem);
+        DeviceAllocator a = new DeviceAllocator(mem, mem.capacity);
         long x = a.allocate(new Object(), 8192); // an owner that dies at once
         a.giveBack(x);
         Object second = new Object();
