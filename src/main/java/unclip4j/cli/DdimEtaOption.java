@@ -27,7 +27,7 @@ public final class DdimEtaOption {
         }
         if (ddimEta != 0 && respacings.values().stream().noneMatch(GaussianDiffusion::isDdimRespacing)) {
             throw new IllegalArgumentException("--ddim-eta " + ddimEta + " applies to DDIM steps, which no stage takes here: give "
-                    + String.join(" or ", respacings.keySet().stream().map(o -> o + " ddimN").toList()));
+                    + String.join(" or ", respacings.keySet()) + " a DDIM respacing (ddimN or fast27)");
         }
         return ddimEta;
     }

@@ -74,20 +74,20 @@ class PictureCommandsTest {
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(tmp.resolve("zero.png")), Files.readAllBytes(tmp.resolve("one.png"))));
         assertEquals(1.0, manifest(tmp.resolve("one.json")).get("ddim_eta").asDouble());
         CliRunner.assertUserError(run("generate", "--prompt", "x", "--ddim-eta", "0.5", "--out", path("no.png")),
-                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --prior-steps ddimN or --decoder-steps ddimN");
+                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --prior-steps or --decoder-steps a DDIM respacing (ddimN or fast27)");
         CliRunner.assertUserError(run("generate", "--prompt", "x", "--decoder-steps", "ddim10", "--ddim-eta", "2", "--out", path("no.png")),
                 "--ddim-eta must be between 0 and 1, got 2.0");
         CliRunner.assertUserError(run("vary", "--image", fixture("input.png"), "--prior-steps", "ddim10", "--ddim-eta", "0.5", "--out", path("no.png")),
-                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --decoder-steps ddimN");
+                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --decoder-steps a DDIM respacing (ddimN or fast27)");
         // without a prior, --prior-steps is not named as a way out (it takes no steps there)
         CliRunner.assertUserError(run("vary", "--image", fixture("input.png"), "--ddim-eta", "0.5", "--out", path("no.png")),
-                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --decoder-steps ddimN");
+                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --decoder-steps a DDIM respacing (ddimN or fast27)");
         CliRunner.assertUserError(run("textdiff", "--image", fixture("input.png"), "--from", "a", "--to", "b", "--ddim-eta", "0.5", "--out", path("no.png")),
-                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --decoder-steps ddimN");
+                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --decoder-steps a DDIM respacing (ddimN or fast27)");
         CliRunner.assertUserError(run("interpolate", "--image", fixture("input.png"), "--image", fixture("t2i.png"), "--ddim-eta", "0.5", "--out", path("no.png")),
-                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --decoder-steps ddimN");
+                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --decoder-steps a DDIM respacing (ddimN or fast27)");
         CliRunner.assertUserError(run("interpolate", "--prompt", "a", "--prompt", "b", "--ddim-eta", "0.5", "--out", path("no.png")),
-                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --prior-steps ddimN or --decoder-steps ddimN");
+                "--ddim-eta 0.5 applies to DDIM steps, which no stage takes here: give --prior-steps or --decoder-steps a DDIM respacing (ddimN or fast27)");
         assertFalse(Files.exists(tmp.resolve("no.png")));
     }
 
