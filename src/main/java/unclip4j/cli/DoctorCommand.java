@@ -9,6 +9,7 @@ import unclip4j.backend.cpu.ConvAlgorithm;
 import unclip4j.backend.cuda.Cublas;
 import unclip4j.backend.cuda.Cuda;
 import unclip4j.backend.cuda.Cudnn;
+import unclip4j.backend.cuda.DeviceAllocator;
 import unclip4j.backend.cuda.DeviceInfo;
 import unclip4j.backend.cuda.LibraryProvider;
 import unclip4j.backend.cuda.Nvtx;
@@ -46,6 +47,7 @@ public final class DoctorCommand implements Callable<Integer> {
             out.add(row("GPU", d.name() + ", compute capability " + d.computeCapability() + ", "
                     + String.format("%.1f GiB", d.totalMemory() / (double) (1L << 30)) + ", " + d.multiprocessors() + " SMs, driver API " + d.driverApi()));
             if (d.peakGBs() > 0) out.add(row("", String.format("peak ≈ %.0f GB/s DRAM, %.0f GFLOP/s FP32", d.peakGBs(), d.peakFp32Gflops())));
+            out.add(row("", deviceCache(d.totalMemory())));
         }
         PtxModules.Manifest m = PtxModules.manifest();
         out.add(row("Kernels", m == null ? "not built (no nvcc at build time)"
@@ -60,6 +62,17 @@ public final class DoctorCommand implements Callable<Integer> {
         out.add(row("Backend", p.available() ? "cuda available; kernels " + KernelChoice.defaults().describe()
                 : "cpu only (cuda unavailable: " + p.reason() + ")"));
         return out;
+    }
+
+    /** How much freed device memory the allocator keeps for reuse, and where that figure comes from. */
+    static String deviceCache(long deviceMemory) {
+        boolean given = System.getProperty(DeviceAllocator.CACHE_PROPERTY) != null;
+        try {
+            return String.format(java.util.Locale.ROOT, "device cache keeps up to %.1f GiB of freed blocks (%s)", DeviceAllocator.defaultCacheLimit(deviceMemory) / (double) (1L << 30),
+                    given ? "-D" + DeviceAllocator.CACHE_PROPERTY : "an eighth of the GPU's memory, at least 2 GiB; -D" + DeviceAllocator.CACHE_PROPERTY + " sets it");
+        } catch (IllegalArgumentException e) {
+            return "device cache: " + e.getMessage();
+        }
     }
 
     /** The -D settings given, and the first one other commands would refuse (doctor itself runs with any). */

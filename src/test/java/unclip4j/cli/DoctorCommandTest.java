@@ -45,6 +45,14 @@ class DoctorCommandTest {
     }
 
     @Test
+    void theGpuRowsSayHowMuchTheDeviceCacheKeeps() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("unclip4j.cuda.cacheMiB") == null, "-Dunclip4j.cuda.cacheMiB given: the default is not in use");
+        assertEquals("device cache keeps up to 17.5 GiB of freed blocks (an eighth of the GPU's memory, at least 2 GiB; -Dunclip4j.cuda.cacheMiB sets it)",
+                DoctorCommand.deviceCache(140L << 30));
+        assertTrue(DoctorCommand.deviceCache(8L << 30).contains("up to 2.0 GiB"));
+    }
+
+    @Test
     void benchKernelsWithoutGpuExitsTwoWithTheReason() {
         org.junit.jupiter.api.Assumptions.assumeFalse(Cuda.available(), "this machine has a GPU: bench kernels runs there instead of refusing");
         Run r = run("bench", "kernels", "--op", "gemm");

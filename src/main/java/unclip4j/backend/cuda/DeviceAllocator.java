@@ -88,7 +88,7 @@ public final class DeviceAllocator {
     }
 
     /** {@code -Dunclip4j.cuda.cacheMiB}, else an eighth of the device's memory but at least 2 GiB. */
-    static long defaultCacheLimit(long deviceMemory) {
+    public static long defaultCacheLimit(long deviceMemory) {
         return JvmSettings.mebibytes(CACHE_PROPERTY, Math.max(2048, (deviceMemory >> 20) / 8));
     }
 
