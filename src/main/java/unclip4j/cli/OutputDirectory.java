@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import unclip4j.io.NotADirectory;
 
 /** Checks for options that name a directory of outputs ({@code --plot}, {@code --trace-dir}), before any work. */
 final class OutputDirectory {
@@ -16,29 +17,19 @@ final class OutputDirectory {
      */
     static void check(Path dir, boolean force, String option) {
         if (dir == null) return;
-        if (Files.isSymbolicLink(dir) && !Files.exists(dir)) {
-            throw new IllegalArgumentException(option + ": " + dir + " is a link to " + linkTarget(dir) + ", which does not exist");
-        }
+        if (Files.isSymbolicLink(dir) && !Files.exists(dir)) throw new IllegalArgumentException(option + ": " + NotADirectory.why(dir));
         if (!Files.exists(dir)) {
             checkCreatable(dir.toAbsolutePath(), option);
             return;
         }
         if (Files.isDirectory(dir) && !Files.isWritable(dir)) throw new IllegalArgumentException(option + ": " + dir + " is not writable");
-        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(option + ": " + dir + " is a file, not a directory");
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(option + ": " + NotADirectory.why(dir));
         try (Stream<Path> entries = Files.list(dir)) {
             if (!force && entries.findAny().isPresent()) {
                 throw new IllegalArgumentException(option + ": " + dir + " is not empty (use --force to overwrite its files)");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(option + ": cannot read " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String linkTarget(Path link) {
-        try {
-            return Files.readSymbolicLink(link).toString();
-        } catch (IOException e) {
-            return "a folder";
         }
     }
 

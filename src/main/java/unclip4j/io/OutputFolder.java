@@ -43,7 +43,7 @@ public final class OutputFolder implements AutoCloseable {
         try {
             Files.createDirectories(sub);
         } catch (FileAlreadyExistsException e) { // a file where a folder of the path belongs
-            throw new UncheckedIOException("cannot create " + sub + ": " + e.getFile() + " is a file, not a directory", e);
+            throw new UncheckedIOException("cannot create " + sub + ": " + NotADirectory.why(Path.of(e.getFile())), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + sub + " (" + e.getMessage() + ")", e);
         }

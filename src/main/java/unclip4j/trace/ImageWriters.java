@@ -21,6 +21,7 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import unclip4j.image.OutputImages;
 import unclip4j.io.AtomicFile;
+import unclip4j.io.NotADirectory;
 
 /** Pictures of tensors, nearest-neighbour upscaling, and PNG / animated GIF files. */
 public final class ImageWriters {
@@ -106,7 +107,7 @@ public final class ImageWriters {
             return file;
         } catch (FileAlreadyExistsException e) {
             // createDirectories met a file where a folder of the path belongs
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getFile() + " is a file, not a directory", e);
+            throw new UncheckedIOException("cannot write " + file + ": " + NotADirectory.why(Path.of(e.getFile())), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

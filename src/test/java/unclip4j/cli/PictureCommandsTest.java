@@ -428,4 +428,16 @@ class PictureCommandsTest {
         CliRunner.assertUserError(r, trace.resolve("decoder") + " is a file, not a directory");
         for (String f : new String[] {"half.png", "half.json", "noise.safetensors"}) assertFalse(Files.exists(tmp.resolve(f)), f);
     }
+
+    /** A link to nothing where a trace stage folder belongs is named as such, not as a file. */
+    @Test
+    void aDanglingLinkWhereATraceStageFolderBelongsIsNamed() throws Exception {
+        Path trace = Files.createDirectories(tmp.resolve("trace"));
+        Path nowhere = tmp.resolve("nowhere");
+        Files.createSymbolicLink(trace.resolve("decoder"), nowhere);
+        CliRunner.Result r = run(fast("generate", "--prompt", "a cat", "--out", path("linked.png"), "--trace-dir", trace.toString(), "--force"));
+        CliRunner.assertUserError(r, trace.resolve("decoder") + " is a link to " + nowhere + ", which does not exist");
+        assertFalse(Files.exists(tmp.resolve("linked.png")));
+        assertFalse(Files.exists(nowhere), "nothing was made through the link");
+    }
 }
