@@ -17,8 +17,9 @@ public final class BackendOptions {
     String device;
 
     @Option(names = "--kernel", paramLabel = "FAMILY=VARIANT[,...]",
-            description = "CUDA kernel variants for the whole run, e.g. gemm=library,conv2d=v2 (see `bench kernels --list`); "
-                    + "families not named run their default. Picture commands record it in their manifest.")
+            description = "CUDA kernel variants for the whole run, e.g. gemm=library,conv2d=v2 (see `bench kernels --list`), "
+                    + "or a library variant alone for every family that has it: library_tf32 (the fastest measured) means "
+                    + "gemm=library_tf32,conv2d=library_tf32; families not named run their default. Picture commands record it in their manifest.")
     String kernel;
 
     @Option(names = "--cpu-conv", paramLabel = "ALGORITHM",

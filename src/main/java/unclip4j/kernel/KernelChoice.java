@@ -2,6 +2,7 @@ package unclip4j.kernel;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -25,24 +26,50 @@ public final class KernelChoice {
     }
 
     /**
-     * Parses {@code family=variant[,family=variant...]} (blank means defaults); unknown families or
-     * variants are IllegalArgumentExceptions that list the known ones.
+     * Parses {@code family=variant[,family=variant...]} (blank means defaults). One item may be a
+     * library variant alone ({@code library_tf32}): it applies to every family that has it (gemm and
+     * conv2d) and that the spec does not name. Unknown families or variants are
+     * IllegalArgumentExceptions that list the known ones.
      */
     public static KernelChoice parse(String spec) {
         Map<String, KernelVariant> m = new LinkedHashMap<>();
+        String everywhere = null;
         if (spec != null) {
             for (String item : spec.split(",")) {
                 if (item.isBlank()) continue;
                 int eq = item.indexOf('=');
+                if (eq < 0 && item.trim().toLowerCase(Locale.ROOT).startsWith("library")) {
+                    if (everywhere != null) throw new IllegalArgumentException("one library variant for all families, got " + everywhere + " and " + item.trim());
+                    everywhere = item.trim().toLowerCase(Locale.ROOT);
+                    continue;
+                }
                 if (eq <= 0 || eq == item.length() - 1) {
-                    throw new IllegalArgumentException("kernel choice '" + item.trim() + "' must look like family=variant, e.g. gemm=v3");
+                    throw new IllegalArgumentException("kernel choice '" + item.trim() + "' must look like family=variant, e.g. gemm=v3, "
+                            + "or name a library variant for every family that has it, e.g. library_tf32");
                 }
                 String family = item.substring(0, eq).trim();
                 KernelVariant v = KernelCatalog.find(family, item.substring(eq + 1));
                 if (m.put(family, v) != null) throw new IllegalArgumentException("kernel family " + family + " chosen twice");
             }
         }
+        if (everywhere != null) applyEverywhere(m, everywhere);
         return new KernelChoice(m);
+    }
+
+    /** Puts the variant with this library id into every family that has one and is not chosen yet. */
+    private static void applyEverywhere(Map<String, KernelVariant> m, String id) {
+        boolean found = false;
+        for (String f : KernelCatalog.families()) {
+            for (KernelVariant v : KernelCatalog.variants(f)) {
+                if (!v.id().equals(id)) continue;
+                found = true;
+                m.putIfAbsent(f, v);
+            }
+        }
+        if (!found) {
+            throw new IllegalArgumentException("no family has a variant '" + id + "'; library variants: " + String.join(", ",
+                    KernelCatalog.all().stream().filter(KernelVariant::isLibrary).map(KernelVariant::id).distinct().sorted().toList()));
+        }
     }
 
     /** The variant this choice runs for a family. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import unclip4j.backend.cuda.kernels.Conv2dKernel;
 import unclip4j.backend.cuda.kernels.GemmKernel;
 import unclip4j.backend.cuda.kernels.GroupNormKernel;
 
@@ -41,6 +42,22 @@ class KernelChoiceTest {
         assertEquals(GemmKernel.V1_NAIVE, KernelChoice.parse("gemm=v1_naive").resolve("gemm"));
         assertTrue(KernelChoice.parse("").describe().contains("gemm=" + GemmKernel.DEFAULT.id()));
         assertTrue(c.describe().contains("group_norm=v1_naive"));
+    }
+
+    @Test
+    void aLibraryVariantAloneAppliesToEveryFamilyThatHasIt() {
+        KernelChoice c = KernelChoice.parse("library_tf32");
+        assertEquals(GemmKernel.LIBRARY_TF32, c.resolve("gemm"));
+        assertEquals(Conv2dKernel.LIBRARY_TF32, c.resolve("conv2d"));
+        assertEquals(KernelCatalog.defaultOf("attention"), c.resolve("attention"), "no library attention: the default stays");
+        KernelChoice mixed = KernelChoice.parse("gemm=library_f16, LIBRARY_TF32");
+        assertEquals(GemmKernel.LIBRARY_F16, mixed.resolve("gemm"), "a family the spec names keeps its variant");
+        assertEquals(Conv2dKernel.LIBRARY_TF32, mixed.resolve("conv2d"));
+        assertEquals(GemmKernel.LIBRARY_BF16, KernelChoice.parse("library_bf16").resolve("gemm"));
+        assertEquals(Conv2dKernel.DEFAULT, KernelChoice.parse("library_bf16").resolve("conv2d"), "conv2d has no bf16 library variant");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KernelChoice.parse("library_fp8"));
+        assertTrue(e.getMessage().contains("library variants: library, library_bf16, library_f16, library_tf32"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> KernelChoice.parse("library,library_tf32"));
     }
 
     @Test
