@@ -1,7 +1,9 @@
 package unclip4j.parity;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -16,6 +18,9 @@ import unclip4j.checkpoint.SafetensorsFile;
 import unclip4j.checkpoint.TorchCheckpoint;
 import unclip4j.checkpoint.Weights;
 import unclip4j.model.unet.PLMImUNet;
+import unclip4j.profile.OpTimer;
+import unclip4j.profile.Profiler;
+import unclip4j.profile.ProfilingBackend;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 import unclip4j.tensor.TensorScope;
@@ -92,5 +97,34 @@ class DecoderForwardParityTest {
         TensorAssertions.assertRelL2(f.get("output"), out, 1e-4, "decoder_forward.output in a scope");
         System.out.printf("scoped decoder forward: allocated %d bytes, held %d (%.0f %%)%n", allocated, held, 100.0 * held / allocated);
         assertTrue(held < allocated / 4, "held " + held + " of " + allocated + " bytes allocated");
+    }
+
+    /**
+     * A sampling loop passes the same mask every step: the additive mask and each attention layer's
+     * padded key mask are built at the first step only, so later steps copy nothing between host and
+     * device (on CUDA every such copy waits for all queued work).
+     */
+    @Test
+    void aSecondForwardWithTheSameMaskCopiesNothingThroughTheHost() {
+        Profiler profiler = new Profiler();
+        Backend backend = new ProfilingBackend(new CpuBackend(), profiler, OpTimer.HOST);
+        PLMImUNet decoder = tinyDecoder(backend, new Weights(TorchCheckpoint.read(Fixtures.file("decoder-tiny.ckpt")), DType.F32));
+        SafetensorsFile f = SafetensorsFile.open(Fixtures.file("decoder_forward.safetensors"));
+        List<Tensor> in = Stream.of("x_t", "timesteps", "y", "txt_feat", "txt_feat_seq", "mask").map(n -> backend.upload(f.get(n))).toList();
+        long before = hostCopies(profiler);
+        for (int step = 0; step < 2; step++) {
+            long start = hostCopies(profiler);
+            try (TensorScope evaluation = TensorScope.open()) {
+                decoder.forward(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5), null);
+            }
+            long copies = hostCopies(profiler) - start;
+            if (step == 0) assertTrue(copies > 0, "the first step builds the masks through the host");
+            else assertEquals(0, copies, "uploads and downloads at the second step");
+        }
+        assertTrue(hostCopies(profiler) > before);
+    }
+
+    private static long hostCopies(Profiler profiler) {
+        return profiler.snapshot().stream().filter(e -> e.op.equals("upload") || e.op.equals("download")).mapToLong(Profiler.Entry::calls).sum();
     }
 }

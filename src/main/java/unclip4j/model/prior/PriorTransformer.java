@@ -4,6 +4,7 @@ import java.util.List;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.Weights;
 import unclip4j.model.AttentionProbe;
+import unclip4j.model.MaskCache;
 import unclip4j.nn.LayerNorm;
 import unclip4j.nn.Linear;
 import unclip4j.nn.Params;
@@ -35,8 +36,8 @@ public final class PriorTransformer {
     private final Linear outProj;             // out_proj: W → clip_dim
     private final int textCtx;
     private final int width;
-    /** The last mask seen and its additive key mask: a sampling loop passes the same mask every step. */
-    private Tensor lastMask, lastKeyMask;
+    /** The additive key mask of the last mask seen: built on the host (a few hundred flags) once per mask, not once per step. */
+    private final MaskCache keyMasks = new MaskCache();
 
     public PriorTransformer(Backend backend, Weights w, int textCtx, int width, int layers, int heads, int clipDim,
             boolean finalLn) {
@@ -79,11 +80,7 @@ public final class PriorTransformer {
                 clipImgProj.forward(xT).unsqueeze(1),          // ctx + 2
                 prdEmb.expand(b, 1, width));                   // ctx + 3: the learned query whose output is read
         h = backend.add(h, positionalEmbedding);
-        if (mask != lastMask) { // built on the host (a few hundred flags) once per mask, not once per step
-            lastKeyMask = TensorScope.outside(() -> backend.upload(keyMask(backend.download(mask)))); // outlives the step
-            lastMask = mask;
-        }
-        Tensor keyMask = lastKeyMask;
+        Tensor keyMask = keyMasks.get(mask, 0, () -> backend.upload(keyMask(backend.download(mask))));
         for (ResidualAttentionBlock block : resblocks) {
             try (TensorScope scope = TensorScope.open()) { // the block's intermediates are freed as it returns
                 h = scope.keep(block.forward(h, keyMask, probe));

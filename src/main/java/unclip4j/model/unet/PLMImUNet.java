@@ -6,6 +6,7 @@ import java.util.stream.IntStream;
 import unclip4j.backend.Backend;
 import unclip4j.checkpoint.Weights;
 import unclip4j.model.AttentionProbe;
+import unclip4j.model.MaskCache;
 import unclip4j.nn.LayerNorm;
 import unclip4j.nn.Linear;
 import unclip4j.nn.Params;
@@ -36,6 +37,7 @@ public final class PLMImUNet {
     private final LayerNorm textSeqNorm; // text_seq_proj.1 (float32 LayerNorm, eps 1e-5)
     private final Linear clipTokProj;    // clip_tok_proj: clip_dim → xf_width·clip_emb_mult
     private final Tensor cfParam;        // cf_param (clip_dim): the learned "no image" embedding; null if clip_emb_drop == 0
+    private final MaskCache additiveMasks = new MaskCache(); // built through the host once per mask, not once per step
 
     /**
      * @param w                 the decoder's weights (prefix {@code model.} in the .ckpt)
@@ -101,7 +103,7 @@ public final class PLMImUNet {
         Tensor text = textSeqNorm.forward(textSeqProj.forward(txtFeatSeq)).permute(0, 2, 1);  // (N, xf_width, L)
         Tensor clipTokens = clipTokProj.forward(y).reshape(n, -1, clipEmbMult);             // (N, xf_width, mult): c·mult + j
         Tensor encoderOut = backend.concat(2, clipTokens, text);                            // (N, xf_width, mult + L)
-        return unet.forward(xT, emb, encoderOut, additiveMask(mask), probe);
+        return unet.forward(xT, emb, encoderOut, additiveMasks.get(mask, 0, () -> additiveMask(mask)), probe);
     }
 
     /** F.pad(mask, (clip_emb_mult, 0), True) then 0 / -inf: {@code (N, L)} → {@code (N, mult + L)} F32. */

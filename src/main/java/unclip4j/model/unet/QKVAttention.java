@@ -2,6 +2,7 @@ package unclip4j.model.unet;
 
 import unclip4j.backend.Backend;
 import unclip4j.model.AttentionWeights;
+import unclip4j.model.MaskCache;
 import unclip4j.tensor.DType;
 import unclip4j.tensor.Tensor;
 
@@ -14,6 +15,7 @@ import unclip4j.tensor.Tensor;
 public final class QKVAttention {
     private final Backend backend;
     private final int nHeads;
+    private final MaskCache keyMasks = new MaskCache();
 
     public QKVAttention(Backend backend, int nHeads) {
         this.backend = backend;
@@ -36,7 +38,7 @@ public final class QKVAttention {
         Tensor k = backend.concat(2, encHeads.select(2, 0).transpose(2, 3), perHead.select(2, 1).transpose(2, 3));
         Tensor v = backend.concat(2, encHeads.select(2, 1).transpose(2, 3), perHead.select(2, 2).transpose(2, 3));
         // k, v (B, heads, S + T, ch): context first. F.pad(mask, (0, T), value=0.0): spatial keys are never masked
-        Tensor keyMask = backend.concat(1, mask, backend.upload(Tensor.zeros(DType.F32, b, t))); // (B, S + T)
+        Tensor keyMask = keyMasks.get(mask, t, () -> backend.concat(1, mask, backend.upload(Tensor.zeros(DType.F32, b, t)))); // (B, S + T)
         return new Heads(q, k, v, keyMask, s);
     }
 
