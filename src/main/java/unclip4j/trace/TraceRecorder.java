@@ -37,7 +37,7 @@ import unclip4j.tensor.Tensor;
  * blue/red tiles scaled by their largest magnitude. A stage that runs again (reranked prior
  * samples, interpolation frames) gets one directory per run: {@code decoder}, {@code decoder-1}, ...
  * The prior's and the decoder's directories also get their attention ({@link AttentionMaps}):
- * {@code attention.png} and {@code attention.json}.
+ * {@code attention.png} and {@code attention.json}. {@code index.html} shows it all in a browser ({@link TraceIndex}).
  */
 public final class TraceRecorder implements StepListener {
     /** One step in {@code trace.json}; norms are L2 over row 0. */
@@ -177,9 +177,11 @@ public final class TraceRecorder implements StepListener {
 
     private void write(OutputFolder folder) {
         List<Step> all = new ArrayList<>();
+        List<TraceIndex.Section> sections = new ArrayList<>();
         for (StageTrace s : traces) {
             String stage = s.name;
             Path sd = folder.subfolder(stage);
+            int firstFile = folder.files().size();
             List<String> columns = s.steps.stream().map(st -> "t=" + st.t()).toList();
             List<BufferedImage> frames = new ArrayList<>();
             for (int k = 0; k < s.xT.size(); k++) {
@@ -209,11 +211,21 @@ public final class TraceRecorder implements StepListener {
                 if (noCharts.isPresent()) notes.add(plot + " not drawn: " + noCharts.get() + "; the cosines are in trace.json");
                 else folder.add(cosinePlot(stage, steps, plot));
                 all.addAll(steps);
+                sections.add(section(s, folder, firstFile, steps));
             } else {
                 all.addAll(s.steps);
+                sections.add(section(s, folder, firstFile, s.steps));
             }
         }
         folder.add(writeJson(stepsDocument(all), dir.resolve("trace.json")));
+        folder.add(TraceIndex.write(dir, sections));
+    }
+
+    /** The index page's part for a stage: the names of the files written for it since firstFile. */
+    private TraceIndex.Section section(StageTrace s, OutputFolder folder, int firstFile, List<Step> steps) {
+        List<Path> files = folder.files();
+        List<String> names = files.subList(firstFile, files.size()).stream().map(p -> p.getFileName().toString()).toList();
+        return new TraceIndex.Section(s.name, s.stage, captions.getOrDefault(s.stage, ""), names, steps);
     }
 
     /** What {@link #finish()} could not write, and why: one line each. */

@@ -50,7 +50,7 @@ class TraceRecorderTest {
 
         for (String f : List.of("prior/grid.png", "prior/guidance.png", "prior/cosine.png", "prior/x0_005.png",
                 "decoder/grid.png", "decoder/guidance.png", "decoder/x_t_000.png", "decoder/x0_004.png",
-                "sr/grid.png", "sr/x_t_006.png", "trace.json")) {
+                "sr/grid.png", "sr/x_t_006.png", "trace.json", "index.html")) {
             assertTrue(written.contains(tmp.resolve(f)), f + " not written: " + written);
         }
         try (Stream<Path> files = Files.walk(tmp)) {
@@ -95,6 +95,29 @@ class TraceRecorderTest {
         assertEquals(1, steps.get(3).get("run").asInt());
         assertTrue(!steps.get(0).has("sigma"), "DDIM steps have no variance");
         assertEquals(0.0, steps.get(0).get("guidance_delta_norm").asDouble());
+    }
+
+    @Test
+    void indexPageShowsEveryStagesFiguresAndStepsWithTheCaptionEscaped() throws IOException {
+        Backend backend = new CpuBackend();
+        TraceRecorder trace = new TraceRecorder(tmp, backend, DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, ""));
+        trace.caption("decoder", "a <b>bold</b> & \"quoted\" cat");
+        for (int run = 0; run < 2; run++) {
+            for (int k = 0; k < 3; k++) {
+                Tensor x = TestTensors.randn(run * 10 + k, 2, 3, 4, 4);
+                trace.onGuidance(new GuidanceEvent("decoder", 999 - k, 8f, x, x));
+                trace.onStep(new StepEvent("decoder", k, 3, 2 - k, 999 - k, x, x, x, x, null, x));
+            }
+        }
+        List<Path> written = trace.finish();
+        assertTrue(written.contains(tmp.resolve("index.html")), written.toString());
+        String html = Files.readString(tmp.resolve("index.html"));
+        assertTrue(html.contains("<h2 id=\"decoder\">") && html.contains("<h2 id=\"decoder-1\">"), html);
+        assertTrue(html.contains("a &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; cat") && !html.contains("<b>bold"), "caption escaped");
+        List<String> sources = java.util.regex.Pattern.compile("src=\"([^\"]+)\"").matcher(html).results().map(m -> m.group(1)).toList();
+        assertTrue(sources.containsAll(List.of("decoder/grid.png", "decoder/trajectory.gif", "decoder/guidance.png", "decoder-1/grid.png")), sources.toString());
+        for (String src : sources) assertTrue(written.contains(tmp.resolve(src)), src + " is shown but was not written");
+        assertEquals(2 * 3, html.split("<tr><td>", -1).length - 1, "one table row per step of each run");
     }
 
     private static int gifFrames(Path gif) throws IOException {
