@@ -130,10 +130,15 @@ public final class KernelBench {
     /**
      * How much looser than fp32 the check is for a variant that rounds its operands: the error of a
      * K-term dot product grows with the unit roundoff u of the operand format, u = 2^-11 for fp16
-     * and tf32 (30× the fp32 bound) and 2^-8 for bf16, 8× coarser again (240×).
+     * and tf32 (30× the fp32 bound) and 2^-8 for bf16, 8× coarser again (240×). Attention in fp16
+     * gets 300×: each output is an average of V's rows, so V's rounding leaves an absolute error of
+     * a few u·|V| (up to 1.4e-3 at the prior's shape, in an emulation of v3) however small the output,
+     * and attention's fp32 bound (atol 1e-5) is 10× tighter than the GEMM's.
      */
     static double operandRounding(KernelVariant v) {
-        return v.id().contains("bf16") ? 240 : v.id().contains("f16") || v.id().contains("tf32") ? 30 : 1;
+        if (v.id().contains("bf16")) return 240;
+        if (v.id().contains("f16") && v.family().equals("attention")) return 300;
+        return v.id().contains("f16") || v.id().contains("tf32") ? 30 : 1;
     }
 
     /** Inputs of one family at one shape, from a seeded RNG. */

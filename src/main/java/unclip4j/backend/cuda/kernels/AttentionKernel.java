@@ -8,11 +8,15 @@ import unclip4j.tensor.Tensor;
 /** Launchers for kernels/attention.cu. */
 public enum AttentionKernel implements KernelVariant {
     V1_NAIVE("attention_v1_naive", "one thread per query row, two passes over the keys"),
-    V2_FLASH("attention_v2_flash", "16-query tiles, 32-key K/V tiles in shared memory, online softmax");
+    V2_FLASH("attention_v2_flash", "16-query tiles, 32-key K/V tiles in shared memory, online softmax"),
+    V3_MMA_F16("attention_v3_mma_f16", "v2 on the tensor cores: mma.sync m16n8k16 on fp16 Q/K/V/P, fp32 softmax state (head size 64, else v2)");
 
     public static final AttentionKernel DEFAULT = V2_FLASH;
     /** Largest head size v2 keeps in registers (kernels/attention.cu ATT_MAXD); larger heads run v1. */
     public static final int FLASH_MAX_HEAD = 128;
+    /** The one head size v3 is written for (ATT3_D: every attention in Karlo); others run v2. */
+    public static final int MMA_HEAD = 64;
+    private static final int MMA_ROWS = 64;
     private static final int FLASH_ROWS = 16, FLASH_KEYS = 32;
 
     private final String symbol, idea;
@@ -35,9 +39,12 @@ public enum AttentionKernel implements KernelVariant {
      */
     public void launch(CudaBackend be, Tensor out, Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, float scale, Tensor noKey) {
         int b = q.dim(0), h = q.dim(1), tq = q.dim(2), d = q.dim(3), tk = k.dim(2), dv = v.dim(3);
-        boolean flash = this == V2_FLASH && d <= FLASH_MAX_HEAD && dv <= FLASH_MAX_HEAD;
-        Launch l = Launch.kernel(be.context(), module(), flash ? symbol : V1_NAIVE.symbol);
-        if (flash) {
+        boolean mma = this == V3_MMA_F16 && d == MMA_HEAD && dv == MMA_HEAD;
+        boolean flash = !mma && this != V1_NAIVE && d <= FLASH_MAX_HEAD && dv <= FLASH_MAX_HEAD;
+        Launch l = Launch.kernel(be.context(), module(), mma ? symbol : flash ? V2_FLASH.symbol : V1_NAIVE.symbol);
+        if (mma) {
+            l.grid(Math.ceilDiv(tq, MMA_ROWS), (long) b * h, 1).block(128, 1, 1); // static shared memory
+        } else if (flash) {
             int smem = 4 * (FLASH_ROWS * d + FLASH_KEYS * (d + 1) + FLASH_KEYS * dv);
             l.grid(Math.ceilDiv(tq, FLASH_ROWS), (long) b * h, 1).block(128, 1, 1).shared(smem);
         } else {
