@@ -134,8 +134,8 @@ if has pipeline; then
   # one run per configuration, ';'-separated options of bench pipeline: the best measured configuration
   # (TF32 library kernels), and profiled (on the H200 a profiled run once beat an unprofiled one: the
   # pair tells), the fp16 library convolutions against it, those with the tensor-core attention
-  # (profiled, so the run says where the time went), our own kernels
-  IFS=';' read -ra configs <<< "${PIPELINES:---kernel library_tf32 --dtype f16;--kernel library_tf32 --dtype f16 --profile;--kernel library_f16 --dtype f16;--kernel library_f16,attention=v3_mma_f16 --dtype f16 --profile;--dtype f32}"
+  # and split group norm (profiled, so the run says where the time went), our own kernels
+  IFS=';' read -ra configs <<< "${PIPELINES:---kernel library_tf32 --dtype f16;--kernel library_tf32 --dtype f16 --profile;--kernel library_f16 --dtype f16;--kernel library_f16,attention=v3_mma_f16,group_norm=v3_split --dtype f16 --profile;--dtype f32}"
   for config in "${configs[@]}"; do
     start=$(date +%s)
     echo "=== bench pipeline $config" >> "$out/pipeline.txt"
