@@ -27,6 +27,14 @@ def frag_B(b_regs):  # b_regs[lane][2] of (lo, hi) -> 16x8 (k x n)
             Bm[k, g], Bm[k + 1, g] = b_regs[lane][r]
     return Bm
 
+def b_fragments(M, n0, k0):  # B operand (k x n) stored as M[n][k], as Ks[key][d] and Vt[d][key] are: each lane's 2 registers
+    regs = []
+    for lane in range(32):
+        g, c = lane // 4, lane % 4
+        n, k = n0 + g, k0 + 2 * c
+        regs.append([(M[n, k], M[n, k + 1]), (M[n, k + 8], M[n, k + 9])])
+    return regs
+
 def mma(d, a_regs, b_regs):  # d[lane][4] += A·B in C layout
     C = frag_A(a_regs) .astype(np.float64) @ frag_B(b_regs).astype(np.float64)
     for lane in range(32):
@@ -64,13 +72,8 @@ def kernel(q, k, v, mask, causal, scale):
                     s = np.zeros((32, BC // 8, 4))
                     for n in range(BC // 8):
                         for ks in range(D // 16):
-                            b_regs = []
-                            for lane in range(32):
-                                g, c = lane // 4, lane % 4
-                                key, d0 = n * 8 + g, ks * 16 + 2 * c
-                                b_regs.append([(Ks[key, d0], Ks[key, d0 + 1]), (Ks[key, d0 + 8], Ks[key, d0 + 9])])
                             d = [list(s[lane][n]) for lane in range(32)]
-                            mma(d, [qa[ks][lane] for lane in range(32)], b_regs)
+                            mma(d, [qa[ks][lane] for lane in range(32)], b_fragments(Ks, n * 8, ks * 16))
                             for lane in range(32): s[lane][n] = d[lane]
                     tileMax = np.full((32, 2), -np.inf)
                     for lane in range(32):
@@ -100,13 +103,8 @@ def kernel(q, k, v, mask, causal, scale):
                         for lane in range(32):
                             o[lane][n][0:2] *= corr[lane][0]; o[lane][n][2:4] *= corr[lane][1]
                         for kk in range(BC // 16):
-                            b_regs = []
-                            for lane in range(32):
-                                g, c = lane // 4, lane % 4
-                                dd, key = n * 8 + g, kk * 16 + 2 * c
-                                b_regs.append([(Vt[dd, key], Vt[dd, key + 1]), (Vt[dd, key + 8], Vt[dd, key + 9])])
                             d = [list(o[lane][n]) for lane in range(32)]
-                            mma(d, [pa[kk][lane] for lane in range(32)], b_regs)
+                            mma(d, [pa[kk][lane] for lane in range(32)], b_fragments(Vt, n * 8, kk * 16))
                             for lane in range(32): o[lane][n] = d[lane]
                 for lane in range(32):
                     g, c = lane // 4, lane % 4

@@ -77,18 +77,25 @@ class TraceRecorderTest {
         assertTrue(!last.has("guidance_delta_norm"), "the SR is not guided");
     }
 
-    @Test
-    void aStageThatRunsAgainGetsItsOwnDirectory() throws IOException {
-        Backend backend = new CpuBackend();
-        TraceRecorder trace = new TraceRecorder(tmp, backend, DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, ""));
+    /** Feeds trace two guided decoder runs of the given number of steps (random 4×4 pictures, DDIM-like: no variance). */
+    private static TraceRecorder twoDecoderRuns(TraceRecorder trace, int steps) {
         for (int run = 0; run < 2; run++) {
-            for (int k = 0; k < 2; k++) {
+            for (int k = 0; k < steps; k++) {
                 Tensor x = TestTensors.randn(run * 10 + k, 2, 3, 4, 4);
                 trace.onGuidance(new GuidanceEvent("decoder", 999 - k, 8f, x, x));
-                trace.onStep(new StepEvent("decoder", k, 2, 1 - k, 999 - k, x, x, x, x, null, x));
+                trace.onStep(new StepEvent("decoder", k, steps, steps - 1 - k, 999 - k, x, x, x, x, null, x));
             }
         }
-        List<Path> written = trace.finish();
+        return trace;
+    }
+
+    private TraceRecorder recorder() {
+        return new TraceRecorder(tmp, new CpuBackend(), DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, ""));
+    }
+
+    @Test
+    void aStageThatRunsAgainGetsItsOwnDirectory() throws IOException {
+        List<Path> written = twoDecoderRuns(recorder(), 2).finish();
         assertTrue(written.contains(tmp.resolve("decoder/trajectory.gif")) && written.contains(tmp.resolve("decoder-1/trajectory.gif")), written.toString());
         JsonNode steps = new ObjectMapper().readTree(tmp.resolve("trace.json").toFile()).get("steps");
         assertEquals(4, steps.size());
@@ -99,17 +106,9 @@ class TraceRecorderTest {
 
     @Test
     void indexPageShowsEveryStagesFiguresAndStepsWithTheCaptionEscaped() throws IOException {
-        Backend backend = new CpuBackend();
-        TraceRecorder trace = new TraceRecorder(tmp, backend, DiffusionSchedule.create(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, ""));
+        TraceRecorder trace = recorder();
         trace.caption("decoder", "a <b>bold</b> & \"quoted\" cat");
-        for (int run = 0; run < 2; run++) {
-            for (int k = 0; k < 3; k++) {
-                Tensor x = TestTensors.randn(run * 10 + k, 2, 3, 4, 4);
-                trace.onGuidance(new GuidanceEvent("decoder", 999 - k, 8f, x, x));
-                trace.onStep(new StepEvent("decoder", k, 3, 2 - k, 999 - k, x, x, x, x, null, x));
-            }
-        }
-        List<Path> written = trace.finish();
+        List<Path> written = twoDecoderRuns(trace, 3).finish();
         assertTrue(written.contains(tmp.resolve("index.html")), written.toString());
         String html = Files.readString(tmp.resolve("index.html"));
         assertTrue(html.contains("<h2 id=\"decoder\">") && html.contains("<h2 id=\"decoder-1\">"), html);
