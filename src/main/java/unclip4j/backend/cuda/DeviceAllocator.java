@@ -143,7 +143,7 @@ public final class DeviceAllocator {
             bytesCached -= size;
             cacheHits++;
         } else {
-            evictOverLimit();
+            evictDownTo(cacheLimit);
             address = allocateFresh(size);
         }
         bytesInUse += size;
@@ -163,19 +163,14 @@ public final class DeviceAllocator {
     /** Frees every cached block back to the driver, with those of owners found unreachable by now. */
     public synchronized void trim() {
         reclaim();
-        for (ArrayDeque<Long> list : free.values()) {
-            list.forEach(memory::free);
-            blocksFreed += list.size();
-        }
-        free.clear();
-        bytesCached = 0;
+        evictDownTo(0);
     }
 
-    /** Frees cached blocks, those of the least recently used sizes first, until the cache is within its limit. */
-    private void evictOverLimit() {
-        for (Iterator<Map.Entry<Long, ArrayDeque<Long>>> it = free.entrySet().iterator(); bytesCached > cacheLimit && it.hasNext(); ) {
+    /** Frees cached blocks, those of the least recently used sizes first, until at most limit bytes stay cached. */
+    private void evictDownTo(long limit) {
+        for (Iterator<Map.Entry<Long, ArrayDeque<Long>>> it = free.entrySet().iterator(); bytesCached > limit && it.hasNext(); ) {
             Map.Entry<Long, ArrayDeque<Long>> e = it.next();
-            for (Long address; bytesCached > cacheLimit && (address = e.getValue().pollLast()) != null; ) {
+            for (Long address; bytesCached > limit && (address = e.getValue().pollLast()) != null; ) {
                 memory.free(address);
                 bytesCached -= e.getKey();
                 blocksFreed++;

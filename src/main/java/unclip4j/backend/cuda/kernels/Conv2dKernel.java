@@ -67,11 +67,7 @@ public enum Conv2dKernel implements KernelVariant {
             return;
         }
         Tensor y = be.empty(DType.F16, out.shape()); // cuDNN's fp16 configuration writes fp16
-        be.cudnn().convolution(y, asF16(be, x), asF16(be, w), stride, padding, true);
+        be.cudnn().convolution(y, ElementwiseKernel.inDType(be, x, DType.F16), ElementwiseKernel.inDType(be, w, DType.F16), stride, padding, true);
         ElementwiseKernel.convert(be, out, y);
-    }
-
-    private static Tensor asF16(CudaBackend be, Tensor t) {
-        return t.dtype() == DType.F16 ? t : be.convert(t, DType.F16);
     }
 }

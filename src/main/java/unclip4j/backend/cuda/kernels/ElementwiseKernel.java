@@ -98,6 +98,11 @@ public enum ElementwiseKernel implements KernelVariant {
                 .run(CudaBackend.ptr(out), CudaBackend.ptr(table), CudaBackend.ptr(ids), ids.numel(), table.dim(1));
     }
 
+    /** t itself when it is already in dtype (16-bit weights read as stored), else converted on the device. */
+    public static Tensor inDType(CudaBackend be, Tensor t, DType dtype) {
+        return t.dtype() == dtype ? t : be.convert(t, dtype);
+    }
+
     /** Contiguous conversion between F32 and F16/BF16 (one side must be F32). */
     public static void convert(CudaBackend be, Tensor out, Tensor x) {
         DType from = x.dtype(), to = out.dtype();

@@ -63,8 +63,8 @@ public enum GemmKernel implements KernelVariant {
     public void launch(CudaBackend be, Tensor out, Tensor a, boolean transA, Tensor b, boolean transB, float alpha,
                        Tensor bias, Tensor c0, float beta, OpShapes.Matmul mm) {
         if (halfOperands() != null) {
-            a = asHalf(be, a, halfOperands());
-            b = asHalf(be, b, halfOperands());
+            a = ElementwiseKernel.inDType(be, a, halfOperands());
+            b = ElementwiseKernel.inDType(be, b, halfOperands());
         }
         if (isLibrary()) {
             library(be, out, a, transA, b, transB, alpha, bias, c0, beta, mm, this);
@@ -97,11 +97,6 @@ public enum GemmKernel implements KernelVariant {
         if (d.ccMajor() != 9 || d.ccMinor() != 0) {
             throw new IllegalStateException("gemm v6_wgmma_f16 needs a compute 9.0 GPU (wgmma, sm_90a); " + d.name() + " is " + d.computeCapability());
         }
-    }
-
-    /** A device operand in the 16-bit dtype: as it is when stored so (weights), else rounded on the device (activations). */
-    private static Tensor asHalf(CudaBackend be, Tensor t, DType half) {
-        return t.dtype() == half ? t : be.convert(t, half);
     }
 
     /** cuBLAS wants unit stride along one axis of each operand; a view with neither is copied first. */
